@@ -1,0 +1,42 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { BertConfig } from '../config/types';
+
+/** A batch padded to one length (dynamic padding: the longest sequence in the batch). Row-major [batch, seqLen]. */
+export interface PaddedBatch {
+  readonly batchSize: number;
+  readonly seqLen: number;
+  readonly inputIds: Int32Array;
+  readonly tokenTypeIds: Int32Array;
+  /** 1 for real tokens, 0 for padding. */
+  readonly attentionMask: Int32Array;
+}
+
+/** How a [batch, seq, hidden] output becomes one vector per text. `flatten` is the tutorial's baseline. */
+export type Pooling = 'cls' | 'mean' | 'pooler' | 'none' | 'flatten';
+
+export interface EncoderOutput {
+  /** [batch, seqLen, hidden] */
+  readonly lastHiddenState: tf.Tensor3D;
+  /** [batch, hidden]; present when the checkpoint has a pooler and it was requested. */
+  readonly poolerOutput: tf.Tensor2D | undefined;
+}
+
+export interface ForwardOptions {
+  /** Compute the pooler (dense + tanh on [CLS]). Default false. */
+  pooler?: boolean;
+  /** Dropout is not applied in inference; during fine-tuning pass training: true. */
+  training?: boolean;
+}
+
+/** A BERT encoder whose weights live as tf.Variables. */
+export interface BertEncoder {
+  readonly config: BertConfig;
+  readonly hasPooler: boolean;
+  /** Runs synchronously on tensors; the caller owns (and disposes) the outputs. Use inside tf.tidy. */
+  forward(batch: PaddedBatch, options?: ForwardOptions): EncoderOutput;
+  /** All weights, keyed by canonical HF name without the "bert." prefix. */
+  readonly variables: ReadonlyMap<string, tf.Variable>;
+  /** Variables of encoder layer i (0-based), for fine-tuning the top k layers. */
+  layerVariables(layer: number): tf.Variable[];
+  dispose(): void;
+}

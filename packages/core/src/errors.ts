@@ -1,0 +1,163 @@
+/**
+ * The one place where browser-bert's errors are defined.
+ *
+ * Every error says what was expected and how to fix it: `message` is one line for a CLI or a toast,
+ * `hint` is the fix on its own (may be empty), `code` is stable for programs.
+ */
+export type ErrorCode =
+  | 'CONFIG'
+  | 'TOKENIZER'
+  | 'WEIGHTS'
+  | 'WEIGHTS_SHAPE'
+  | 'WEIGHTS_MISSING'
+  | 'UNSAFE_PICKLE'
+  | 'HUB'
+  | 'NOT_FOUND'
+  | 'NETWORK'
+  | 'DATA'
+  | 'TRAINING'
+  | 'CANCELLED'
+  | 'STORAGE'
+  | 'BACKEND'
+  | 'USAGE';
+
+export class BrowserBertError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string;
+  constructor(code: ErrorCode, message: string, hint = '', options?: { cause?: unknown }) {
+    super(hint ? `${message} — ${hint}` : message, options);
+    this.name = 'BrowserBertError';
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+/** A config.json / tokenizer_config.json that we cannot use. */
+export class ConfigError extends BrowserBertError {
+  constructor(message: string, hint = '', options?: { cause?: unknown }) {
+    super('CONFIG', message, hint, options);
+    this.name = 'ConfigError';
+  }
+}
+
+export class TokenizerError extends BrowserBertError {
+  constructor(message: string, hint = '', options?: { cause?: unknown }) {
+    super('TOKENIZER', message, hint, options);
+    this.name = 'TokenizerError';
+  }
+}
+
+/** A weights file that is malformed, truncated, unsafe or of an unsupported dtype. */
+export class WeightsError extends BrowserBertError {
+  constructor(message: string, hint = '', options?: { cause?: unknown; code?: ErrorCode }) {
+    super(options?.code ?? 'WEIGHTS', message, hint, options);
+    this.name = 'WeightsError';
+  }
+}
+
+/** A required tensor is absent from a checkpoint. */
+export class MissingWeightError extends WeightsError {
+  readonly key: string;
+  constructor(key: string, where: string) {
+    super(
+      `Tensor "${key}" is missing from ${where}`,
+      'check that the checkpoint is a BERT-family model (BertModel / BertFor* names, with or without the "bert." prefix)',
+      { code: 'WEIGHTS_MISSING' },
+    );
+    this.name = 'MissingWeightError';
+    this.key = key;
+  }
+}
+
+/** A tensor has a shape other than the one config.json implies. Names key, expected and actual. */
+export class ShapeMismatchError extends WeightsError {
+  readonly key: string;
+  readonly expected: readonly number[];
+  readonly actual: readonly number[];
+  constructor(key: string, expected: readonly number[], actual: readonly number[]) {
+    super(
+      `Tensor "${key}" has shape [${actual.join(', ')}], expected [${expected.join(', ')}]`,
+      'config.json does not match the weights file; use the config.json that was saved with these weights',
+      { code: 'WEIGHTS_SHAPE' },
+    );
+    this.name = 'ShapeMismatchError';
+    this.key = key;
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** A pickle that names a global outside the allow-list. Nothing is ever executed or imported. */
+export class UnsafePickleError extends WeightsError {
+  readonly global: string;
+  constructor(global: string) {
+    super(
+      `Refusing to load a pickle that references "${global}", which is not a tensor-rebuilding function`,
+      'only plain state_dicts of tensors are accepted; re-save the model with safetensors (model.save_pretrained(..., safe_serialization=True))',
+      { code: 'UNSAFE_PICKLE' },
+    );
+    this.name = 'UnsafePickleError';
+    this.global = global;
+  }
+}
+
+export class HubError extends BrowserBertError {
+  readonly status: number | undefined;
+  readonly url: string | undefined;
+  constructor(
+    message: string,
+    hint = '',
+    options?: { cause?: unknown; status?: number; url?: string; code?: ErrorCode },
+  ) {
+    super(options?.code ?? 'HUB', message, hint, options);
+    this.name = 'HubError';
+    this.status = options?.status;
+    this.url = options?.url;
+  }
+}
+
+/** A dataset we cannot train on; the message says what to fix in the file. */
+export class DataError extends BrowserBertError {
+  constructor(message: string, hint = '', options?: { cause?: unknown }) {
+    super('DATA', message, hint, options);
+    this.name = 'DataError';
+  }
+}
+
+export class TrainingError extends BrowserBertError {
+  constructor(message: string, hint = '', options?: { cause?: unknown }) {
+    super('TRAINING', message, hint, options);
+    this.name = 'TrainingError';
+  }
+}
+
+export class StorageError extends BrowserBertError {
+  constructor(message: string, hint = '', options?: { cause?: unknown }) {
+    super('STORAGE', message, hint, options);
+    this.name = 'StorageError';
+  }
+}
+
+export class BackendError extends BrowserBertError {
+  constructor(message: string, hint = '', options?: { cause?: unknown }) {
+    super('BACKEND', message, hint, options);
+    this.name = 'BackendError';
+  }
+}
+
+/** Thrown (between batches) when the caller's AbortSignal fires. */
+export class CancelledError extends BrowserBertError {
+  constructor(message = 'Cancelled') {
+    super('CANCELLED', message);
+    this.name = 'CancelledError';
+  }
+}
+
+export function isCancelled(e: unknown): e is CancelledError {
+  return e instanceof CancelledError || (e instanceof Error && e.name === 'AbortError');
+}
+
+/** Throws CancelledError when the signal has fired; call between batches. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CancelledError();
+}

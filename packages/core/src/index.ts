@@ -1,0 +1,14 @@
+/** browser-bert core library: tokenizer → weights → encoder → pooling → head → train → metrics → storage. */
+export * from './errors';
+export type * from './tokenizer/types';
+export type * from './weights/types';
+export type * from './config/types';
+export type * from './encoder/types';
+export type * from './hub/types';
+export {
+  useBackend,
+  activeBackend,
+  type BackendChoice,
+  type BackendName,
+  type BackendOptions,
+} from './runtime/backend';

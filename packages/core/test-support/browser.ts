@@ -1,0 +1,126 @@
+/**
+ * Browser test support: bundle a test entry with esbuild, serve it on 127.0.0.1 (with COOP/COEP so wasm
+ * threads work), and drive Debian's chromium through playwright-core.
+ */
+import { createServer, type Server } from 'node:http';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdtemp, writeFile, cp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { wasmDir } from '../src/node';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** For node:test's `skip`: a message when chromium is not installed. */
+export function skipUnlessChromium(): string | false {
+  return existsSync(CHROMIUM_PATH) ? false : `needs ${CHROMIUM_PATH} (apt-get install chromium; .ci/run does it)`;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.css': 'text/css',
+  '.txt': 'text/plain; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+export interface StaticServer {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `root` on 127.0.0.1 at a free port, with cross-origin isolation headers. `routes` adds extra
+ * path → file or handler mappings (e.g. a hub mock).
+ */
+export async function serveStatic(
+  root: string,
+  extra?: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean,
+): Promise<StaticServer> {
+  const server = createServer((req, res) => {
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    if (extra?.(req, res)) return;
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let file = path.join(root, decodeURIComponent(url.pathname));
+    if (!file.startsWith(root)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (existsSync(file) && statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    if (!existsSync(file)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.setHeader('Content-Type', MIME[path.extname(file)] ?? 'application/octet-stream');
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address();
+  if (addr === null || typeof addr === 'string') throw new Error('server has no port');
+  return {
+    url: `http://127.0.0.1:${addr.port}`,
+    server,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * Bundles `entry` (a .ts module) for the browser into a temp folder with an index.html that loads it and
+ * the tfjs wasm binaries beside it. Returns the folder.
+ */
+export async function bundleForBrowser(entry: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bb-browser-'));
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    outfile: path.join(dir, 'entry.js'),
+    logLevel: 'error',
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  await writeFile(
+    path.join(dir, 'index.html'),
+    '<!doctype html><meta charset="utf-8"><title>browser-bert test</title><script type="module" src="./entry.js"></script>',
+  );
+  await cp(wasmDir(), path.join(dir, 'wasm'), { recursive: true });
+  return dir;
+}
+
+/** Opens `url` and waits until the page sets `window.__done` (true or an error string). */
+export async function runPage(page: Page, url: string, timeoutMs = 600_000): Promise<unknown> {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForFunction(() => (globalThis as { __done?: unknown }).__done !== undefined, undefined, {
+    timeout: timeoutMs,
+  });
+  const result = await page.evaluate(() => (globalThis as { __result?: unknown; __done?: unknown }).__result);
+  const done = await page.evaluate(() => (globalThis as { __done?: unknown }).__done);
+  if (done !== true) throw new Error(`page failed: ${String(done)}${errors.length ? ` (${errors.join('; ')})` : ''}`);
+  return result;
+}
