@@ -1,0 +1,45 @@
+/** Shared option parsing for commands (node:util parseArgs with friendly errors). */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { BrowserBertError } from '@browser-bert/core';
+
+export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: readonly string[],
+  options: T,
+  allowPositionals = false,
+) {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals, strict: true });
+  } catch (e) {
+    throw new BrowserBertError('USAGE', (e as Error).message.split('\n')[0] ?? 'bad arguments', 'see --help');
+  }
+}
+
+/** Parses a positive integer option value, naming the option in the error. */
+export function intOption(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min = 1,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new BrowserBertError('USAGE', `--${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return n;
+}
+
+/** Parses an enum option, listing the allowed values in the error. */
+export function enumOption<T extends string>(
+  name: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new BrowserBertError('USAGE', `--${name} must be one of ${allowed.join('|')}, got "${value}"`);
+  }
+  return value as T;
+}
