@@ -12,3 +12,4 @@ export {
   type BackendName,
   type BackendOptions,
 } from './runtime/backend';
+export * from './weights';

@@ -1,0 +1,148 @@
+/**
+ * safetensors reader and writer (https://github.com/huggingface/safetensors#format): 8-byte little-endian header
+ * length, a JSON header, then the data section. The header is validated as strictly as the reference Rust crate.
+ */
+import { WeightsError } from '../errors';
+import { DTYPE_SIZE, checkShape, isDType, numel } from './dtype';
+import type { RawTensor, ReadWeightsResult, TensorMap } from './types';
+
+/** Headers larger than this are refused (the reference implementation uses the same 100 MB bound). */
+export const MAX_SAFETENSORS_HEADER = 100_000_000;
+
+const HINT = 'the file is truncated or not a safetensors file; download it again';
+
+function fail(message: string, hint = HINT): never {
+  throw new WeightsError(`Invalid safetensors file: ${message}`, hint);
+}
+
+/**
+ * Parses a .safetensors file. Tensor data are views into `bytes` (no copy), in data-offset order.
+ */
+export function readSafetensors(bytes: Uint8Array): ReadWeightsResult {
+  if (bytes.byteLength < 8) fail(`only ${bytes.byteLength} bytes, need at least 8 for the header length`);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLen = dv.getBigUint64(0, true);
+  if (headerLen > BigInt(MAX_SAFETENSORS_HEADER)) {
+    fail(`header length ${headerLen} exceeds the ${MAX_SAFETENSORS_HEADER}-byte limit`);
+  }
+  const n = Number(headerLen);
+  if (n > bytes.byteLength - 8) {
+    fail(`header length ${n} is larger than the ${bytes.byteLength - 8} bytes after the length field`);
+  }
+  if (n < 2) fail(`header length ${n} is too small for a JSON object`);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
+  } catch (e) {
+    fail(`header is not valid UTF-8 JSON (${(e as Error).message})`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    fail('header is not a JSON object');
+  }
+  const dataStart = 8 + n;
+  const dataLen = bytes.byteLength - dataStart;
+  const metadata: Record<string, string> = {};
+  const entries: { name: string; tensor: Omit<RawTensor, 'data'>; begin: number; end: number }[] = [];
+  for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('__metadata__ is not an object');
+      for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+        if (typeof v !== 'string') fail(`__metadata__["${k}"] is not a string`);
+        metadata[k] = v;
+      }
+      continue;
+    }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`entry "${name}" is not an object`);
+    const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
+    if (!isDType(dtype)) {
+      fail(
+        `tensor "${name}" has unknown dtype ${JSON.stringify(dtype)}`,
+        `supported dtypes: ${Object.keys(DTYPE_SIZE).join(', ')}`,
+      );
+    }
+    const dims = checkShape(shape, `Tensor "${name}"`);
+    if (
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every((o) => Number.isSafeInteger(o) && (o as number) >= 0)
+    ) {
+      fail(`tensor "${name}" has invalid data_offsets ${JSON.stringify(offsets)}`);
+    }
+    const [begin, end] = offsets as [number, number];
+    if (begin > end || end > dataLen) {
+      fail(`tensor "${name}" data_offsets [${begin}, ${end}] fall outside the ${dataLen}-byte data section`);
+    }
+    const expected = numel(dims) * DTYPE_SIZE[dtype];
+    if (end - begin !== expected) {
+      fail(
+        `tensor "${name}" has ${end - begin} bytes but ${dtype}[${dims.join(', ')}] needs ${expected}`,
+        'the dtype or shape in the header does not match the data; the file is corrupt',
+      );
+    }
+    entries.push({ name, tensor: { name, dtype, shape: dims }, begin, end });
+  }
+  // Like the reference implementation: sorted by offset, tensors must tile the data section exactly.
+  entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let pos = 0;
+  for (const e of entries) {
+    if (e.begin !== pos) {
+      fail(
+        e.begin < pos
+          ? `tensor "${e.name}" overlaps the previous tensor (starts at ${e.begin}, previous ends at ${pos})`
+          : `gap before tensor "${e.name}" (starts at ${e.begin}, previous ends at ${pos})`,
+      );
+    }
+    pos = e.end;
+  }
+  if (pos !== dataLen) fail(`the tensors cover ${pos} bytes but the data section has ${dataLen}`);
+  const tensors: TensorMap = new Map();
+  for (const e of entries) {
+    tensors.set(e.name, { ...e.tensor, data: bytes.subarray(dataStart + e.begin, dataStart + e.end) });
+  }
+  return { tensors, info: { format: 'safetensors', metadata } };
+}
+
+/**
+ * Writes tensors (in the given order) as a .safetensors file; the header is space-padded to 8-byte alignment
+ * like the reference writer.
+ */
+export function writeSafetensors(
+  tensors: TensorMap | Iterable<RawTensor>,
+  metadata?: Readonly<Record<string, string>>,
+): Uint8Array {
+  const list = [...(tensors instanceof Map ? tensors.values() : tensors)];
+  const header: Record<string, unknown> = {};
+  if (metadata && Object.keys(metadata).length > 0) header.__metadata__ = { ...metadata };
+  let offset = 0;
+  const seen = new Set<string>();
+  for (const t of list) {
+    if (seen.has(t.name) || t.name === '__metadata__') {
+      throw new WeightsError(`Cannot write safetensors: duplicate or reserved tensor name "${t.name}"`);
+    }
+    seen.add(t.name);
+    const size = numel(t.shape) * DTYPE_SIZE[t.dtype];
+    if (t.data.byteLength !== size) {
+      throw new WeightsError(
+        `Cannot write tensor "${t.name}": ${t.data.byteLength} bytes for ${t.dtype}[${t.shape.join(', ')}], expected ${size}`,
+      );
+    }
+    header[t.name] = { dtype: t.dtype, shape: [...t.shape], data_offsets: [offset, offset + size] };
+    offset += size;
+  }
+  let json = new TextEncoder().encode(JSON.stringify(header));
+  const padded = Math.ceil(json.byteLength / 8) * 8;
+  if (padded !== json.byteLength) {
+    const p = new Uint8Array(padded).fill(0x20);
+    p.set(json);
+    json = p;
+  }
+  const out = new Uint8Array(8 + padded + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(padded), true);
+  out.set(json, 8);
+  let pos = 8 + padded;
+  for (const t of list) {
+    out.set(t.data, pos);
+    pos += t.data.byteLength;
+  }
+  return out;
+}

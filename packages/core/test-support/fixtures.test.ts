@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { readSafetensors } from '../src/weights/safetensors';
+import { toFloat32 } from '../src/weights/dtype';
+import { FIXTURE_MARKER, makeBertCheckpoint, makeBertTensors } from './fixtures';
+import { skipUnlessShared } from './shared';
+
+const VOCAB = 'data/bert-base-uncased/vocab.txt';
+
+test(
+  'bert-tiny fixture: exact HF layout, names, [out, in] shapes, marker, seeded',
+  { skip: skipUnlessShared(VOCAB) },
+  async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'bb-fixture-'));
+    try {
+      const fx = await makeBertCheckpoint(dir, { shape: 'bert-tiny', seed: 7 });
+      assert.deepEqual((await readdir(dir)).sort(), [
+        'config.json',
+        'model.safetensors',
+        'tokenizer_config.json',
+        'vocab.txt',
+      ]);
+      const config = JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8'));
+      assert.equal(config.hidden_size, 128);
+      assert.equal(config.num_hidden_layers, 2);
+      assert.equal(config.num_attention_heads, 2);
+      assert.equal(config.intermediate_size, 512);
+      assert.equal(config.vocab_size, 30522);
+      assert.equal(config.max_position_embeddings, 512);
+      assert.equal(config.type_vocab_size, 2);
+      assert.equal(config.hidden_act, 'gelu');
+      assert.equal(config.layer_norm_eps, 1e-12);
+      assert.equal(config.browser_bert_fixture, FIXTURE_MARKER);
+      assert.equal((await readFile(path.join(dir, 'vocab.txt'), 'utf8')).split('\n').length - 1, 30522);
+      const { tensors, info } = readSafetensors(await readFile(path.join(dir, 'model.safetensors')));
+      assert.deepEqual(info.metadata, { format: 'pt', browser_bert_fixture: 'random-init' });
+      assert.equal(tensors.size, 5 + 2 * 16 + 2);
+      assert.deepEqual(tensors.get('embeddings.word_embeddings.weight')?.shape, [30522, 128]);
+      assert.deepEqual(tensors.get('encoder.layer.1.intermediate.dense.weight')?.shape, [512, 128]);
+      assert.deepEqual(tensors.get('encoder.layer.1.output.dense.weight')?.shape, [128, 512]);
+      assert.deepEqual(tensors.get('pooler.dense.bias')?.shape, [128]);
+      const w = toFloat32(tensors.get('encoder.layer.0.attention.self.query.weight')!);
+      const mean = w.reduce((a, b) => a + b, 0) / w.length;
+      const std = Math.sqrt(w.reduce((a, b) => a + (b - mean) ** 2, 0) / w.length);
+      assert.ok(Math.abs(mean) < 0.002 && Math.abs(std - 0.02) < 0.002, `N(0, 0.02): mean ${mean} std ${std}`);
+      const ln = toFloat32(tensors.get('encoder.layer.0.output.LayerNorm.weight')!);
+      assert.ok(ln.every((v) => Math.abs(v - 1) < 0.3) && ln.some((v) => v !== 1));
+      const bias = toFloat32(tensors.get('encoder.layer.0.attention.self.key.bias')!);
+      assert.ok(
+        bias.some((v) => Math.abs(v) > 1e-3),
+        'biases are non-zero so bias bugs show',
+      );
+      // Same seed → same bytes; another seed → different.
+      const again = makeBertTensors({ shape: 'bert-tiny', seed: 7 });
+      assert.deepEqual(again.get('pooler.dense.weight')?.data, fx.tensors.get('pooler.dense.weight')?.data);
+      const other = makeBertTensors({ shape: 'bert-tiny', seed: 8 });
+      assert.notDeepEqual(other.get('pooler.dense.weight')?.data, fx.tensors.get('pooler.dense.weight')?.data);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+);
+
+test('fixture options: prefix, MLM head without pooler, float16, custom shape', () => {
+  const t = makeBertTensors({
+    shape: { hidden: 8, layers: 1, heads: 2, intermediate: 16, vocab: 50 },
+    prefix: true,
+    head: 'mlm',
+    withPooler: false,
+    dtype: 'float16',
+  });
+  assert.ok(t.has('bert.embeddings.word_embeddings.weight'));
+  assert.ok(t.has('cls.predictions.transform.dense.weight'));
+  assert.ok(!t.has('bert.pooler.dense.weight'));
+  assert.ok([...t.values()].every((x) => x.dtype === 'F16'));
+  assert.deepEqual(t.get('bert.embeddings.word_embeddings.weight')?.shape, [50, 8]);
+});
