@@ -13,3 +13,4 @@ export {
   type BackendOptions,
 } from './runtime/backend';
 export * from './weights';
+export * from './tokenizer/index';

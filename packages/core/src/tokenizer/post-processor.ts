@@ -1,0 +1,69 @@
+/**
+ * Post-processing as HuggingFace's TemplateProcessing / BertProcessing: `[CLS] $A [SEP]` and
+ * `[CLS] $A [SEP] $B:1 [SEP]:1`, with token_type_ids from the template; plus LongestFirst truncation
+ * exactly as `tokenizers` computes it (which differs from the slow Python tokenizer's one-at-a-time removal on ties).
+ */
+import type { Encoding } from './types';
+
+export type TemplatePiece =
+  | { readonly kind: 'special'; readonly ids: readonly number[]; readonly typeId: number }
+  | { readonly kind: 'sequence'; readonly seq: 'A' | 'B'; readonly typeId: number };
+
+export interface Template {
+  readonly single: readonly TemplatePiece[];
+  readonly pair: readonly TemplatePiece[];
+}
+
+/** Number of special tokens the template adds. */
+export function specialCount(pieces: readonly TemplatePiece[]): number {
+  let n = 0;
+  for (const p of pieces) if (p.kind === 'special') n += p.ids.length;
+  return n;
+}
+
+/** Lengths [n1, n2] the two sequences are cut to so that n1 + n2 ≤ max (tokenizers' LongestFirst). */
+export function longestFirst(len1: number, len2: number, max: number): [number, number] {
+  if (len1 + len2 <= max) return [len1, len2];
+  if (max === 0) return [0, 0];
+  let n1 = len1;
+  let n2 = len2;
+  const swap = n1 > n2;
+  if (swap) [n1, n2] = [n2, n1];
+  n2 = n1 > max ? n1 : Math.max(n1, max - n1);
+  if (n1 + n2 > max) {
+    n1 = Math.floor(max / 2);
+    n2 = n1 + (max % 2);
+  }
+  return swap ? [n2, n1] : [n1, n2];
+}
+
+export function applyTemplate(
+  pieces: readonly TemplatePiece[],
+  a: ArrayLike<number>,
+  b: ArrayLike<number> | undefined,
+  addSpecialTokens: boolean,
+): Encoding {
+  let len = 0;
+  for (const p of pieces) {
+    if (p.kind === 'special') len += addSpecialTokens ? p.ids.length : 0;
+    else len += (p.seq === 'A' ? a : b)?.length ?? 0;
+  }
+  const inputIds = new Int32Array(len);
+  const tokenTypeIds = new Int32Array(len);
+  let k = 0;
+  for (const p of pieces) {
+    if (p.kind === 'special') {
+      if (!addSpecialTokens) continue;
+      for (const id of p.ids) {
+        tokenTypeIds[k] = p.typeId;
+        inputIds[k++] = id;
+      }
+    } else {
+      const src = p.seq === 'A' ? a : b;
+      if (!src) continue;
+      tokenTypeIds.fill(p.typeId, k, k + src.length);
+      for (let i = 0; i < src.length; i++) inputIds[k++] = src[i]!;
+    }
+  }
+  return { inputIds, tokenTypeIds };
+}

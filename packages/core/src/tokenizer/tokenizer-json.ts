@@ -1,0 +1,177 @@
+/**
+ * Builds a TokenizerSpec from a parsed tokenizer.json (HuggingFace `tokenizers` format): WordPiece model,
+ * BertNormalizer (or none), BertPreTokenizer, TemplateProcessing / BertProcessing (or none), added_tokens.
+ * Anything else is rejected: ids from a pipeline we do not implement would be silently wrong.
+ */
+import { TokenizerError } from '../errors';
+import type { AddedToken } from './added-tokens';
+import type { NormalizerOptions } from './normalizer';
+import type { Template, TemplatePiece } from './post-processor';
+import {
+  type Json,
+  type TokenizerSpec,
+  boolField,
+  isObject,
+  parseAddedToken,
+  realMaxLength,
+  tokenContent,
+} from './spec';
+
+const W = 'tokenizer.json';
+const HINT = 'browser-bert supports BERT WordPiece tokenizers only (BertNormalizer, BertPreTokenizer, WordPiece)';
+
+function typeOf(o: unknown): string {
+  return isObject(o) && typeof o.type === 'string' ? o.type : JSON.stringify(o);
+}
+
+function parseNormalizer(n: unknown): NormalizerOptions {
+  if (n === null || n === undefined)
+    return { cleanText: false, handleChineseChars: false, stripAccents: false, lowercase: false };
+  if (!isObject(n) || n.type !== 'BertNormalizer')
+    throw new TokenizerError(`${W}: normalizer type ${typeOf(n)} is not supported`, HINT);
+  const sa = n.strip_accents;
+  if (sa !== undefined && sa !== null && typeof sa !== 'boolean')
+    throw new TokenizerError(`${W}: normalizer.strip_accents must be true, false or null`);
+  return {
+    cleanText: boolField(n, 'clean_text', true, W),
+    handleChineseChars: boolField(n, 'handle_chinese_chars', true, W),
+    stripAccents: typeof sa === 'boolean' ? sa : null,
+    lowercase: boolField(n, 'lowercase', true, W),
+  };
+}
+
+function specialIds(specials: Json, name: string): number[] {
+  const s = specials[name];
+  if (!isObject(s) || !Array.isArray(s.ids) || !s.ids.every((x) => Number.isInteger(x)))
+    throw new TokenizerError(`${W}: post_processor special token "${name}" has no ids`);
+  return s.ids as number[];
+}
+
+function parseTemplate(p: unknown): { template: Template; cls?: string; sep?: string } {
+  if (p === null || p === undefined)
+    return {
+      template: {
+        single: [{ kind: 'sequence', seq: 'A', typeId: 0 }],
+        pair: [
+          { kind: 'sequence', seq: 'A', typeId: 0 },
+          { kind: 'sequence', seq: 'B', typeId: 1 },
+        ],
+      },
+    };
+  if (!isObject(p)) throw new TokenizerError(`${W}: post_processor must be an object`);
+  if (p.type === 'BertProcessing') {
+    const pair = (v: unknown, k: string): [string, number] => {
+      if (!Array.isArray(v) || typeof v[0] !== 'string' || !Number.isInteger(v[1]))
+        throw new TokenizerError(`${W}: post_processor.${k} must be ["token", id]`);
+      return [v[0], v[1] as number];
+    };
+    const [cls, clsId] = pair(p.cls, 'cls');
+    const [sep, sepId] = pair(p.sep, 'sep');
+    return {
+      cls,
+      sep,
+      template: {
+        single: [
+          { kind: 'special', ids: [clsId], typeId: 0 },
+          { kind: 'sequence', seq: 'A', typeId: 0 },
+          { kind: 'special', ids: [sepId], typeId: 0 },
+        ],
+        pair: [
+          { kind: 'special', ids: [clsId], typeId: 0 },
+          { kind: 'sequence', seq: 'A', typeId: 0 },
+          { kind: 'special', ids: [sepId], typeId: 0 },
+          { kind: 'sequence', seq: 'B', typeId: 1 },
+          { kind: 'special', ids: [sepId], typeId: 1 },
+        ],
+      },
+    };
+  }
+  if (p.type !== 'TemplateProcessing')
+    throw new TokenizerError(`${W}: post_processor type ${typeOf(p)} is not supported`, HINT);
+  const specials = isObject(p.special_tokens) ? p.special_tokens : {};
+  const names: string[] = [];
+  const pieces = (list: unknown, which: string): TemplatePiece[] => {
+    if (!Array.isArray(list)) throw new TokenizerError(`${W}: post_processor.${which} must be a list`);
+    return list.map((item): TemplatePiece => {
+      if (isObject(item) && isObject(item.SpecialToken)) {
+        const name = String(item.SpecialToken.id);
+        names.push(name);
+        return { kind: 'special', ids: specialIds(specials, name), typeId: Number(item.SpecialToken.type_id ?? 0) };
+      }
+      if (isObject(item) && isObject(item.Sequence) && (item.Sequence.id === 'A' || item.Sequence.id === 'B'))
+        return { kind: 'sequence', seq: item.Sequence.id, typeId: Number(item.Sequence.type_id ?? 0) };
+      throw new TokenizerError(`${W}: unexpected post_processor.${which} item ${JSON.stringify(item)}`);
+    });
+  };
+  const single = pieces(p.single, 'single');
+  const singleNames = [...names];
+  const pair = pieces(p.pair, 'pair');
+  return {
+    template: { single, pair },
+    cls: single[0]?.kind === 'special' ? singleNames[0] : undefined,
+    sep: single[single.length - 1]?.kind === 'special' ? singleNames[singleNames.length - 1] : undefined,
+  };
+}
+
+export function specFromTokenizerJson(json: unknown, config: unknown, specialMap: unknown): TokenizerSpec {
+  if (!isObject(json)) throw new TokenizerError(`${W} must be a JSON object`);
+  const model = json.model;
+  if (!isObject(model) || (model.type !== undefined && model.type !== 'WordPiece') || !isObject(model.vocab))
+    throw new TokenizerError(`${W}: model type ${typeOf(model)} is not supported`, HINT);
+  const pre = json.pre_tokenizer;
+  if (!isObject(pre) || pre.type !== 'BertPreTokenizer')
+    throw new TokenizerError(`${W}: pre_tokenizer type ${typeOf(pre)} is not supported`, HINT);
+
+  const vocab = new Map<string, number>();
+  for (const [tok, id] of Object.entries(model.vocab)) {
+    if (!Number.isInteger(id) || (id as number) < 0)
+      throw new TokenizerError(`${W}: vocab id of "${tok}" is not an integer`);
+    vocab.set(tok, id as number);
+  }
+  const unkToken = typeof model.unk_token === 'string' ? model.unk_token : '[UNK]';
+  if (!vocab.has(unkToken)) throw new TokenizerError(`${W}: unk_token "${unkToken}" is not in the vocabulary`);
+  const prefix = typeof model.continuing_subword_prefix === 'string' ? model.continuing_subword_prefix : '##';
+  const maxChars = model.max_input_chars_per_word ?? 100;
+  if (!Number.isInteger(maxChars)) throw new TokenizerError(`${W}: model.max_input_chars_per_word must be an integer`);
+
+  const added: AddedToken[] = [];
+  if (json.added_tokens !== undefined && json.added_tokens !== null) {
+    if (!Array.isArray(json.added_tokens)) throw new TokenizerError(`${W}: added_tokens must be a list`);
+    for (const t of json.added_tokens) {
+      if (!isObject(t) || !Number.isInteger(t.id)) throw new TokenizerError(`${W}: added token without an integer id`);
+      added.push(parseAddedToken(t.id as number, t, W));
+    }
+  }
+  const { template, cls, sep } = parseTemplate(json.post_processor);
+  const cfg = isObject(config) ? config : {};
+  const map = isObject(specialMap) ? specialMap : {};
+  const padding = isObject(json.padding) ? json.padding : {};
+  const has = (t: string | undefined): t is string =>
+    t !== undefined && (vocab.has(t) || added.some((a) => a.content === t));
+  const pick = (key: string, fallback: string | undefined): string | undefined => {
+    const t = tokenContent(cfg[key]) ?? tokenContent(map[key]) ?? fallback;
+    return has(t) ? t : undefined;
+  };
+  const clsToken = pick('cls_token', cls ?? '[CLS]');
+  const sepToken = pick('sep_token', sep ?? '[SEP]');
+  const padToken = pick('pad_token', typeof padding.pad_token === 'string' ? padding.pad_token : '[PAD]');
+  if (!clsToken || !sepToken || !padToken)
+    throw new TokenizerError(`${W}: cannot find the [CLS], [SEP] and [PAD] tokens in the vocabulary`, HINT);
+
+  return {
+    vocab,
+    unkToken,
+    continuingSubwordPrefix: prefix,
+    maxInputCharsPerWord: maxChars as number,
+    normalizer: parseNormalizer(json.normalizer),
+    added,
+    template,
+    neverSplit: new Set(),
+    clsToken,
+    sepToken,
+    padToken,
+    maskToken: pick('mask_token', '[MASK]'),
+    configMaxLength: realMaxLength(cfg.model_max_length),
+    source: 'tokenizer.json',
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * createTokenizer: a BERT WordPiece tokenizer that gives the ids of HuggingFace's BertTokenizerFast, built from the
+ * files of a model repo (already read by hub/: no I/O here). Pipeline per text: added/special tokens matched
+ * literally → BertNormalizer → BertPreTokenizer → WordPiece → truncation → [CLS] … [SEP] template.
+ */
+import { TokenizerError } from '../errors';
+import { AddedTokenMatcher, type Piece } from './added-tokens';
+import { fnv1a64 } from './fingerprint';
+import { type Normalize, createNormalizer } from './normalizer';
+import { type Template, applyTemplate, longestFirst, specialCount } from './post-processor';
+import { preTokenize } from './pre-tokenizer';
+import type { TokenizerSpec } from './spec';
+import { specFromTokenizerJson } from './tokenizer-json';
+import type { EncodeOptions, Encoding, SpecialTokenIds, Tokenizer, TokenizerFiles, TokenizerSettings } from './types';
+import { specFromVocabTxt } from './vocab-txt';
+import { WordPiece } from './wordpiece';
+
+export interface CreateTokenizerOptions {
+  /** Default truncation length including special tokens (default 128, clamped to the model's limit). */
+  maxLength?: number;
+  /** The model's own limit, usually config.json max_position_embeddings. */
+  modelMaxLength?: number;
+}
+
+export const DEFAULT_MAX_LENGTH = 128;
+/** modelMaxLength when neither the config nor tokenizer_config.json gives a limit. */
+export const NO_MODEL_LIMIT = Number.MAX_SAFE_INTEGER;
+
+function checkLength(v: unknown, name: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+    throw new TokenizerError(`${name} must be a positive integer, got ${String(v)}`, `e.g. ${name} 128`);
+  return v;
+}
+
+export function createTokenizer(files: TokenizerFiles, options: CreateTokenizerOptions = {}): Tokenizer {
+  let spec: TokenizerSpec;
+  if (files.tokenizerJson !== undefined && files.tokenizerJson !== null)
+    spec = specFromTokenizerJson(files.tokenizerJson, files.tokenizerConfig, files.specialTokensMap);
+  else if (typeof files.vocabTxt === 'string')
+    spec = specFromVocabTxt(files.vocabTxt, files.tokenizerConfig, files.specialTokensMap);
+  else
+    throw new TokenizerError(
+      'No tokenizer files: need tokenizer.json, or vocab.txt (+ tokenizer_config.json)',
+      'point to a BERT model folder or hub repo that contains tokenizer.json or vocab.txt',
+    );
+  return new BertWordPieceTokenizer(spec, options);
+}
+
+class BertWordPieceTokenizer implements Tokenizer {
+  readonly settings: TokenizerSettings;
+  readonly vocabSize: number;
+  readonly specialIds: SpecialTokenIds;
+  readonly fingerprint: string;
+  private readonly toId = new Map<string, number>();
+  private readonly toToken: (string | undefined)[] = [];
+  private readonly normalize: Normalize;
+  private readonly cleanOnly: Normalize;
+  private readonly rawAdded: AddedTokenMatcher;
+  private readonly normalizedAdded: AddedTokenMatcher;
+  private readonly wordPiece: WordPiece;
+  private readonly template: Template;
+  private readonly neverSplit: ReadonlySet<string>;
+  private readonly unkId: number;
+
+  constructor(spec: TokenizerSpec, options: CreateTokenizerOptions) {
+    for (const [tok, id] of spec.vocab) this.toId.set(tok, id);
+    for (const a of spec.added) this.toId.set(a.content, a.id); // added tokens win, as in tokenizers
+    for (const [tok, id] of spec.vocab) this.toToken[id] = tok;
+    for (const a of spec.added) this.toToken[a.id] = a.content;
+    this.vocabSize = this.toToken.length;
+    this.unkId = spec.vocab.get(spec.unkToken)!;
+
+    const known = [options.modelMaxLength, spec.configMaxLength].filter((x): x is number => x !== undefined);
+    for (const k of known) checkLength(k, 'modelMaxLength');
+    const modelMaxLength = known.length > 0 ? Math.min(...known) : NO_MODEL_LIMIT;
+    const maxLength = Math.min(checkLength(options.maxLength ?? DEFAULT_MAX_LENGTH, 'maxLength'), modelMaxLength);
+
+    this.normalize = createNormalizer(spec.normalizer);
+    this.cleanOnly = createNormalizer({ ...spec.normalizer, lowercase: false, stripAccents: false });
+    this.rawAdded = new AddedTokenMatcher(
+      spec.added.filter((a) => !a.normalized).map((token) => ({ token, pattern: token.content })),
+    );
+    this.normalizedAdded = new AddedTokenMatcher(
+      spec.added.filter((a) => a.normalized).map((token) => ({ token, pattern: this.normalize(token.content) })),
+    );
+    this.wordPiece = new WordPiece({
+      vocab: spec.vocab,
+      unkId: this.unkId,
+      continuingSubwordPrefix: spec.continuingSubwordPrefix,
+      maxInputCharsPerWord: spec.maxInputCharsPerWord,
+    });
+    this.template = spec.template;
+    this.neverSplit = spec.neverSplit;
+
+    this.settings = {
+      doLowerCase: spec.normalizer.lowercase,
+      stripAccents: spec.normalizer.stripAccents,
+      tokenizeChineseChars: spec.normalizer.handleChineseChars,
+      cleanText: spec.normalizer.cleanText,
+      maxInputCharsPerWord: spec.maxInputCharsPerWord,
+      continuingSubwordPrefix: spec.continuingSubwordPrefix,
+      unkToken: spec.unkToken,
+      clsToken: spec.clsToken,
+      sepToken: spec.sepToken,
+      padToken: spec.padToken,
+      maskToken: spec.maskToken,
+      maxLength,
+      modelMaxLength,
+    };
+    this.specialIds = {
+      cls: this.toId.get(spec.clsToken)!,
+      sep: this.toId.get(spec.sepToken)!,
+      pad: this.toId.get(spec.padToken)!,
+      unk: this.unkId,
+      mask: spec.maskToken === undefined ? undefined : this.toId.get(spec.maskToken),
+    };
+    const header = JSON.stringify({
+      v: 1,
+      settings: this.settings,
+      added: spec.added,
+      template: spec.template,
+      neverSplit: [...spec.neverSplit].sort(),
+    });
+    const vocabLines = this.toToken.map((t) => t ?? '\u0000').join('\n');
+    this.fingerprint = fnv1a64(header + '\n' + vocabLines);
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.toId.get(token);
+  }
+
+  idToToken(id: number): string | undefined {
+    return this.toToken[id];
+  }
+
+  tokenize(text: string): string[] {
+    return this.encodeText(text, Infinity).map((id) => this.toToken[id] ?? this.settings.unkToken);
+  }
+
+  encode(text: string, pair?: string, options: EncodeOptions = {}): Encoding {
+    const max = Math.min(
+      checkLength(options.maxLength ?? this.settings.maxLength, 'maxLength'),
+      this.settings.modelMaxLength,
+    );
+    const addSpecial = options.addSpecialTokens ?? true;
+    const pieces = pair === undefined ? this.template.single : this.template.pair;
+    const added = addSpecial ? specialCount(pieces) : 0;
+    if (max < added)
+      throw new TokenizerError(
+        `maxLength ${max} leaves no room for the ${added} special tokens`,
+        `use a maxLength of at least ${added + 1}`,
+      );
+    const budget = max - added;
+    if (pair === undefined) {
+      const a = this.encodeText(text, budget);
+      return applyTemplate(pieces, a.length > budget ? a.slice(0, budget) : a, undefined, addSpecial);
+    }
+    const a = this.encodeText(text, Infinity);
+    const b = this.encodeText(pair, Infinity);
+    const [n1, n2] = longestFirst(a.length, b.length, budget);
+    return applyTemplate(pieces, a.slice(0, n1), b.slice(0, n2), addSpecial);
+  }
+
+  encodeBatch(texts: readonly string[], options: EncodeOptions = {}): Encoding[] {
+    if (!Array.isArray(texts)) throw new TokenizerError('encodeBatch expects an array of strings');
+    return texts.map((t) => this.encode(t, undefined, options));
+  }
+
+  /** Ids of one text without special tokens; stops early once `limit` ids exist (the rest would be cut anyway). */
+  private encodeText(text: string, limit: number): number[] {
+    if (typeof text !== 'string')
+      throw new TokenizerError(`Expected a text string, got ${text === null ? 'null' : typeof text}`);
+    const ids: number[] = [];
+    const pieces: Piece[] = [];
+    this.rawAdded.split(text, pieces);
+    for (const piece of pieces) {
+      if (ids.length >= limit) break;
+      if (typeof piece === 'number') ids.push(piece);
+      else if (this.neverSplit.size > 0) this.encodeNeverSplit(piece, ids, limit);
+      else this.encodeNormalizedPiece(this.normalize(piece), ids, limit);
+    }
+    return ids;
+  }
+
+  private encodeNormalizedPiece(normalized: string, ids: number[], limit: number): void {
+    const wp = this.wordPiece;
+    const onWord = (w: string): boolean => {
+      wp.encodeWord(w, ids);
+      return ids.length >= limit;
+    };
+    if (this.normalizedAdded.empty) {
+      preTokenize(normalized, onWord);
+      return;
+    }
+    const sub: Piece[] = [];
+    this.normalizedAdded.split(normalized, sub);
+    for (const p of sub) {
+      if (ids.length >= limit) return;
+      if (typeof p === 'number') ids.push(p);
+      else preTokenize(p, onWord);
+    }
+  }
+
+  /** Slow BertTokenizer's never_split: a whitespace-separated word listed there is one token, not lower-cased. */
+  private encodeNeverSplit(piece: string, ids: number[], limit: number): void {
+    for (const word of this.cleanOnly(piece).split(' ')) {
+      if (ids.length >= limit) return;
+      if (word === '') continue;
+      if (this.neverSplit.has(word)) ids.push(this.toId.get(word) ?? this.unkId);
+      else this.encodeNormalizedPiece(this.normalize(word), ids, limit);
+    }
+  }
+}
