@@ -1,0 +1,58 @@
+/** Cache helpers shared by every ModelCache: grouping entries into models, removing a model, an in-memory cache. */
+import { parseHubFileUrl } from './source';
+import type { CachedModel, CacheEntry, ModelCache } from './types';
+
+/** The cached models (endpoint + repo + revision), largest first. Keys that are not hub file URLs are skipped. */
+export async function listCachedModels(cache: ModelCache): Promise<CachedModel[]> {
+  const groups = new Map<string, { endpoint: string; repo: string; revision: string; files: CacheEntry[] }>();
+  for (const entry of await cache.list()) {
+    const parsed = parseHubFileUrl(entry.key);
+    if (!parsed) continue;
+    const id = `${parsed.endpoint}\n${parsed.repo}\n${parsed.revision}`;
+    let g = groups.get(id);
+    if (!g)
+      groups.set(id, (g = { endpoint: parsed.endpoint, repo: parsed.repo, revision: parsed.revision, files: [] }));
+    g.files.push(entry);
+  }
+  return [...groups.values()]
+    .map((g) => ({ ...g, size: g.files.reduce((s, f) => s + f.size, 0) }))
+    .sort((a, b) => b.size - a.size || a.repo.localeCompare(b.repo));
+}
+
+/**
+ * Removes every cached file of a model. Without `revision`, all revisions of the repo go; without `endpoint`, the
+ * repo is removed whatever hub it came from. Resolves to the number of bytes freed.
+ */
+export async function removeCachedModel(
+  cache: ModelCache,
+  which: { repo: string; revision?: string; endpoint?: string },
+): Promise<number> {
+  let freed = 0;
+  for (const model of await listCachedModels(cache)) {
+    if (model.repo !== which.repo) continue;
+    if (which.revision !== undefined && model.revision !== which.revision) continue;
+    if (which.endpoint !== undefined && model.endpoint !== which.endpoint.replace(/\/+$/, '')) continue;
+    for (const f of model.files) if (await cache.delete(f.key)) freed += f.size;
+  }
+  return freed;
+}
+
+/** A cache in memory (tests, or a page that must not persist anything). */
+export function createMemoryCache(): ModelCache & { readonly entries: Map<string, Uint8Array> } {
+  const entries = new Map<string, Uint8Array>();
+  return {
+    entries,
+    async get(key) {
+      return entries.get(key);
+    },
+    async put(key, bytes) {
+      entries.set(key, bytes.slice());
+    },
+    async delete(key) {
+      return entries.delete(key);
+    },
+    async list() {
+      return [...entries].map(([key, b]) => ({ key, size: b.byteLength }));
+    },
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * A FileSource over a hub repo: `{endpoint}/{repo}/resolve/{revision}/{file}`, with the cache in front.
+ *
+ * Cache policy (cache-first snapshot): a file in the cache is used as is, for any revision — so a warm cache works
+ * offline and a second load makes no requests. Which optional files a repo lacks is remembered in a small manifest
+ * entry after a successful load, so offline loads do not need the network to learn that either. A branch such as
+ * "main" can move on: pass `refresh: true` (CLI --refresh) to download again, which still falls back to the cache
+ * when the hub cannot be reached; pin a commit sha for reproducible runs.
+ */
+import { HubError } from '../errors';
+import { download } from './download';
+import { hubFileUrl, type HubRef } from './source';
+import type { FileProgress, FileSource, ModelCache } from './types';
+
+export interface HubSourceOptions {
+  readonly endpoint: string;
+  readonly ref: HubRef;
+  readonly token?: string | undefined;
+  readonly cache?: ModelCache | undefined;
+  readonly refresh?: boolean | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly fetch?: typeof fetch | undefined;
+}
+
+/** Name of the cache entry (next to the repo's files) listing which files a load found and which were absent. */
+export const MANIFEST_FILE = '.browser-bert-manifest.json';
+
+interface Manifest {
+  readonly present: string[];
+  readonly absent: string[];
+}
+
+export interface HubSource extends FileSource {
+  readonly endpoint: string;
+  readonly ref: HubRef;
+  /** Records present/absent files in the cache after a successful load. */
+  finish(): Promise<void>;
+}
+
+export function createHubSource(options: HubSourceOptions): HubSource {
+  const { endpoint, ref, cache, refresh } = options;
+  const id = `${ref.repo}@${ref.revision}`;
+  const present = new Set<string>();
+  const absent = new Set<string>();
+  let manifest: Promise<Manifest | undefined> | undefined;
+  let offline: HubError | undefined;
+
+  const readManifest = (): Promise<Manifest | undefined> =>
+    (manifest ??= (async () => {
+      const bytes = await cache?.get(hubFileUrl(endpoint, ref, MANIFEST_FILE)).catch(() => undefined);
+      if (!bytes) return undefined;
+      try {
+        const m = JSON.parse(new TextDecoder().decode(bytes)) as Manifest;
+        return Array.isArray(m.present) && Array.isArray(m.absent) ? m : undefined;
+      } catch {
+        return undefined;
+      }
+    })());
+
+  async function fromCache(name: string, onProgress?: (p: FileProgress) => void): Promise<Uint8Array | undefined> {
+    const bytes = await cache?.get(hubFileUrl(endpoint, ref, name)).catch(() => undefined);
+    if (bytes) {
+      onProgress?.({ file: name, loaded: bytes.byteLength, total: bytes.byteLength, done: true, fromCache: true });
+    }
+    return bytes;
+  }
+
+  async function get(name: string, onProgress?: (p: FileProgress) => void): Promise<Uint8Array | undefined> {
+    const url = hubFileUrl(endpoint, ref, name);
+    const known = await readManifest();
+    if (!refresh) {
+      const cached = await fromCache(name, onProgress);
+      if (cached) return note(name, cached);
+      if (known?.absent.includes(name)) return note(name, undefined);
+    }
+    if (offline) return offlineFallback(name, known, offline, onProgress);
+    let result;
+    try {
+      result = await download(url, { ...options, file: name, onProgress });
+    } catch (e) {
+      if (e instanceof HubError && e.code === 'NETWORK') {
+        // Cannot reach the hub, or the transfer broke: use the cache if it has the answer.
+        if (e.message.startsWith('cannot reach')) offline = e;
+        return offlineFallback(name, known, e, onProgress);
+      }
+      throw e;
+    }
+    if (result.ok) {
+      if (cache) await cache.put(url, result.bytes).catch(() => undefined); // a full disk must not fail the load
+      return note(name, result.bytes);
+    }
+    const { status, errorCode } = result;
+    if (status === 401 || status === 403 || errorCode === 'GatedRepo') {
+      if (errorCode === 'RepoNotFound') throw notFound(status);
+      throw new HubError(
+        `model ${ref.repo} is gated or private (HTTP ${status} for ${name})`,
+        options.token
+          ? 'the token was refused: check it has read access and that you accepted the model’s terms on the hub'
+          : 'pass a token (option token, or HF_TOKEN in Node) after accepting the model’s terms on the hub',
+        { status, url },
+      );
+    }
+    if (status === 404 || errorCode === 'EntryNotFound') {
+      if (errorCode === 'RepoNotFound') throw notFound(status);
+      if (errorCode === 'RevisionNotFound') {
+        throw new HubError(`model ${ref.repo} has no revision "${ref.revision}"`, 'check the branch, tag or commit', {
+          status,
+          url,
+          code: 'NOT_FOUND',
+        });
+      }
+      return note(name, undefined);
+    }
+    throw new HubError(
+      `the hub answered HTTP ${status} for ${name} of ${id}${result.message ? `: ${result.message.split('\n')[0]}` : ''}`,
+      'try again later, or download the files and use a local folder',
+      { status, url },
+    );
+  }
+
+  function notFound(status: number): HubError {
+    return new HubError(
+      `model ${ref.repo} not found at ${endpoint}`,
+      'check the id, or that it is public (private models need a token)',
+      { status, code: 'NOT_FOUND' },
+    );
+  }
+
+  async function offlineFallback(
+    name: string,
+    known: Manifest | undefined,
+    error: HubError,
+    onProgress?: (p: FileProgress) => void,
+  ): Promise<Uint8Array | undefined> {
+    const cached = await fromCache(name, onProgress);
+    if (cached) return note(name, cached);
+    if (known?.absent.includes(name)) return note(name, undefined);
+    throw error;
+  }
+
+  function note(name: string, bytes: Uint8Array | undefined): Uint8Array | undefined {
+    if (bytes) present.add(name);
+    else absent.add(name);
+    return bytes;
+  }
+
+  return {
+    description: ref.repo,
+    revision: ref.revision,
+    endpoint,
+    ref,
+    get,
+    async finish() {
+      if (!cache) return;
+      const m: Manifest = { present: [...present].sort(), absent: [...absent].sort() };
+      await cache
+        .put(hubFileUrl(endpoint, ref, MANIFEST_FILE), new TextEncoder().encode(JSON.stringify(m)))
+        .catch(() => undefined);
+    },
+  };
+}
+
+/** Thrown by loaders when a required file is absent from a hub repo. */
+export function missingHubFile(source: HubSource, file: string, alternatives = ''): HubError {
+  return new HubError(
+    `model ${source.ref.repo} has no file ${file}${alternatives} at revision ${source.ref.revision}`,
+    'check the model id and revision; browser-bert needs a BERT-family model folder (config.json, vocab.txt or tokenizer.json, weights)',
+    { code: 'NOT_FOUND', url: hubFileUrl(source.endpoint, source.ref, file) },
+  );
+}

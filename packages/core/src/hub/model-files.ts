@@ -1,0 +1,154 @@
+/**
+ * Reads the files of a BERT-family model folder from any FileSource: config, tokenizer files, the best weights
+ * format available, sentence-transformers modules. Returns plain data; parsing into stages happens in load.ts.
+ */
+import { ConfigError, HubError } from '../errors';
+import type { TokenizerFiles } from '../tokenizer/types';
+import { poolingConfigFile } from './sentence-transformers';
+import type { FileProgress, FileSource } from './types';
+
+export interface NamedBytes {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+export type WeightsFiles =
+  | { readonly kind: 'single'; readonly file: NamedBytes }
+  | { readonly kind: 'safetensors-sharded'; readonly index: unknown; readonly shards: NamedBytes[] }
+  | {
+      readonly kind: 'tfjs-bundle' | 'tfjs-graph';
+      readonly modelJson: unknown;
+      readonly modelJsonFile: NamedBytes;
+      readonly shards: NamedBytes[];
+    };
+
+export interface ModelFiles {
+  /** Parsed config.json; undefined only for a TF.js graph model folder without one. */
+  readonly config: unknown;
+  readonly tokenizer: TokenizerFiles;
+  readonly weights: WeightsFiles;
+  readonly modulesJson: unknown;
+  readonly poolingConfig: unknown;
+}
+
+/** Weights files in order of preference: the first one present wins. */
+export const WEIGHTS_CANDIDATES = [
+  'model.safetensors',
+  'model.safetensors.index.json',
+  'pytorch_model.bin',
+  'model.json',
+] as const;
+
+type Get = (name: string) => Promise<Uint8Array | undefined>;
+
+function parseJson(source: FileSource, name: string, bytes: Uint8Array | undefined): unknown {
+  if (bytes === undefined) return undefined;
+  const text = new TextDecoder().decode(bytes);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const hint = /^\s*</.test(text)
+      ? 'the file is an HTML page, not JSON (a login or error page saved under that name?); download it again'
+      : 'the file is damaged; download it again';
+    throw new ConfigError(`${name} of ${source.description} is not valid JSON (${(e as Error).message})`, hint, {
+      cause: e,
+    });
+  }
+}
+
+/** TF.js shard file names from a model.json's weightsManifest (paths relative to model.json). */
+function manifestShardPaths(modelJson: unknown): string[] {
+  const manifest = (modelJson as { weightsManifest?: { paths?: unknown }[] } | undefined)?.weightsManifest;
+  if (!Array.isArray(manifest)) return [];
+  return manifest.flatMap((g) =>
+    Array.isArray(g.paths) ? g.paths.filter((p): p is string => typeof p === 'string') : [],
+  );
+}
+
+/** Shard file names of a model.safetensors.index.json (its weight_map values), in first-seen order. */
+function indexShardNames(index: unknown): string[] {
+  const map = (index as { weight_map?: unknown } | undefined)?.weight_map;
+  if (typeof map !== 'object' || map === null) return [];
+  return [...new Set(Object.values(map).filter((v): v is string => typeof v === 'string'))];
+}
+
+export interface ReadModelFilesOptions {
+  readonly onProgress?: ((p: FileProgress) => void) | undefined;
+  /** Builds the "no such file" error for a source (hub ids word it differently from folders). */
+  readonly missing: (file: string, alternatives?: string) => Error;
+  /** Hub repos must have config.json (checked first: its absence usually means a wrong id). */
+  readonly configRequired?: boolean;
+}
+
+export async function readModelFiles(source: FileSource, options: ReadModelFilesOptions): Promise<ModelFiles> {
+  const { onProgress, missing } = options;
+  const listed = source.listFiles ? new Set(await source.listFiles()) : undefined;
+  const get: Get = async (name) => (listed && !listed.has(name) ? undefined : source.get(name, onProgress));
+  const required = async (name: string, alternatives?: string) => {
+    const b = await get(name);
+    if (!b) throw missing(name, alternatives);
+    return b;
+  };
+
+  // config.json first: on the hub its absence means the repo itself is missing or not a transformers model.
+  const configBytes = await get('config.json');
+  const config = parseJson(source, 'config.json', configBytes);
+  if (config === undefined && options.configRequired) throw missing('config.json');
+
+  const weights = await readWeightsFiles(source, get, required);
+  if (config === undefined && weights.kind !== 'tfjs-graph') throw missing('config.json');
+
+  const [tokenizerJson, vocab, tokenizerConfig, specialTokensMap, modulesJson] = await Promise.all([
+    get('tokenizer.json'),
+    get('vocab.txt'),
+    get('tokenizer_config.json'),
+    get('special_tokens_map.json'),
+    get('modules.json'),
+  ]);
+  if (!tokenizerJson && !vocab) throw missing('vocab.txt', ' (nor tokenizer.json)');
+  const modules = parseJson(source, 'modules.json', modulesJson);
+  const poolingFile = poolingConfigFile(modules);
+  const poolingConfig = poolingFile ? parseJson(source, poolingFile, await get(poolingFile)) : undefined;
+
+  const tokenizer: TokenizerFiles = {};
+  if (tokenizerJson) tokenizer.tokenizerJson = parseJson(source, 'tokenizer.json', tokenizerJson);
+  if (vocab) tokenizer.vocabTxt = new TextDecoder().decode(vocab);
+  if (tokenizerConfig) tokenizer.tokenizerConfig = parseJson(source, 'tokenizer_config.json', tokenizerConfig);
+  if (specialTokensMap) tokenizer.specialTokensMap = parseJson(source, 'special_tokens_map.json', specialTokensMap);
+  return { config, tokenizer, weights, modulesJson: modules, poolingConfig };
+}
+
+async function readWeightsFiles(
+  source: FileSource,
+  get: Get,
+  required: (name: string, alternatives?: string) => Promise<Uint8Array>,
+): Promise<WeightsFiles> {
+  for (const name of WEIGHTS_CANDIDATES) {
+    const bytes = await get(name);
+    if (!bytes) continue;
+    if (name === 'model.safetensors' || name === 'pytorch_model.bin') return { kind: 'single', file: { name, bytes } };
+    const json = parseJson(source, name, bytes);
+    if (name === 'model.safetensors.index.json') {
+      const shardNames = indexShardNames(json);
+      if (shardNames.length === 0) {
+        throw new HubError(
+          `${name} of ${source.description} lists no shard files in its weight_map`,
+          'download it again',
+        );
+      }
+      const shards: NamedBytes[] = [];
+      for (const shard of shardNames) shards.push({ name: shard, bytes: await required(shard) });
+      return { kind: 'safetensors-sharded', index: json, shards };
+    }
+    const format = (json as { format?: unknown } | undefined)?.format;
+    const shards: NamedBytes[] = [];
+    for (const shard of manifestShardPaths(json)) shards.push({ name: shard, bytes: await required(shard) });
+    const kind = format === 'graph-model' ? 'tfjs-graph' : 'tfjs-bundle';
+    return { kind, modelJson: json, modelJsonFile: { name, bytes }, shards };
+  }
+  throw new HubError(
+    `${source.description} has no weights file`,
+    `looked for ${WEIGHTS_CANDIDATES.join(', ')}; download the model's weights into the folder (safetensors preferred)`,
+    { code: 'NOT_FOUND' },
+  );
+}

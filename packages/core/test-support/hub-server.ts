@@ -1,0 +1,101 @@
+/**
+ * A loopback stand-in for the HuggingFace hub: serves folders at /{repo}/resolve/{revision}/{file} on 127.0.0.1,
+ * records the requests, and can misbehave on purpose (cut a transfer, lie about Content-Length, answer 401 …).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import type { AddressInfo, Socket } from 'node:net';
+import path from 'node:path';
+
+export type Fault =
+  /** Send half of the body, then destroy the socket. */
+  | 'cut'
+  /** Declare a Content-Length larger than the body, send the body, close the connection. */
+  | 'short'
+  | { status: number; errorCode?: string };
+
+export interface HubServer {
+  /** http://127.0.0.1:PORT — use as endpoint / HF_ENDPOINT. */
+  readonly endpoint: string;
+  /** Paths requested so far (e.g. "/org/name/resolve/main/config.json"). */
+  readonly requests: string[];
+  /** `repo@revision` → folder. */
+  readonly repos: Map<string, string>;
+  /** `repo@revision/file` → fault. */
+  readonly faults: Map<string, Fault>;
+  close(): Promise<void>;
+}
+
+export async function startHubServer(repos: Record<string, string> = {}): Promise<HubServer> {
+  const map = new Map(Object.entries(repos));
+  const faults = new Map<string, Fault>();
+  const requests: string[] = [];
+  const sockets = new Set<Socket>();
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    requests.push(url.pathname);
+    const m = /^\/((?:[^/]+\/)?[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
+    if (!m) return void res.writeHead(404, { 'x-error-code': 'RepoNotFound' }).end('Repository not found');
+    const repo = m[1] as string;
+    const revision = decodeURIComponent(m[2] as string);
+    const file = (m[3] as string).split('/').map(decodeURIComponent).join('/');
+    const folder = map.get(`${repo}@${revision}`);
+    if (!folder) {
+      const repoKnown = [...map.keys()].some((k) => k.startsWith(`${repo}@`));
+      res.writeHead(404, { 'x-error-code': repoKnown ? 'RevisionNotFound' : 'RepoNotFound' });
+      return void res.end(repoKnown ? 'Invalid rev id' : 'Repository not found');
+    }
+    const fault = faults.get(`${repo}@${revision}/${file}`);
+    if (typeof fault === 'object') {
+      const headers: Record<string, string> = {};
+      if (fault.errorCode) headers['x-error-code'] = fault.errorCode;
+      return void res.writeHead(fault.status, headers).end(`error ${fault.status}`);
+    }
+    const p = path.join(folder, ...file.split('/'));
+    if (!p.startsWith(folder + path.sep)) return void res.writeHead(400).end('bad path');
+    let bytes: Buffer;
+    try {
+      if (!(await stat(p)).isFile()) throw new Error('not a file');
+      bytes = await readFile(p);
+    } catch {
+      return void res.writeHead(404, { 'x-error-code': 'EntryNotFound' }).end('Entry not found');
+    }
+    if (fault === 'cut') {
+      res.writeHead(200, { 'content-length': String(bytes.length), 'content-type': 'application/octet-stream' });
+      res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => setTimeout(() => res.socket?.destroy(), 20));
+      return;
+    }
+    if (fault === 'short') {
+      res.writeHead(200, { 'content-length': String(bytes.length + 1000), connection: 'close' });
+      res.write(bytes, () => res.socket?.end());
+      return;
+    }
+    res.writeHead(200, { 'content-length': String(bytes.length), 'content-type': 'application/octet-stream' });
+    res.end(bytes);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end(String(e));
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    repos: map,
+    faults,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
