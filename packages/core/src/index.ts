@@ -14,3 +14,4 @@ export {
 } from './runtime/backend';
 export * from './weights';
 export * from './tokenizer/index';
+export * from './data';
