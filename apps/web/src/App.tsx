@@ -1,0 +1,259 @@
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { client } from './lib/client-instance';
+import { initialBackend, initialEndpoint, store } from './lib/settings';
+import { useModel } from './hooks/useModel';
+import { useDataset } from './hooks/useDataset';
+import { useTraining } from './hooks/useTraining';
+import { useSaved } from './hooks/useSaved';
+import { BackendBar } from './components/BackendBar';
+import { ModelPanel } from './components/ModelPanel';
+import { DataPanel } from './components/DataPanel';
+import { DEFAULT_TRAIN, TrainPanel } from './components/TrainPanel';
+import { EvaluatePanel } from './components/EvaluatePanel';
+import { TryPanel } from './components/TryPanel';
+import { KeepPanel } from './components/KeepPanel';
+import { ErrorBox, toUiError, type UiError } from './components/ErrorBox';
+import type { BackendInfo, BackendPref, ClassifierSummary, ModelSourceMsg, TrainOptionsMsg } from './worker/protocol';
+
+function Step(props: {
+  id: string;
+  n: number;
+  title: string;
+  lead: string;
+  enabled: boolean;
+  children: ReactNode;
+  extra?: ReactNode;
+}) {
+  return (
+    <section id={props.id} className={`card${props.enabled ? '' : ' disabled'}`} aria-labelledby={`${props.id}-h`}>
+      <h2 id={`${props.id}-h`}>
+        <span className="n" aria-hidden="true">
+          {props.n}
+        </span>
+        {props.title}
+        {props.extra}
+      </h2>
+      <p className="lead">{props.lead}</p>
+      {props.children}
+    </section>
+  );
+}
+
+export function App() {
+  const [endpoint, setEndpointState] = useState(initialEndpoint);
+  const [backendPref, setBackendPref] = useState<BackendPref>(initialBackend);
+  const [backend, setBackend] = useState<BackendInfo | undefined>(undefined);
+  const [appError, setAppError] = useState<UiError | undefined>(undefined);
+  const [classifier, setClassifier] = useState<ClassifierSummary | undefined>(undefined);
+  const [clfVersion, setClfVersion] = useState(0);
+  const [trainOptions, setTrainOptions] = useState<TrainOptionsMsg>(DEFAULT_TRAIN);
+  const lastModel = useRef<ModelSourceMsg | undefined>(undefined);
+  const workerGen = useRef(client.generation);
+
+  const model = useModel(endpoint);
+  const data = useDataset();
+  const onClassifier = useCallback((c: ClassifierSummary) => {
+    setClassifier(c);
+    setClfVersion((v) => v + 1);
+  }, []);
+  const training = useTraining(onClassifier);
+  const saved = useSaved(onClassifier);
+
+  const initBackend = useCallback(async (pref: BackendPref) => {
+    try {
+      const info = await client.run('init', { backend: pref, cancelFlags: client.cancelFlags });
+      setBackend(info);
+      return true;
+    } catch (e) {
+      setAppError(toUiError(`The ${pref} backend could not start`, e));
+      return false;
+    }
+  }, []);
+
+  useEffect(() => {
+    client.onCrash = (message) => {
+      setBackend(undefined);
+      setAppError({
+        title: 'The training worker stopped',
+        message,
+        hint: 'Your dataset, results and saved classifiers are kept; the model is reloaded on your next action. If it ran out of memory, use a smaller model or batch size.',
+        code: /memory/i.test(message) ? 'OOM' : 'INTERNAL',
+      });
+    };
+    void initBackend(backendPref).then(() => saved.refresh());
+    // Runs once: the backend preference changes go through changeBackend.
+  }, []);
+
+  const changeBackend = async (pref: BackendPref) => {
+    setBackendPref(pref);
+    store('bb.backend', pref);
+    setBackend(undefined);
+    if ((await initBackend(pref)) && lastModel.current && model.state.summary) await model.load(lastModel.current);
+  };
+
+  const setEndpoint = (e: string) => {
+    setEndpointState(e);
+    store('bb.endpoint', e);
+  };
+
+  const loadModel = async (source: ModelSourceMsg) => {
+    await ensureWorker();
+    const summary = await model.load(source);
+    if (summary) {
+      lastModel.current = source;
+      setTrainOptions((o) => ({
+        ...o,
+        pooling: o.pooling === 'mean' || o.pooling === 'cls' ? summary.defaultPooling : o.pooling,
+      }));
+    }
+  };
+
+  /** After a worker restart, re-send what the page still holds: backend, model and dataset. */
+  const ensureWorker = async () => {
+    if (workerGen.current === client.generation) return;
+    workerGen.current = client.generation;
+    await initBackend(backendPref);
+    if (lastModel.current && model.state.summary) await model.load(lastModel.current);
+    if (data.state.source) await data.load(data.state.source, data.state.options);
+  };
+
+  const canTrain = Boolean(model.state.summary && data.state.summary && !model.state.loading && !data.state.loading);
+  const whyNot = !model.state.summary
+    ? 'Load a model first (step 1).'
+    : !data.state.summary
+      ? 'Load a dataset first (step 2).'
+      : undefined;
+  const report = training.state.report;
+  const steps = [
+    { id: 'model', title: 'Model', done: Boolean(model.state.summary) },
+    { id: 'data', title: 'Data', done: Boolean(data.state.summary) },
+    { id: 'train', title: 'Train', done: Boolean(report) },
+    { id: 'evaluate', title: 'Evaluate', done: Boolean(report) },
+    { id: 'try', title: 'Try', done: Boolean(classifier) },
+    { id: 'keep', title: 'Keep', done: saved.saved.length > 0 },
+  ];
+
+  return (
+    <>
+      <header className="top">
+        <h1>browser-bert</h1>
+        <p>Train a text classifier on a BERT encoder, entirely in your browser. Your data never leaves this device.</p>
+        <BackendBar pref={backendPref} info={backend} onChange={(b) => void changeBackend(b)} />
+      </header>
+      <nav className="steps" aria-label="Steps">
+        <ol>
+          {steps.map((s, i) => (
+            <li key={s.id}>
+              <a href={`#${s.id}`} className={s.done ? 'done' : ''}>
+                {i + 1}. {s.title}
+                {s.done ? ' ✓' : ''}
+              </a>
+            </li>
+          ))}
+        </ol>
+      </nav>
+      <main>
+        <ErrorBox error={appError} onDismiss={() => setAppError(undefined)} />
+        <Step
+          id="model"
+          n={1}
+          title="Model"
+          lead="Pick a pretrained encoder. It is downloaded once from the model host, then cached in this browser."
+          enabled
+          extra={
+            model.state.summary?.randomInit ? <span className="badge warn">random-init test model</span> : undefined
+          }
+        >
+          <ModelPanel
+            model={model.state}
+            endpoint={endpoint}
+            setEndpoint={setEndpoint}
+            onLoad={(s) => void loadModel(s)}
+            onRemoveCached={(id, rev) => void model.removeCached(id, rev)}
+            onRefreshCache={model.refreshCache}
+            onDismiss={model.dismiss}
+          />
+        </Step>
+        <Step
+          id="data"
+          n={2}
+          title="Data"
+          lead="Texts with a label each: the built-in e-mails, or your own file. It stays on this device."
+          enabled
+        >
+          <DataPanel
+            data={data.state}
+            onLoad={(s, o) => void ensureWorker().then(() => data.load(s, o))}
+            onDismiss={data.dismiss}
+          />
+        </Step>
+        <Step
+          id="train"
+          n={3}
+          title="Train"
+          lead="Runs in a background worker: the page stays responsive. Frozen encoder + a small head is fastest."
+          enabled={canTrain}
+        >
+          <TrainPanel
+            options={trainOptions}
+            setOptions={setTrainOptions}
+            training={training.state}
+            layers={model.state.summary?.layers}
+            canTrain={canTrain}
+            whyNot={whyNot}
+            onTrain={() => void training.train(trainOptions, ensureWorker)}
+            onCancel={training.cancel}
+            onDismiss={training.dismiss}
+          />
+        </Step>
+        <Step
+          id="evaluate"
+          n={4}
+          title="Evaluate"
+          lead="Measured on a held-out test split the model never saw while training."
+          enabled={Boolean(report)}
+        >
+          {report ? (
+            <EvaluatePanel key={clfVersion} report={report} />
+          ) : (
+            <p className="note">Train to see test metrics here.</p>
+          )}
+        </Step>
+        <Step
+          id="try"
+          n={5}
+          title="Try it"
+          lead="Classifies as you type, with the active classifier."
+          enabled={Boolean(classifier)}
+        >
+          {classifier ? (
+            <TryPanel version={String(clfVersion)} />
+          ) : (
+            <p className="note">Train or load a classifier first.</p>
+          )}
+        </Step>
+        <Step
+          id="keep"
+          n={6}
+          title="Keep and share"
+          lead="Save in this browser, download the bundle, or use it on your own site."
+          enabled
+        >
+          <KeepPanel
+            active={classifier}
+            saved={saved.saved}
+            busy={saved.busy}
+            error={saved.error}
+            onSave={(n) =>
+              void saved.save(n).then((ok) => ok && classifier && setClassifier({ ...classifier, name: n }))
+            }
+            onLoad={(n) => void ensureWorker().then(() => saved.load(n))}
+            onDelete={(n) => void saved.remove(n)}
+            onDownload={() => void saved.download()}
+            onDismiss={saved.dismiss}
+          />
+        </Step>
+      </main>
+    </>
+  );
+}

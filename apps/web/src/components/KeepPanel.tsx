@@ -1,0 +1,103 @@
+import { useEffect, useState } from 'react';
+import type { ClassifierSummary, SavedClassifierMsg } from '../worker/protocol';
+import { formatBytes } from '../lib/format';
+import { ErrorBox, type UiError } from './ErrorBox';
+
+interface Props {
+  readonly active: ClassifierSummary | undefined;
+  readonly saved: readonly SavedClassifierMsg[];
+  readonly busy: boolean;
+  readonly error: UiError | undefined;
+  readonly onSave: (name: string) => void;
+  readonly onLoad: (name: string) => void;
+  readonly onDelete: (name: string) => void;
+  readonly onDownload: () => void;
+  readonly onDismiss: () => void;
+}
+
+function snippet(name: string): string {
+  return `// npm install @browser-bert/core @tensorflow/tfjs-core
+import { loadClassifier } from '@browser-bert/core';
+
+// Unzip the downloaded bundle next to your page (or use 'indexeddb://${name}' on this origin).
+const clf = await loadClassifier('./${name}/');
+const [result] = await clf.classify(['Win a free cruise, reply now']);
+console.log(result.label, result.scores); // e.g. "spam" { ham: 0.03, spam: 0.97 }`;
+}
+
+/** Step 6: save to IndexedDB, list / load / delete, download the bundle, and the embed snippet. */
+export function KeepPanel({ active, saved, busy, error, onSave, onLoad, onDelete, onDownload, onDismiss }: Props) {
+  const [name, setName] = useState('my-classifier');
+  useEffect(() => {
+    if (active?.name) setName(active.name);
+  }, [active?.name]);
+  const validName = /^[\w.-]{1,64}$/.test(name);
+  return (
+    <>
+      {active ? (
+        <p data-testid="active-classifier">
+          Active classifier: <b>{active.name ?? 'just trained (not saved yet)'}</b> — labels {active.labels.join(', ')},
+          encoder {active.encoderSource}
+          {active.randomInit && <span className="badge warn"> random-init test model</span>}
+        </p>
+      ) : (
+        <p className="note">Train a classifier (or load a saved one) to keep it.</p>
+      )}
+      <div className="row">
+        <label className="field">
+          Name
+          <input type="text" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={!validName} />
+          <span className="help">letters, digits, - _ . (max 64)</span>
+        </label>
+        <button type="button" className="primary" disabled={!active || busy || !validName} onClick={() => onSave(name)}>
+          Save in this browser
+        </button>
+        <button type="button" disabled={!active || busy} onClick={onDownload}>
+          Download bundle (.zip)
+        </button>
+      </div>
+      <ErrorBox error={error} onDismiss={onDismiss} />
+      <h3>Saved in this browser ({saved.length})</h3>
+      {saved.length === 0 ? (
+        <p className="note">Nothing saved yet. Saved classifiers stay after a reload (IndexedDB, this site only).</p>
+      ) : (
+        <div className="scroll">
+          <table aria-label="Saved classifiers" data-testid="saved-list">
+            <tbody>
+              {saved.map((s) => (
+                <tr key={s.name}>
+                  <td>
+                    <b>{s.name}</b>
+                    <div className="note">
+                      {s.labels.join(' / ')} · {s.encoderSource}
+                      {s.savedAt ? ` · ${new Date(s.savedAt).toLocaleString()}` : ''}
+                      {s.bytes !== undefined ? ` · ${formatBytes(s.bytes)}` : ''}
+                    </div>
+                  </td>
+                  <td style={{ whiteSpace: 'nowrap' }}>
+                    <button type="button" disabled={busy} onClick={() => onLoad(s.name)} aria-label={`Load ${s.name}`}>
+                      Load
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className="danger"
+                      disabled={busy}
+                      onClick={() => onDelete(s.name)}
+                      aria-label={`Delete ${s.name}`}
+                    >
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h3>Use it on your site</h3>
+      <pre className="snippet">
+        <code>{snippet(validName ? name : 'my-classifier')}</code>
+      </pre>
+    </>
+  );
+}

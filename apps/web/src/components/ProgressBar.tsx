@@ -1,0 +1,34 @@
+import { formatMs } from '../lib/format';
+
+export function ProgressBar(props: {
+  label: string;
+  done: number;
+  total: number;
+  etaMs?: number | undefined;
+  note?: string;
+}) {
+  const frac = props.total > 0 ? Math.min(1, props.done / props.total) : 0;
+  return (
+    <div className="progress">
+      <div className="meta">
+        <span>
+          {props.label} {props.note}
+        </span>
+        <span>
+          {props.done}/{props.total}
+          {props.etaMs !== undefined && frac < 1 ? ` · ETA ${formatMs(props.etaMs)}` : ''}
+        </span>
+      </div>
+      <div
+        className="bar"
+        role="progressbar"
+        aria-label={props.label}
+        aria-valuemin={0}
+        aria-valuemax={props.total}
+        aria-valuenow={props.done}
+      >
+        <div style={{ width: `${(frac * 100).toFixed(1)}%` }} />
+      </div>
+    </div>
+  );
+}

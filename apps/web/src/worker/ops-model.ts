@@ -1,0 +1,134 @@
+/** Backend start-up, model loading and the model cache. */
+import * as tf from '@tensorflow/tfjs-core';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import {
+  createBrowserCache,
+  hasCacheApi,
+  listCachedModels,
+  load,
+  removeCachedModel,
+  useBackend,
+  type ModelCache,
+} from './core';
+import { state, type OpContext } from './context';
+import type {
+  BackendInfo,
+  BackendPref,
+  CachedModelMsg,
+  FileProgressMsg,
+  ModelSourceMsg,
+  ModelSummary,
+  PoolingChoice,
+} from './protocol';
+
+// The wasm binaries are bundled by Vite (no CDN at run time) and passed to tfjs by file name.
+const WASM_PATHS: Record<string, string> = {
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+};
+
+async function webgpuAvailable(): Promise<boolean> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (!gpu) return false;
+  try {
+    return (await gpu.requestAdapter()) != null;
+  } catch {
+    return false;
+  }
+}
+
+export async function initBackend(pref: BackendPref, threads: number | undefined): Promise<BackendInfo> {
+  const gpu = await webgpuAvailable();
+  // 'auto' skips WebGPU when no adapter exists instead of failing through it.
+  const choice = pref === 'auto' && !gpu ? 'wasm' : pref;
+  let backend: string;
+  try {
+    backend = await useBackend(choice, {
+      wasmPaths: WASM_PATHS,
+      threads: threads ?? Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8)),
+    });
+  } catch (e) {
+    if (pref !== 'auto') throw e;
+    backend = await useBackend('auto', { wasmPaths: WASM_PATHS });
+  }
+  const info: BackendInfo = {
+    backend,
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    simd: backend === 'wasm' ? Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) : undefined,
+    threads:
+      backend === 'wasm'
+        ? (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'))
+          ? Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8))
+          : 1
+        : undefined,
+    webgpuAvailable: gpu,
+  };
+  state.backend = info;
+  return info;
+}
+
+let cache: ModelCache | undefined;
+function modelCache(): ModelCache | undefined {
+  if (!hasCacheApi()) return undefined;
+  return (cache ??= createBrowserCache());
+}
+
+export async function loadModel(source: ModelSourceMsg, ctx: OpContext<FileProgressMsg>): Promise<ModelSummary> {
+  const t0 = performance.now();
+  const last = new Map<string, number>();
+  const onProgress = (p: FileProgressMsg) => {
+    ctx.checkCancel();
+    const now = performance.now();
+    // At most ~10 messages per second per file, plus the final one.
+    if (!p.done && now - (last.get(p.file) ?? 0) < 100) return;
+    last.set(p.file, now);
+    ctx.progress({ file: p.file, loaded: p.loaded, total: p.total, done: p.done, fromCache: p.fromCache });
+  };
+  const common = { onProgress, signal: ctx.signal };
+  const model =
+    source.kind === 'hub'
+      ? await load(
+          { hub: source.id, revision: source.revision },
+          { ...common, endpoint: source.endpoint, cache: modelCache() ?? false },
+        )
+      : source.kind === 'files'
+        ? await load({ files: source.files }, common)
+        : await load({ directory: source.handle }, common);
+  // Only a complete, valid model replaces the current one.
+  state.model?.dispose();
+  state.model = model;
+  const c = model.config;
+  return {
+    source: model.info.source,
+    revision: model.info.revision,
+    weightsFormat: model.info.weightsFormat,
+    weightsHash: model.info.weightsHash,
+    randomInit: model.info.randomInit,
+    defaultPooling: model.info.defaultPooling as PoolingChoice,
+    hasPooler: model.encoder.hasPooler,
+    hiddenSize: c.hiddenSize,
+    layers: c.numHiddenLayers,
+    heads: c.numAttentionHeads,
+    vocabSize: c.vocabSize,
+    maxPositions: c.maxPositionEmbeddings,
+    loadMs: performance.now() - t0,
+  };
+}
+
+export async function listCache(endpoint: string): Promise<CachedModelMsg[]> {
+  const c = modelCache();
+  if (!c) return [];
+  const base = endpoint.replace(/\/+$/, '');
+  return (await listCachedModels(c))
+    .filter((m) => m.endpoint === base)
+    .map((m) => ({ id: m.repo, revision: m.revision, bytes: m.size, files: m.files.length }));
+}
+
+export async function removeCache(endpoint: string, id: string, revision: string): Promise<CachedModelMsg[]> {
+  const c = modelCache();
+  if (c) await removeCachedModel(c, { repo: id, revision, endpoint });
+  return listCache(endpoint);
+}

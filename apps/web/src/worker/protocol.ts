@@ -1,0 +1,265 @@
+/**
+ * The ONE message protocol between the page and the training worker. Every request carries an `id`; the worker
+ * answers with zero or more `progress` messages and exactly one `result` or `error` for that id.
+ * All payloads are plain structured-cloneable data (File / FileSystemDirectoryHandle / ArrayBuffer included).
+ */
+
+export type BackendPref = 'auto' | 'webgpu' | 'wasm' | 'webgl' | 'cpu';
+export type PoolingChoice = 'mean' | 'cls' | 'pooler' | 'flatten';
+export type FineTuneChoice = number | 'all';
+
+export type ModelSourceMsg =
+  | { readonly kind: 'hub'; readonly id: string; readonly revision: string; readonly endpoint: string }
+  | { readonly kind: 'files'; readonly files: readonly File[] }
+  | { readonly kind: 'directory'; readonly handle: FileSystemDirectoryHandle };
+
+export type DatasetSourceMsg =
+  /** A file shipped with the app (fetched from the app's own origin). */
+  | { readonly kind: 'builtin'; readonly url: string; readonly name: string }
+  | { readonly kind: 'file'; readonly file: File }
+  | { readonly kind: 'text'; readonly text: string; readonly name: string };
+
+export interface DatasetOptionsMsg {
+  readonly textColumn?: string;
+  readonly labelColumn?: string;
+  /** When true (default) the data must be trainable: ≥ 2 classes, ≥ 2 rows per class, … */
+  readonly validate?: boolean;
+}
+
+export interface BackendInfo {
+  readonly backend: string;
+  readonly crossOriginIsolated: boolean;
+  readonly simd: boolean | undefined;
+  readonly threads: number | undefined;
+  readonly webgpuAvailable: boolean;
+}
+
+export interface FileProgressMsg {
+  readonly file: string;
+  readonly loaded: number;
+  readonly total: number | undefined;
+  readonly done: boolean;
+  readonly fromCache: boolean;
+}
+
+export interface ModelSummary {
+  readonly source: string;
+  readonly revision: string | undefined;
+  readonly weightsFormat: string;
+  readonly weightsHash: string;
+  readonly randomInit: boolean;
+  readonly defaultPooling: PoolingChoice;
+  readonly hasPooler: boolean;
+  readonly hiddenSize: number;
+  readonly layers: number;
+  readonly heads: number;
+  readonly vocabSize: number;
+  readonly maxPositions: number;
+  readonly loadMs: number;
+}
+
+export interface CachedModelMsg {
+  readonly id: string;
+  readonly revision: string;
+  readonly bytes: number;
+  readonly files: number;
+}
+
+export interface DatasetSummary {
+  readonly name: string;
+  readonly format: string;
+  readonly columns: readonly string[];
+  readonly textColumn: string;
+  readonly labelColumn: string;
+  readonly rows: number;
+  readonly rowsSkipped: number;
+  readonly classCounts: readonly { readonly label: string; readonly count: number }[];
+  readonly duplicates: number;
+  readonly warnings: readonly string[];
+  /** The first rows, as plain text (rendered as text, never HTML). */
+  readonly preview: readonly { readonly text: string; readonly label: string }[];
+}
+
+export interface TrainOptionsMsg {
+  readonly pooling: PoolingChoice;
+  readonly head: 'linear' | 'hidden';
+  readonly hiddenUnits: number;
+  readonly epochs: number;
+  readonly learningRate: number;
+  readonly fineTuneLayers: FineTuneChoice;
+  readonly seed: number;
+  readonly ratios: readonly [number, number, number];
+  readonly batchSize: number;
+}
+
+export type TrainStage = 'split' | 'tokenize' | 'embed' | 'epoch' | 'evaluate';
+
+export interface EpochPoint {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly valLoss: number | undefined;
+  readonly valAccuracy: number | undefined;
+}
+
+export interface TrainProgressMsg {
+  readonly stage: TrainStage;
+  readonly done: number;
+  readonly total: number;
+  readonly etaMs: number | undefined;
+  /** Present on epoch progress: all epochs finished so far. */
+  readonly history?: readonly EpochPoint[];
+  /** Present when the feature cache answered instead of the encoder. */
+  readonly fromCache?: boolean;
+}
+
+export interface ClassMetrics {
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+  readonly support: number;
+}
+
+export interface SplitMetrics {
+  readonly accuracy: number;
+  readonly macro_f1: number;
+  readonly per_class: Readonly<Record<string, ClassMetrics>>;
+  readonly confusion: readonly (readonly number[])[];
+  readonly roc_auc?: number;
+  readonly pr_auc?: number;
+}
+
+export interface Misclassified {
+  readonly text: string;
+  readonly label: string;
+  readonly predicted: string;
+  readonly scores: Readonly<Record<string, number>>;
+}
+
+export interface ThresholdPoint {
+  readonly threshold: number;
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+  readonly accuracy: number;
+}
+
+/** Binary problems only: test-set curves and metrics at thresholds 0.00 … 1.00 (for the threshold slider). */
+export interface BinaryCurves {
+  readonly positiveLabel: string;
+  readonly roc: { readonly fpr: readonly number[]; readonly tpr: readonly number[] };
+  readonly pr: { readonly recall: readonly number[]; readonly precision: readonly number[] };
+  readonly atThreshold: readonly ThresholdPoint[];
+  /** The decision threshold chosen on the validation split. */
+  readonly chosenThreshold: number;
+}
+
+/** The training report as the page needs it (the issue-3 report JSON plus curves). */
+export interface ReportMsg {
+  readonly labels: readonly string[];
+  readonly splits: { readonly train: number; readonly validation: number; readonly test: number };
+  readonly duplicates_removed: number;
+  readonly baseline: { readonly majority_accuracy: number; readonly majority_label?: string };
+  readonly validation: SplitMetrics;
+  readonly test: SplitMetrics & { readonly at_0_5?: SplitMetrics };
+  readonly threshold?: number;
+  readonly misclassified: readonly Misclassified[];
+  readonly encoder: {
+    readonly source: string;
+    readonly revision_or_hash: string;
+    readonly pooling: string;
+    readonly fine_tune_layers: FineTuneChoice;
+    readonly random_init: boolean;
+  };
+  readonly timing_ms: Readonly<Record<string, number>>;
+  readonly binary: BinaryCurves | undefined;
+  /** The full report JSON from the library, for download. */
+  readonly raw: unknown;
+}
+
+export interface ClassifierSummary {
+  readonly name: string | undefined;
+  readonly labels: readonly string[];
+  readonly encoderSource: string;
+  readonly randomInit: boolean;
+  readonly savedAt: string | undefined;
+}
+
+export interface SavedClassifierMsg {
+  readonly name: string;
+  readonly labels: readonly string[];
+  readonly encoderSource: string;
+  readonly savedAt: string | undefined;
+  readonly bytes: number | undefined;
+}
+
+export interface Prediction {
+  readonly label: string;
+  readonly scores: Readonly<Record<string, number>>;
+}
+
+/**
+ * The operations: for each, what the page sends (`req`), what it gets back once (`res`), and what it may get
+ * before that (`progress`, `never` when the operation reports none).
+ */
+export interface Operations {
+  init: {
+    req: { backend: BackendPref; cancelFlags: SharedArrayBuffer | undefined; wasmThreads?: number };
+    res: BackendInfo;
+    progress: never;
+  };
+  load: { req: { source: ModelSourceMsg }; res: ModelSummary; progress: FileProgressMsg };
+  listCache: { req: { endpoint: string }; res: CachedModelMsg[]; progress: never };
+  removeCache: { req: { endpoint: string; id: string; revision: string }; res: CachedModelMsg[]; progress: never };
+  dataset: { req: { source: DatasetSourceMsg; options: DatasetOptionsMsg }; res: DatasetSummary; progress: never };
+  train: {
+    req: { options: TrainOptionsMsg };
+    res: { report: ReportMsg; classifier: ClassifierSummary };
+    progress: TrainProgressMsg;
+  };
+  predict: { req: { texts: string[] }; res: { predictions: Prediction[]; ms: number }; progress: never };
+  save: { req: { name: string }; res: SavedClassifierMsg[]; progress: never };
+  listSaved: { req: Record<string, never>; res: SavedClassifierMsg[]; progress: never };
+  loadSaved: { req: { name: string }; res: ClassifierSummary; progress: never };
+  deleteSaved: { req: { name: string }; res: SavedClassifierMsg[]; progress: never };
+  exportZip: { req: Record<string, never>; res: { fileName: string; bytes: ArrayBuffer }; progress: never };
+  /** Aborts request `target` (it then ends with an error whose code is CANCELLED, between two batches). */
+  cancel: { req: { target: number }; res: { cancelled: boolean }; progress: never };
+}
+
+export type OpName = keyof Operations;
+
+/** page → worker */
+export type Request = { [K in OpName]: { readonly id: number; readonly type: K } & Operations[K]['req'] }[OpName];
+
+export interface ErrorMsg {
+  /** Error class name, e.g. HubError, DataError, WeightsError, CancelledError. */
+  readonly name: string;
+  /** browser-bert error code (errors.ts) or 'INTERNAL' / 'OOM'. */
+  readonly code: string;
+  readonly message: string;
+  /** How to fix it. */
+  readonly hint: string;
+}
+
+/** worker → page */
+export type Response =
+  | {
+      [K in OpName]: {
+        readonly id: number;
+        readonly type: 'progress';
+        readonly op: K;
+        readonly progress: Operations[K]['progress'];
+      };
+    }[OpName]
+  | {
+      [K in OpName]: {
+        readonly id: number;
+        readonly type: 'result';
+        readonly op: K;
+        readonly result: Operations[K]['res'];
+      };
+    }[OpName]
+  | { readonly id: number; readonly type: 'error'; readonly op: OpName; readonly error: ErrorMsg };
+
+export type RequestOf<K extends OpName> = Extract<Request, { type: K }>;

@@ -1,0 +1,33 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+/**
+ * Cross-origin isolation (COOP/COEP) makes SharedArrayBuffer available, which tfjs-backend-wasm needs for threads.
+ * The same headers must be sent by whatever static host serves `dist/` (see public/_headers and README.md).
+ */
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export default defineConfig({
+  plugins: [react()],
+  // Relative asset URLs: the build works from any sub-path of a static host.
+  base: './',
+  server: { host: '127.0.0.1', port: 5173, headers: isolationHeaders },
+  preview: { host: '127.0.0.1', port: 4173, headers: isolationHeaders },
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    // tfjs is large by nature; the worker chunk is expected to exceed Vite's default warning size.
+    chunkSizeWarningLimit: 4000,
+    // Keep .wasm files as separate assets (never inlined as base64).
+    assetsInlineLimit: (file) => (file.endsWith('.wasm') ? false : undefined),
+  },
+  optimizeDeps: {
+    // The wasm backend locates its .wasm files by URL; pre-bundling would not change that, but excluding it keeps
+    // the dev server from rewriting its worker glue.
+    exclude: ['@tensorflow/tfjs-backend-wasm'],
+  },
+});
