@@ -117,7 +117,9 @@ class BertWordPieceTokenizer implements Tokenizer {
     const header = JSON.stringify({
       v: 1,
       settings: this.settings,
-      added: spec.added,
+      added: [...spec.added]
+        .sort((a, b) => a.id - b.id)
+        .map((a) => [a.id, a.content, a.singleWord, a.lstrip, a.rstrip, a.normalized, a.special]),
       template: spec.template,
       neverSplit: [...spec.neverSplit].sort(),
     });
