@@ -15,3 +15,4 @@ export {
 export * from './weights';
 export * from './tokenizer/index';
 export * from './data';
+export * from './metrics';
