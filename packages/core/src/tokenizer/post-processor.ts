@@ -39,8 +39,8 @@ export function longestFirst(len1: number, len2: number, max: number): [number, 
 
 export function applyTemplate(
   pieces: readonly TemplatePiece[],
-  a: ArrayLike<number>,
-  b: ArrayLike<number> | undefined,
+  a: readonly number[],
+  b: readonly number[] | undefined,
   addSpecialTokens: boolean,
 ): Encoding {
   let len = 0;
@@ -61,8 +61,9 @@ export function applyTemplate(
     } else {
       const src = p.seq === 'A' ? a : b;
       if (!src) continue;
-      tokenTypeIds.fill(p.typeId, k, k + src.length);
-      for (let i = 0; i < src.length; i++) inputIds[k++] = src[i]!;
+      inputIds.set(src, k);
+      if (p.typeId !== 0) tokenTypeIds.fill(p.typeId, k, k + src.length);
+      k += src.length;
     }
   }
   return { inputIds, tokenTypeIds };

@@ -184,12 +184,18 @@ class BertWordPieceTokenizer implements Tokenizer {
     return ids;
   }
 
+  // Output and limit of the word callback: set per piece, so that no closure is created per text (hot path).
+  private out: number[] = [];
+  private limit = Infinity;
+  private readonly onWord = (w: string): boolean => {
+    this.wordPiece.encodeWord(w, this.out);
+    return this.out.length >= this.limit;
+  };
+
   private encodeNormalizedPiece(normalized: string, ids: number[], limit: number): void {
-    const wp = this.wordPiece;
-    const onWord = (w: string): boolean => {
-      wp.encodeWord(w, ids);
-      return ids.length >= limit;
-    };
+    this.out = ids;
+    this.limit = limit;
+    const onWord = this.onWord;
     if (this.normalizedAdded.empty) {
       preTokenize(normalized, onWord);
       return;
