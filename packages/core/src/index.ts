@@ -16,3 +16,7 @@ export * from './weights';
 export * from './tokenizer/index';
 export * from './data';
 export * from './metrics';
+export * from './config/index';
+export * from './encoder/index';
+export * from './pooling/index';
+export * from './features/index';

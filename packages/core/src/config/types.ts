@@ -15,4 +15,8 @@ export interface BertConfig {
   readonly padTokenId: number;
   /** "absolute" only. */
   readonly positionEmbeddingType: string;
+  /** Dropout on hidden states during fine-tuning (HF default 0.1; parseBertConfig always sets it). */
+  readonly hiddenDropoutProb?: number;
+  /** Dropout on attention probabilities during fine-tuning (HF default 0.1; parseBertConfig always sets it). */
+  readonly attentionProbsDropoutProb?: number;
 }

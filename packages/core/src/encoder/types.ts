@@ -26,6 +26,11 @@ export interface ForwardOptions {
   pooler?: boolean;
   /** Dropout is not applied in inference; during fine-tuning pass training: true. */
   training?: boolean;
+  /**
+   * Seed for the dropout masks when training (each dropout site derives its own from it); pass a different
+   * value per step (e.g. seed + step) for reproducible fine-tuning. Without it, masks are random.
+   */
+  seed?: number;
 }
 
 /** A BERT encoder whose weights live as tf.Variables. */

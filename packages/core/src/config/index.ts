@@ -1,0 +1,2 @@
+export { parseBertConfig } from './parse';
+export type { BertConfig, HiddenAct } from './types';

@@ -1,0 +1,264 @@
+/** BertModel forward in TF.js ops, with weights held as tf.Variables (frozen by default). */
+import * as tf from '@tensorflow/tfjs-core';
+// The encoder is differentiable (fine-tuning), so tfjs-core's gradient functions must be registered. tfjs-layers
+// registers all of them on import, in Node (its CJS bundle) and in bundlers alike; tfjs-core's own
+// dist/register_all_gradients cannot be imported from Node ESM (extensionless imports).
+import '@tensorflow/tfjs-layers';
+import { BrowserBertError, ConfigError, WeightsError } from '../errors';
+import type { BertConfig } from '../config/types';
+import type { TensorMap } from '../weights/types';
+import type { BertEncoder, EncoderOutput, ForwardOptions, PaddedBatch } from './types';
+import { rawToFloat32 } from './float32';
+import { activation, dense, layerNorm, maybeDropout, siteSeed } from './ops';
+import { detectPrefix, findWeight, poolerWeights, requiredWeights, takeWeight, type WeightSpec } from './weight-map';
+
+export interface CreateEncoderOptions {
+  /** Compute dtype; only float32 is implemented (F16/BF16 checkpoints are widened on load). */
+  dtype?: 'float32';
+  /** Where the weights came from, for error messages (e.g. "model.safetensors"). */
+  source?: string;
+}
+
+/**
+ * Additive attention-mask value for padding (HF uses finfo(float32).min). −1e9 removes padded keys entirely;
+ * a row with no real token at all gets uniform attention instead of NaN.
+ */
+const MASK_NEG = -1e9;
+
+let instances = 0;
+
+/** [out, in] row-major → [in, out]. */
+function transpose2d(src: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(src.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = src[r * cols + c]!;
+  return out;
+}
+
+interface LayerWeights {
+  readonly wq: tf.Variable<tf.Rank.R2>;
+  readonly bq: tf.Variable<tf.Rank.R1>;
+  readonly wk: tf.Variable<tf.Rank.R2>;
+  readonly bk: tf.Variable<tf.Rank.R1>;
+  readonly wv: tf.Variable<tf.Rank.R2>;
+  readonly bv: tf.Variable<tf.Rank.R1>;
+  readonly wo: tf.Variable<tf.Rank.R2>;
+  readonly bo: tf.Variable<tf.Rank.R1>;
+  readonly ln1g: tf.Variable<tf.Rank.R1>;
+  readonly ln1b: tf.Variable<tf.Rank.R1>;
+  readonly wi: tf.Variable<tf.Rank.R2>;
+  readonly bi: tf.Variable<tf.Rank.R1>;
+  readonly wout: tf.Variable<tf.Rank.R2>;
+  readonly bout: tf.Variable<tf.Rank.R1>;
+  readonly ln2g: tf.Variable<tf.Rank.R1>;
+  readonly ln2b: tf.Variable<tf.Rank.R1>;
+}
+
+function checkBatch(batch: PaddedBatch, c: BertConfig): void {
+  const { batchSize: B, seqLen: S } = batch;
+  if (!(Number.isInteger(B) && B > 0 && Number.isInteger(S) && S > 0)) {
+    throw new BrowserBertError('USAGE', `A padded batch needs batchSize ≥ 1 and seqLen ≥ 1, got ${B}×${S}`);
+  }
+  if (S > c.maxPositionEmbeddings) {
+    throw new BrowserBertError(
+      'USAGE',
+      `Sequence length ${S} exceeds the model's max_position_embeddings ${c.maxPositionEmbeddings}`,
+      `truncate texts to at most ${c.maxPositionEmbeddings} tokens (tokenizer maxLength)`,
+    );
+  }
+  const n = B * S;
+  if (batch.inputIds.length !== n || batch.tokenTypeIds.length !== n || batch.attentionMask.length !== n) {
+    throw new BrowserBertError('USAGE', `A padded batch of ${B}×${S} needs ${n} ids, token types and mask values`);
+  }
+  for (let i = 0; i < n; i++) {
+    const id = batch.inputIds[i]!;
+    if (id < 0 || id >= c.vocabSize) {
+      throw new BrowserBertError(
+        'USAGE',
+        `Token id ${id} is outside the model's vocabulary (vocab_size ${c.vocabSize})`,
+        'use the tokenizer that belongs to this model',
+      );
+    }
+    const tt = batch.tokenTypeIds[i]!;
+    if (tt < 0 || tt >= c.typeVocabSize) {
+      throw new BrowserBertError('USAGE', `Token type ${tt} is outside [0, type_vocab_size=${c.typeVocabSize})`);
+    }
+  }
+}
+
+/**
+ * Builds a BertModel from HF tensors (with or without the "bert." prefix; cls.*, classifier.* … ignored).
+ * Every required tensor is checked for presence and shape before any tensor is allocated.
+ */
+export function createBertEncoder(
+  config: BertConfig,
+  weights: TensorMap,
+  options: CreateEncoderOptions = {},
+): BertEncoder {
+  if ((options.dtype ?? 'float32') !== 'float32') {
+    throw new ConfigError(`Encoder dtype ${JSON.stringify(options.dtype)} is not supported (supported: float32)`);
+  }
+  const where = options.source ?? 'the checkpoint';
+  const prefix = detectPrefix(weights);
+  const specs = requiredWeights(config);
+  const raws = specs.map((s) => takeWeight(weights, prefix, s, where));
+  const poolSpecs = poolerWeights(config);
+  const hasPooler = poolSpecs.some((s) => findWeight(weights, prefix, s.name) !== undefined);
+  if (hasPooler) {
+    for (const s of poolSpecs) raws.push(takeWeight(weights, prefix, s, where));
+    specs.push(...poolSpecs);
+  }
+
+  const id = ++instances;
+  const variables = new Map<string, tf.Variable>();
+  const byLayer: tf.Variable[][] = Array.from({ length: config.numHiddenLayers }, () => []);
+  try {
+    specs.forEach((spec: WeightSpec, k) => {
+      const raw = raws[k]!;
+      let values = rawToFloat32(raw);
+      let shape = [...spec.shape];
+      if (spec.layout === 'linear') {
+        values = transpose2d(values, spec.shape[0]!, spec.shape[1]!);
+        shape = [spec.shape[1]!, spec.shape[0]!];
+      }
+      const init = tf.tensor(values, shape, 'float32');
+      const v = tf.variable(init, false, `bert${id}/${spec.name}`);
+      init.dispose();
+      variables.set(spec.name, v);
+      if (spec.layer >= 0) byLayer[spec.layer]!.push(v);
+    });
+  } catch (e) {
+    for (const v of variables.values()) v.dispose();
+    if (e instanceof BrowserBertError) throw e;
+    throw new WeightsError(`Could not load the encoder weights from ${where}: ${(e as Error).message}`, '', {
+      cause: e,
+    });
+  }
+
+  const get1 = (n: string): tf.Variable<tf.Rank.R1> => variables.get(n) as tf.Variable<tf.Rank.R1>;
+  const get2 = (n: string): tf.Variable<tf.Rank.R2> => variables.get(n) as tf.Variable<tf.Rank.R2>;
+  const layers: LayerWeights[] = [];
+  for (let i = 0; i < config.numHiddenLayers; i++) {
+    const p = `encoder.layer.${i}.`;
+    layers.push({
+      wq: get2(`${p}attention.self.query.weight`),
+      bq: get1(`${p}attention.self.query.bias`),
+      wk: get2(`${p}attention.self.key.weight`),
+      bk: get1(`${p}attention.self.key.bias`),
+      wv: get2(`${p}attention.self.value.weight`),
+      bv: get1(`${p}attention.self.value.bias`),
+      wo: get2(`${p}attention.output.dense.weight`),
+      bo: get1(`${p}attention.output.dense.bias`),
+      ln1g: get1(`${p}attention.output.LayerNorm.weight`),
+      ln1b: get1(`${p}attention.output.LayerNorm.bias`),
+      wi: get2(`${p}intermediate.dense.weight`),
+      bi: get1(`${p}intermediate.dense.bias`),
+      wout: get2(`${p}output.dense.weight`),
+      bout: get1(`${p}output.dense.bias`),
+      ln2g: get1(`${p}output.LayerNorm.weight`),
+      ln2b: get1(`${p}output.LayerNorm.bias`),
+    });
+  }
+  const wordEmb = get2('embeddings.word_embeddings.weight');
+  const posEmb = get2('embeddings.position_embeddings.weight');
+  const typeEmb = get2('embeddings.token_type_embeddings.weight');
+  const embLnG = get1('embeddings.LayerNorm.weight');
+  const embLnB = get1('embeddings.LayerNorm.bias');
+
+  const H = config.hiddenSize;
+  const nH = config.numAttentionHeads;
+  const dH = H / nH;
+  const scale = 1 / Math.sqrt(dH);
+  const eps = config.layerNormEps;
+  let disposed = false;
+
+  function embed(batch: PaddedBatch): tf.Tensor2D {
+    const { batchSize: B, seqLen: S } = batch;
+    // Word embeddings: a gather, kept off the gradient path (the table is frozen; wasm has no gather gradient).
+    const words = tf.gather(wordEmb, tf.tensor1d(batch.inputIds, 'int32')) as tf.Tensor2D;
+    const pos = tf.slice(posEmb, [0, 0], [S, H]);
+    let x = tf.add(tf.reshape(words, [B, S, H]), pos);
+    // Token types: a one-hot product (differentiable), or one broadcast row when every type is 0.
+    if (batch.tokenTypeIds.every((t) => t === 0)) {
+      x = tf.add(x, tf.slice(typeEmb, [0, 0], [1, H]));
+    } else {
+      // One-hot built in JS: tf.oneHot with a float dtype returns zeros on tfjs-backend-wasm 4.22.
+      const T = config.typeVocabSize;
+      const oneHot = new Float32Array(B * S * T);
+      batch.tokenTypeIds.forEach((t, i) => (oneHot[i * T + t] = 1));
+      x = tf.add(x, tf.reshape(tf.matMul(tf.tensor2d(oneHot, [B * S, T]), typeEmb), [B, S, H]));
+    }
+    return layerNorm(tf.reshape(x, [B * S, H]), embLnG, embLnB, eps);
+  }
+
+  function forward(batch: PaddedBatch, opts: ForwardOptions = {}): EncoderOutput {
+    if (disposed) throw new BrowserBertError('USAGE', 'This encoder was disposed', 'load the model again');
+    if (opts.pooler === true && !hasPooler) {
+      throw new BrowserBertError(
+        'USAGE',
+        'This checkpoint has no pooler weights (pooler.dense.*), so pooling "pooler" is not available',
+        'use pooling "cls" or "mean" instead',
+      );
+    }
+    checkBatch(batch, config);
+    const { batchSize: B, seqLen: S } = batch;
+    const training = opts.training === true;
+    const hDrop = training ? (config.hiddenDropoutProb ?? 0.1) : 0;
+    const aDrop = training ? (config.attentionProbsDropoutProb ?? 0.1) : 0;
+    let site = 0;
+
+    return tf.tidy(() => {
+      const maskValues = new Float32Array(B * S);
+      for (let i = 0; i < B * S; i++) maskValues[i] = batch.attentionMask[i] ? 0 : MASK_NEG;
+      const additiveMask = tf.tensor4d(maskValues, [B, 1, 1, S]);
+
+      let x = maybeDropout(embed(batch), hDrop, siteSeed(opts.seed, site++));
+      for (const L of layers) {
+        // Fused QKV: one [H, 3H] product; the 1/√dH score scale is folded into the query weights.
+        const wqkv = tf.concat([tf.mul(L.wq, scale), L.wk, L.wv], 1);
+        const bqkv = tf.concat([tf.mul(L.bq, scale), L.bk, L.bv], 0);
+        const qkv = dense(x, wqkv, bqkv); // [B·S, 3H]
+        const heads = tf.transpose(tf.reshape(qkv, [B, S, 3, nH, dH]), [2, 0, 3, 1, 4]); // [3, B, nH, S, dH]
+        const [q, k, v] = tf.split(tf.reshape(heads, [3, B * nH, S, dH]), 3, 0);
+        const scores = tf.matMul(tf.reshape(q!, [B * nH, S, dH]), tf.reshape(k!, [B * nH, S, dH]), false, true);
+        let probs = tf.softmax(tf.add(tf.reshape(scores, [B, nH, S, S]), additiveMask));
+        probs = maybeDropout(probs, aDrop, siteSeed(opts.seed, site++));
+        const ctx = tf.matMul(tf.reshape(probs, [B * nH, S, S]), tf.reshape(v!, [B * nH, S, dH]));
+        const merged = tf.reshape(tf.transpose(tf.reshape(ctx, [B, nH, S, dH]), [0, 2, 1, 3]), [B * S, H]);
+        const attn = maybeDropout(dense(merged, L.wo, L.bo), hDrop, siteSeed(opts.seed, site++));
+        x = layerNorm(tf.add(attn, x), L.ln1g, L.ln1b, eps);
+        const inter = activation(dense(x, L.wi, L.bi), config.hiddenAct);
+        const out = maybeDropout(dense(inter, L.wout, L.bout), hDrop, siteSeed(opts.seed, site++));
+        x = layerNorm(tf.add(out, x), L.ln2g, L.ln2b, eps);
+      }
+      const lastHiddenState = tf.reshape(x, [B, S, H]) as tf.Tensor3D;
+      let poolerOutput: tf.Tensor2D | undefined;
+      if (opts.pooler === true) {
+        const first = tf.reshape(tf.slice(lastHiddenState, [0, 0, 0], [B, 1, H]), [B, H]);
+        poolerOutput = tf.tanh(dense(first, get2('pooler.dense.weight'), get1('pooler.dense.bias')));
+      }
+      return { lastHiddenState, poolerOutput };
+    });
+  }
+
+  return {
+    config,
+    hasPooler,
+    forward,
+    variables,
+    layerVariables(layer: number): tf.Variable[] {
+      const vs = byLayer[layer];
+      if (vs === undefined) {
+        throw new BrowserBertError(
+          'USAGE',
+          `Layer ${layer} does not exist; this encoder has layers 0…${config.numHiddenLayers - 1}`,
+        );
+      }
+      return [...vs];
+    },
+    dispose(): void {
+      if (disposed) return;
+      disposed = true;
+      for (const v of variables.values()) v.dispose();
+    },
+  };
+}

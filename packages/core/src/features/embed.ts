@@ -1,0 +1,126 @@
+/** The embedding stage: texts (token ids) → pooled vectors, batched with length-bucketed dynamic padding. */
+import * as tf from '@tensorflow/tfjs-core';
+import { BrowserBertError, throwIfAborted } from '../errors';
+import type { BertEncoder, Pooling } from '../encoder/types';
+import type { Encoding } from '../tokenizer/types';
+import { DEFAULT_FLATTEN_LENGTH, pooledDim, poolOutput } from '../pooling/pool';
+import { padBatch, planBatches, yieldToEventLoop } from './embed-batches';
+
+/** Defaults measured with a bert-tiny-shaped model on wasm (see the encoder's bench notes). */
+export const DEFAULT_EMBED_BATCH_SIZE = 64;
+export const DEFAULT_MAX_TOKENS_PER_BATCH = 4096;
+
+export interface EmbedOptions {
+  pooling: Exclude<Pooling, 'none'>;
+  /** Most texts per encoder call. Default DEFAULT_EMBED_BATCH_SIZE. */
+  batchSize?: number;
+  /** Most padded tokens per encoder call (bounds memory with long texts). Default DEFAULT_MAX_TOKENS_PER_BATCH. */
+  maxTokensPerBatch?: number;
+  /** L2-normalise the vectors. Default false. */
+  normalize?: boolean;
+  /** 'flatten' only: fixed padded length (the tutorial's 128). */
+  flattenLength?: number;
+  onProgress?: (done: number, total: number) => void;
+  /** Checked between batches; aborting throws CancelledError. */
+  signal?: AbortSignal;
+}
+
+export interface Embeddings {
+  readonly dim: number;
+  /** n × dim, row i belongs to encodings[i]. */
+  readonly data: Float32Array;
+}
+
+function checkSizes(batchSize: number, maxTokens: number): void {
+  if (!(Number.isInteger(batchSize) && batchSize > 0) || !(Number.isInteger(maxTokens) && maxTokens > 0)) {
+    throw new BrowserBertError(
+      'USAGE',
+      `batchSize and maxTokensPerBatch must be positive integers, got ${batchSize} and ${maxTokens}`,
+    );
+  }
+}
+
+/** Embeds every encoding (frozen encoder, no dropout) into one Float32Array, rows in input order. */
+export async function embedTexts(
+  encoder: BertEncoder,
+  encodings: readonly Encoding[],
+  options: EmbedOptions,
+): Promise<Embeddings> {
+  const kind = options.pooling;
+  const batchSize = options.batchSize ?? DEFAULT_EMBED_BATCH_SIZE;
+  const flattenLength = kind === 'flatten' ? (options.flattenLength ?? DEFAULT_FLATTEN_LENGTH) : undefined;
+  const maxTokens = Math.max(options.maxTokensPerBatch ?? DEFAULT_MAX_TOKENS_PER_BATCH, flattenLength ?? 0);
+  checkSizes(batchSize, maxTokens);
+  if (kind === 'pooler' && !encoder.hasPooler) {
+    throw new BrowserBertError(
+      'USAGE',
+      "This checkpoint has no pooler weights, so pooling 'pooler' is not available",
+      'use --pooling mean or cls',
+    );
+  }
+  const dim = pooledDim(kind, encoder.config.hiddenSize, flattenLength);
+  const total = encodings.length;
+  const data = new Float32Array(total * dim);
+  const batches = planBatches(encodings, { batchSize, maxTokensPerBatch: maxTokens, fixedLength: flattenLength });
+  const poolOpts = { normalize: options.normalize === true, flattenLength };
+  let done = 0;
+  options.onProgress?.(0, total);
+  for (const indices of batches) {
+    throwIfAborted(options.signal);
+    const batch = padBatch(encodings, indices, flattenLength, encoder.config.padTokenId);
+    const pooled = tf.tidy(() => {
+      const out = encoder.forward(batch, { pooler: kind === 'pooler' });
+      const mask = tf.tensor2d(batch.attentionMask, [batch.batchSize, batch.seqLen], 'int32');
+      return poolOutput(out, mask, kind, poolOpts);
+    });
+    try {
+      const values = (await pooled.data()) as Float32Array;
+      indices.forEach((idx, b) => data.set(values.subarray(b * dim, (b + 1) * dim), idx * dim));
+    } finally {
+      pooled.dispose();
+    }
+    done += indices.length;
+    options.onProgress?.(done, total);
+    await yieldToEventLoop();
+  }
+  throwIfAborted(options.signal);
+  return { dim, data };
+}
+
+export type EncodeTextsOptions = Omit<EmbedOptions, 'pooling' | 'normalize' | 'flattenLength'>;
+
+/** Pooling 'none': per text, its last_hidden_state rows for real tokens only ([len × hidden], row-major). */
+export async function encodeTexts(
+  encoder: BertEncoder,
+  encodings: readonly Encoding[],
+  options: EncodeTextsOptions = {},
+): Promise<Float32Array[]> {
+  const batchSize = options.batchSize ?? DEFAULT_EMBED_BATCH_SIZE;
+  const maxTokens = options.maxTokensPerBatch ?? DEFAULT_MAX_TOKENS_PER_BATCH;
+  checkSizes(batchSize, maxTokens);
+  const H = encoder.config.hiddenSize;
+  const total = encodings.length;
+  const result: Float32Array[] = new Array<Float32Array>(total);
+  let done = 0;
+  options.onProgress?.(0, total);
+  for (const indices of planBatches(encodings, { batchSize, maxTokensPerBatch: maxTokens })) {
+    throwIfAborted(options.signal);
+    const batch = padBatch(encodings, indices, undefined, encoder.config.padTokenId);
+    const { lastHiddenState } = encoder.forward(batch);
+    try {
+      const values = (await lastHiddenState.data()) as Float32Array;
+      const S = batch.seqLen;
+      indices.forEach((idx, b) => {
+        const len = encodings[idx]!.inputIds.length;
+        result[idx] = values.slice(b * S * H, (b * S + len) * H);
+      });
+    } finally {
+      lastHiddenState.dispose();
+    }
+    done += indices.length;
+    options.onProgress?.(done, total);
+    await yieldToEventLoop();
+  }
+  throwIfAborted(options.signal);
+  return result;
+}

@@ -1,0 +1,2 @@
+export { pool, poolOutput, l2Normalize, pooledDim, DEFAULT_FLATTEN_LENGTH } from './pool';
+export type { HiddenPooling, PoolOptions } from './pool';
