@@ -161,12 +161,20 @@ export function chooseColumns(
   if (label < 0) label = byName(columns, LABEL_KEYS, text);
   const stats = columns.map((_, i) => columnStats(rows, i));
   if (label < 0) {
+    // Fewest distinct values wins, but a constant column (e.g. "source") only when nothing varies.
     let best = -1;
     for (let i = 0; i < columns.length; i++) {
       const s = stats[i]!;
       if (i === text || s.nonEmpty === 0) continue;
       const b = best < 0 ? undefined : stats[best]!;
-      if (!b || s.distinct < b.distinct || (s.distinct === b.distinct && s.meanLength < b.meanLength)) best = i;
+      const varies = s.distinct >= 2;
+      const bVaries = b !== undefined && b.distinct >= 2;
+      if (
+        !b ||
+        (varies && !bVaries) ||
+        (varies === bVaries && (s.distinct < b.distinct || (s.distinct === b.distinct && s.meanLength < b.meanLength)))
+      )
+        best = i;
     }
     label = best;
   }

@@ -37,12 +37,25 @@ function headBytes(text: string): Uint8Array {
   return out;
 }
 
+/** Fraction of C0/C1 control characters (other than tab, line breaks, form feed) and U+FFFD in the text. */
+function controlRatio(text: string): number {
+  let bad = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xfffd || (c >= 0x80 && c <= 0x9f) || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c))
+      bad++;
+  }
+  return text.length === 0 ? 0 : bad / text.length;
+}
+
 /**
  * Turns a dataset file's bytes (or text) into a string, rejecting binary files with a DataError.
- * UTF-8 (BOM stripped) and UTF-16 with a BOM are accepted; NUL bytes, invalid UTF-8 and known binary
- * signatures are rejected.
+ * UTF-8 (BOM stripped) and UTF-16 with a BOM are accepted, and Windows-1252 when the bytes are not UTF-8 but read
+ * as clean text (a note is pushed to `warnings`); NUL bytes, other invalid UTF-8, mostly-control-character text
+ * and known binary signatures are rejected.
  */
-export function decodeText(input: string | Uint8Array, fileName?: string): string {
+export function decodeText(input: string | Uint8Array, fileName?: string, warnings?: string[]): string {
+  const name = fileName ? `"${fileName}"` : 'The input';
   let text: string;
   if (typeof input === 'string') {
     for (const sig of SIGNATURES) {
@@ -50,41 +63,42 @@ export function decodeText(input: string | Uint8Array, fileName?: string): strin
         throw notText(`it looks like ${sig.name}`, fileName);
     }
     text = input;
+  } else if (input[0] === 0xff && input[1] === 0xfe) {
+    text = new TextDecoder('utf-16le').decode(input.subarray(2));
+  } else if (input[0] === 0xfe && input[1] === 0xff) {
+    text = new TextDecoder('utf-16be').decode(input.subarray(2));
   } else {
-    if (input[0] === 0xff && input[1] === 0xfe) text = new TextDecoder('utf-16le').decode(input.subarray(2));
-    else if (input[0] === 0xfe && input[1] === 0xff) text = new TextDecoder('utf-16be').decode(input.subarray(2));
-    else {
-      for (const sig of SIGNATURES) {
-        if (startsWith(input, sig.bytes)) throw notText(`it starts like ${sig.name}`, fileName);
-      }
-      const nul = input.indexOf(0);
-      if (nul >= 0) throw notText(`it contains a NUL byte at offset ${nul}`, fileName);
-      try {
-        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(input);
-      } catch (e) {
+    for (const sig of SIGNATURES) {
+      if (startsWith(input, sig.bytes)) throw notText(`it starts like ${sig.name}`, fileName);
+    }
+    const nul = input.indexOf(0);
+    if (nul >= 0) throw notText(`it contains a NUL byte at offset ${nul}`, fileName);
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(input);
+    } catch (e) {
+      // Many CSV exports (e.g. Kaggle's spam.csv) are Windows-1252: accept them when they read as clean text.
+      const legacy = new TextDecoder('windows-1252').decode(input);
+      if (controlRatio(legacy) > 0.001) {
         throw new DataError(
-          `${fileName ? `"${fileName}"` : 'The input'} is not a text dataset (it is not valid UTF-8)`,
-          'if it is a text file in another encoding (e.g. Latin-1 / Windows-1252), re-save it as UTF-8',
+          `${name} is not a text dataset (it is not valid UTF-8, nor clean Windows-1252 text)`,
+          'give a UTF-8 CSV, TSV or JSONL file; if it is text in another encoding, re-save it as UTF-8',
           { cause: e },
         );
       }
+      text = legacy;
+      warnings?.push(
+        'the file is not valid UTF-8; it was read as Windows-1252 (Latin-1) — re-save it as UTF-8 to be sure',
+      );
     }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const nul = text.indexOf('\u0000');
   if (nul >= 0) throw notText(`it contains a NUL character at position ${nul}`, fileName);
-  // Text decoded elsewhere with replacement characters, or binary read as text: mostly U+FFFD / C0 controls.
+  // Binary read as text elsewhere: mostly U+FFFD / control characters.
   const sample = text.slice(0, 65536);
-  let bad = 0;
-  for (let i = 0; i < sample.length; i++) {
-    const c = sample.charCodeAt(i);
-    if (c === 0xfffd || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c)) bad++;
-  }
-  if (sample.length >= 16 && bad / sample.length > 0.1) {
-    throw notText(
-      `${Math.round((100 * bad) / sample.length)} % of its characters are control or replacement characters`,
-      fileName,
-    );
+  const ratio = controlRatio(sample);
+  if (sample.length >= 16 && ratio > 0.1) {
+    throw notText(`${Math.round(100 * ratio)} % of its characters are control or replacement characters`, fileName);
   }
   return text;
 }

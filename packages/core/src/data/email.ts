@@ -1,5 +1,5 @@
 import PostalMime from 'postal-mime';
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
 import { DataError } from '../errors';
 
 export interface ParsedEmail {
@@ -17,9 +17,12 @@ const HTML_OPTIONS = {
   ],
 };
 
-/** HTML → readable plain text with html-to-text (no DOM needed, works in workers and Node). */
+let converter: ((html: string) => string) | undefined;
+
+/** HTML → readable plain text with html-to-text (no DOM needed, works in workers and Node); compiled once. */
 export function htmlToPlainText(html: string): string {
-  return convert(html, HTML_OPTIONS);
+  converter ??= compile(HTML_OPTIONS);
+  return converter(html);
 }
 
 function tidy(text: string): string {

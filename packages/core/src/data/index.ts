@@ -7,6 +7,7 @@ export { validateLabels, countLabels } from './validate';
 export { buildLabelMap, encodeLabels, naturalCompare, POSITIVE_NAMES, type LabelMapOptions } from './labels';
 export { dedupe, normalizeForDedupe } from './dedupe';
 export { splitDataset } from './split';
+export { prepareData, type PreparedData } from './prepare';
 export { mulberry32, shuffleInPlace } from './random';
 export { parseEmail, emailToText, htmlToPlainText, type ParsedEmail } from './email';
 export {

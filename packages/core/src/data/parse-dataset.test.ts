@@ -174,8 +174,9 @@ test('bad data: binary garbage (NUL bytes, invalid UTF-8, zip / PNG signatures)'
     /PNG/,
   );
   throwsData(() => parseDataset(enc('text,label\nhel\u0000lo,a\n')), /not a text dataset/, /NUL/);
+  // Invalid UTF-8 that is not clean Windows-1252 text either (C1 control bytes 0x81, 0x8d).
   throwsData(
-    () => parseDataset(new Uint8Array([0x74, 0x2c, 0x6c, 0x0a, 0xc3, 0x28, 0x2c, 0x61])),
+    () => parseDataset(new Uint8Array([0x74, 0x2c, 0x6c, 0x0a, 0xc3, 0x28, 0x81, 0x8d, 0x2c, 0x61])),
     /not a text dataset/,
     /UTF-8/,
   );
@@ -190,4 +191,21 @@ test('UTF-16 with a BOM is decoded', () => {
   bytes[1] = 0xfe;
   for (let i = 0; i < s.length; i++) bytes[2 + 2 * i] = s.charCodeAt(i);
   assert.deepEqual(parseDataset(bytes).texts, ['hello', 'world', 'foo', 'bar']);
+});
+
+test('a constant extra column is not taken as the label', () => {
+  const d = parseDataset(
+    'x;source;y\nhello there my friend;web;a\ngood bye my friend;web;b\nsee you soon;web;a\nnot now;web;b\n',
+  );
+  assert.equal(d.labelColumn, 'y');
+  assert.equal(d.textColumn, 'x');
+});
+
+test('a Windows-1252 CSV (not UTF-8) is read with a warning', () => {
+  const latin = 'v1,v2\nham,Caf\u00e9 at 5?\nspam,Win \u00a31000 now\nham,ok\nspam,free entry\n';
+  const bytes = Uint8Array.from(latin, (ch) => ch.charCodeAt(0));
+  const d = parseDataset(bytes);
+  assert.equal(d.texts[0], 'Caf\u00e9 at 5?');
+  assert.equal(d.texts[1], 'Win \u00a31000 now');
+  assert.ok(d.warnings.some((w) => /Windows-1252/.test(w)));
 });

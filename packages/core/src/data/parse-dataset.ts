@@ -24,7 +24,8 @@ function formatFromName(fileName: string | undefined): 'csv' | 'tsv' | 'jsonl' |
  */
 export function parseDataset(input: string | Uint8Array, options: ParseDatasetOptions = {}): Dataset {
   const { fileName, hasHeader = 'auto', validate = true } = options;
-  const text = decodeText(input, fileName);
+  const warnings: string[] = [];
+  const text = decodeText(input, fileName, warnings);
   if (text.trim() === '') {
     throw new DataError(
       `${fileName ? `"${fileName}"` : 'The dataset'} is empty`,
@@ -34,7 +35,6 @@ export function parseDataset(input: string | Uint8Array, options: ParseDatasetOp
   const requested = options.format ?? 'auto';
   const fmt =
     requested !== 'auto' ? requested : (formatFromName(fileName) ?? (looksLikeJson(text) ? 'jsonl' : undefined));
-  const warnings: string[] = [];
 
   let columns: string[];
   let rows: string[][];
