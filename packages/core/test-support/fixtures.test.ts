@@ -4,6 +4,9 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { readSafetensors } from '../src/weights/safetensors';
+import { mergeTensorMaps, readSafetensorsIndex } from '../src/weights/sharded';
+import { readTorch } from '../src/weights/torch';
+import type { TensorMap } from '../src/weights/types';
 import { toFloat32 } from '../src/weights/dtype';
 import { FIXTURE_MARKER, makeBertCheckpoint, makeBertTensors } from './fixtures';
 import { skipUnlessShared } from './shared';
@@ -77,4 +80,58 @@ test('fixture options: prefix, MLM head without pooler, float16, custom shape', 
   assert.ok(!t.has('bert.pooler.dense.weight'));
   assert.ok([...t.values()].every((x) => x.dtype === 'F16'));
   assert.deepEqual(t.get('bert.embeddings.word_embeddings.weight')?.shape, [50, 8]);
+});
+
+function sameTensors(a: TensorMap, b: TensorMap, what: string) {
+  assert.deepEqual([...a.keys()], [...b.keys()], what);
+  for (const [k, t] of a) {
+    const u = b.get(k)!;
+    assert.deepEqual([u.dtype, u.shape], [t.dtype, t.shape], `${what} ${k}`);
+    assert.ok(Buffer.from(u.data).equals(Buffer.from(t.data)), `${what} ${k} bytes`);
+  }
+}
+
+test('every weight format of one fixture holds the same tensors', { skip: skipUnlessShared(VOCAB) }, async () => {
+  const shape = { hidden: 16, layers: 2, heads: 4, intermediate: 32, vocab: 200 };
+  const dirs = [await mkdtemp(path.join(os.tmpdir(), 'bb-fx-')), await mkdtemp(path.join(os.tmpdir(), 'bb-fx-'))];
+  try {
+    const a = await makeBertCheckpoint(dirs[0]!, {
+      shape,
+      dtype: 'float16',
+      formats: ['safetensors', 'bin'],
+      prefix: true,
+      head: 'classifier',
+    });
+    await makeBertCheckpoint(dirs[1]!, {
+      shape,
+      dtype: 'float16',
+      formats: ['safetensors-sharded', 'bin-legacy'],
+      prefix: true,
+      head: 'classifier',
+    });
+    assert.ok(a.tensors.has('bert.encoder.layer.1.output.LayerNorm.bias') && a.tensors.has('classifier.weight'));
+    const st = readSafetensors(await readFile(path.join(dirs[0]!, 'model.safetensors'))).tensors;
+    sameTensors(a.tensors, st, 'safetensors');
+    sameTensors(a.tensors, readTorch(await readFile(path.join(dirs[0]!, 'pytorch_model.bin'))).tensors, 'bin');
+    const legacy = readTorch(await readFile(path.join(dirs[1]!, 'pytorch_model.bin')));
+    assert.equal(legacy.info.format, 'torch-legacy');
+    sameTensors(a.tensors, legacy.tensors, 'bin-legacy');
+    const index = readSafetensorsIndex(
+      JSON.parse(await readFile(path.join(dirs[1]!, 'model.safetensors.index.json'), 'utf8')),
+    );
+    assert.equal(index.files.length, 2);
+    const shards = await Promise.all(
+      index.files.map(async (f) => readSafetensors(await readFile(path.join(dirs[1]!, f))).tensors),
+    );
+    sameTensors(a.tensors, mergeTensorMaps(shards, { index, shardNames: index.files }), 'sharded');
+    const config = JSON.parse(await readFile(path.join(dirs[1]!, 'config.json'), 'utf8'));
+    assert.deepEqual(
+      [config.architectures, config.torch_dtype, config.vocab_size],
+      [['BertForSequenceClassification'], 'float16', 200],
+    );
+    assert.equal((await readFile(path.join(dirs[1]!, 'vocab.txt'), 'utf8')).split('\n').length - 1, 200);
+    await assert.rejects(makeBertCheckpoint(dirs[1]!, { shape, formats: ['bin', 'bin-legacy'] }), /pick one/);
+  } finally {
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  }
 });

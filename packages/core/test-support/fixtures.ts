@@ -181,6 +181,10 @@ export async function makeBertCheckpoint(dir: string, options: FixtureOptions): 
     throw new Error('makeBertCheckpoint needs ../shared/data/bert-base-uncased/vocab.txt (use skipUnlessShared)');
   }
   const s = resolveShape(options.shape);
+  const formats = options.formats ?? ['safetensors'];
+  if (formats.includes('bin') && formats.includes('bin-legacy')) {
+    throw new Error("formats 'bin' and 'bin-legacy' both write pytorch_model.bin; pick one");
+  }
   await mkdir(dir, { recursive: true });
   const config = fixtureConfig(options);
   const tensors = makeBertTensors(options);
@@ -196,7 +200,7 @@ export async function makeBertCheckpoint(dir: string, options: FixtureOptions): 
   await put('vocab.txt', vocabLines.slice(0, s.vocab).join('\n') + '\n');
   await put('tokenizer_config.json', JSON.stringify({ do_lower_case: true, model_max_length: 512 }, null, 2) + '\n');
   const metadata = { format: 'pt', browser_bert_fixture: FIXTURE_MARKER };
-  for (const format of options.formats ?? ['safetensors']) {
+  for (const format of formats) {
     if (format === 'safetensors') await put('model.safetensors', writeSafetensors(tensors, metadata));
     else if (format === 'bin') await put('pytorch_model.bin', writeTorchZip(tensors));
     else if (format === 'bin-legacy') await put('pytorch_model.bin', writeTorchLegacy(tensors));

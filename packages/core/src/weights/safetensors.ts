@@ -4,6 +4,7 @@
  */
 import { WeightsError } from '../errors';
 import { DTYPE_SIZE, checkShape, isDType, numel } from './dtype';
+import { textFileError } from './sniff';
 import type { RawTensor, ReadWeightsResult, TensorMap } from './types';
 
 /** Headers larger than this are refused (the reference implementation uses the same 100 MB bound). */
@@ -15,19 +16,26 @@ function fail(message: string, hint = HINT): never {
   throw new WeightsError(`Invalid safetensors file: ${message}`, hint);
 }
 
+/** For a header that cannot be right: say so more usefully when the bytes are an HTML page, LFS pointer …. */
+function failHeader(bytes: Uint8Array, message: string): never {
+  throw (
+    textFileError(bytes, 'Invalid safetensors file') ?? new WeightsError(`Invalid safetensors file: ${message}`, HINT)
+  );
+}
+
 /**
  * Parses a .safetensors file. Tensor data are views into `bytes` (no copy), in data-offset order.
  */
 export function readSafetensors(bytes: Uint8Array): ReadWeightsResult {
-  if (bytes.byteLength < 8) fail(`only ${bytes.byteLength} bytes, need at least 8 for the header length`);
+  if (bytes.byteLength < 8) failHeader(bytes, `only ${bytes.byteLength} bytes, need at least 8 for the header length`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = dv.getBigUint64(0, true);
   if (headerLen > BigInt(MAX_SAFETENSORS_HEADER)) {
-    fail(`header length ${headerLen} exceeds the ${MAX_SAFETENSORS_HEADER}-byte limit`);
+    failHeader(bytes, `header length ${headerLen} exceeds the ${MAX_SAFETENSORS_HEADER}-byte limit`);
   }
   const n = Number(headerLen);
   if (n > bytes.byteLength - 8) {
-    fail(`header length ${n} is larger than the ${bytes.byteLength - 8} bytes after the length field`);
+    failHeader(bytes, `header length ${n} is larger than the ${bytes.byteLength - 8} bytes after the length field`);
   }
   if (n < 2) fail(`header length ${n} is too small for a JSON object`);
   let header: unknown;

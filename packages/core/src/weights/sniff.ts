@@ -29,8 +29,14 @@ export function sniffFormat(b: Uint8Array): SniffedFormat | undefined {
 /** The error for a file that is not a weights file, saying what it looks like (HTML page, LFS pointer …). */
 export function notWeightsError(b: Uint8Array, fileName: string, expected: string): WeightsError {
   const what = `"${fileName}" is not ${expected}`;
-  if (b.length === 0)
+  return textFileError(b, what) ?? unknownError(b, what);
+}
+
+/** A specific error when the bytes are an empty file, an HTML page, a Git LFS pointer or JSON; else undefined. */
+export function textFileError(b: Uint8Array, what: string): WeightsError | undefined {
+  if (b.length === 0) {
     return new WeightsError(`${what}: the file is empty`, 'the download probably failed; fetch it again');
+  }
   const head = new TextDecoder('utf-8', { fatal: false }).decode(b.subarray(0, 2048)).replace(/^\uFEFF/, '');
   const trimmed = head.trimStart();
   if (/^<(!doctype\s+html|html|head|body|\?xml)/i.test(trimmed) || /<html[\s>]/i.test(head)) {
@@ -51,6 +57,10 @@ export function notWeightsError(b: Uint8Array, fileName: string, expected: strin
       'check the URL / hub id and download the file again',
     );
   }
+  return undefined;
+}
+
+function unknownError(b: Uint8Array, what: string): WeightsError {
   const hex = [...b.subarray(0, 8)].map((x) => x.toString(16).padStart(2, '0')).join(' ');
   return new WeightsError(
     `${what}: unrecognised content (first bytes ${hex})`,
