@@ -1,0 +1,116 @@
+/**
+ * `loadClassifier(source)`: the tiny runtime entry point. Source: a URL of a published bundle folder,
+ * `indexeddb://name`, a .zip (File/Blob/bytes), a bundle object, or (Node, after importing
+ * '@browser-bert/core/node') a folder path. The encoder comes from the bundle when included (fine-tuned), else
+ * from its hub source (or the `model` you pass), checked against the weights hash it was trained with.
+ */
+import { parseBertConfig } from '../config';
+import { createBertEncoder } from '../encoder';
+import { StorageError } from '../errors';
+import { load } from '../hub/load';
+import type { LoadedModel, LoadOptions } from '../hub/types';
+import { headFromFiles } from '../storage/head-files';
+import { readBundle } from '../storage/router';
+import { FILES, type ClassifierBundle } from '../storage/types';
+import { bundleFromZip } from '../storage/zip';
+import { createTokenizer } from '../tokenizer';
+import { readSafetensors } from '../weights/safetensors';
+import { createClassifier } from './classifier';
+import type { Classifier } from './types';
+
+export type ModelLoader = (source: string, options: LoadOptions) => Promise<LoadedModel>;
+
+let defaultLoader: ModelLoader = (source, options) => load(source, options);
+
+/** Node's entry point sets this to its folder-aware loader (local paths, cache folder, HF_ENDPOINT). */
+export function setDefaultModelLoader(loader: ModelLoader): void {
+  defaultLoader = loader;
+}
+
+export interface LoadClassifierOptions {
+  /** An already loaded encoder to reuse (must be the one the classifier was trained on); not disposed with it. */
+  model?: LoadedModel;
+  /** How to load the encoder from its source when it is not in the bundle. Default: the hub loader. */
+  loadModel?: ModelLoader;
+  /** Passed to the model loader (endpoint, cache, progress…). */
+  modelOptions?: LoadOptions;
+  fetch?: typeof fetch;
+  signal?: AbortSignal;
+}
+
+export type ClassifierSource = string | Blob | Uint8Array | ArrayBuffer | ClassifierBundle;
+
+async function toBundle(source: ClassifierSource, options: LoadClassifierOptions): Promise<ClassifierBundle> {
+  if (typeof source === 'string') {
+    return readBundle(source, {
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+  if (source instanceof Uint8Array) return bundleFromZip(source);
+  if (source instanceof ArrayBuffer) return bundleFromZip(new Uint8Array(source));
+  if (typeof Blob !== 'undefined' && source instanceof Blob)
+    return bundleFromZip(new Uint8Array(await source.arrayBuffer()));
+  if (typeof source === 'object' && 'manifest' in source && 'files' in source) return source;
+  throw new StorageError(
+    'Unknown classifier source',
+    'pass a URL, indexeddb://name, a folder path (Node), a .zip or a bundle',
+  );
+}
+
+const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
+
+export async function classifierFromBundle(
+  bundle: ClassifierBundle,
+  options: LoadClassifierOptions = {},
+): Promise<Classifier> {
+  const m = bundle.manifest;
+  const f = bundle.files;
+  let encoder;
+  let ownsEncoder = true;
+  if (m.encoder.included) {
+    const config = parseBertConfig(JSON.parse(text(f[FILES.encoderConfig])) as unknown);
+    encoder = createBertEncoder(config, readSafetensors(f[FILES.encoderWeights] as Uint8Array).tensors, {
+      source: 'the classifier bundle',
+    });
+  } else {
+    let model = options.model;
+    if (!model) {
+      const loader = options.loadModel ?? defaultLoader;
+      model = await loader(m.encoder.source, {
+        ...(options.modelOptions ?? {}),
+        ...(m.encoder.revision ? { revision: m.encoder.revision } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } else {
+      ownsEncoder = false;
+    }
+    if (model.info.weightsHash !== m.encoder.weights_hash) {
+      if (ownsEncoder) model.dispose();
+      throw new StorageError(
+        `The encoder at ${m.encoder.source} (weights ${model.info.weightsHash.slice(0, 12)}…) is not the one this classifier was trained on (${m.encoder.weights_hash.slice(0, 12)}…)`,
+        'use the same model revision, or save the classifier with the encoder included',
+      );
+    }
+    encoder = model.encoder;
+  }
+  try {
+    const tokenizer = createTokenizer(
+      { vocabTxt: text(f[FILES.vocab]), tokenizerConfig: JSON.parse(text(f[FILES.tokenizerConfig])) as unknown },
+      { maxLength: m.max_length, modelMaxLength: m.tokenizer.settings.modelMaxLength },
+    );
+    const head = await headFromFiles(f[FILES.headModel] as Uint8Array, f[FILES.headWeights] as Uint8Array);
+    const { files: _files, ...spec } = m;
+    return createClassifier({ spec, tokenizer, encoder, ownsEncoder, head });
+  } catch (e) {
+    if (ownsEncoder) encoder.dispose();
+    throw e;
+  }
+}
+
+export async function loadClassifier(
+  source: ClassifierSource,
+  options: LoadClassifierOptions = {},
+): Promise<Classifier> {
+  return classifierFromBundle(await toBundle(source, options), options);
+}

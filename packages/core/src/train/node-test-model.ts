@@ -1,0 +1,39 @@
+/**
+ * Test helper (Node): a LoadedModel built straight from a generated random-init fixture folder, without the hub
+ * (config → tokenizer → encoder), so training tests do not depend on download/cache code.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseBertConfig } from '../config';
+import { createBertEncoder } from '../encoder';
+import type { LoadedModel } from '../hub/types';
+import { createTokenizer } from '../tokenizer';
+import { makeBertCheckpoint, type FixtureOptions } from '../../test-support/fixtures';
+
+export async function fixtureModel(dir: string, options: FixtureOptions): Promise<LoadedModel> {
+  const fx = await makeBertCheckpoint(dir, options);
+  const config = parseBertConfig(fx.config);
+  const tokenizer = createTokenizer(
+    {
+      vocabTxt: await readFile(path.join(dir, 'vocab.txt'), 'utf8'),
+      tokenizerConfig: JSON.parse(await readFile(path.join(dir, 'tokenizer_config.json'), 'utf8')) as unknown,
+    },
+    { modelMaxLength: config.maxPositionEmbeddings },
+  );
+  const encoder = createBertEncoder(config, fx.tensors);
+  return {
+    info: {
+      source: dir,
+      revision: undefined,
+      weightsHash: `fixture-${JSON.stringify(options)}`,
+      weightsFormat: 'safetensors',
+      randomInit: true,
+      defaultPooling: 'mean',
+      normalize: false,
+    },
+    config,
+    tokenizer,
+    encoder,
+    dispose: () => encoder.dispose(),
+  };
+}

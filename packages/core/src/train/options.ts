@@ -1,0 +1,64 @@
+import { TrainingError } from '../errors';
+import type { LoadedModel } from '../hub/types';
+import { HEAD_DEFAULTS } from '../head/model';
+import { DEFAULT_FLATTEN_LENGTH } from '../pooling/pool';
+import type { ResolvedTrainOptions, TrainOptions } from './types';
+
+/** Fills in the defaults (documented on TrainOptions) and checks ranges, naming the option at fault. */
+export function resolveTrainOptions(options: TrainOptions, model: LoadedModel): ResolvedTrainOptions {
+  const fineTuneLayers = options.fineTuneLayers ?? 0;
+  const fineTuning = fineTuneLayers === 'all' || fineTuneLayers > 0;
+  const pooling = options.pooling ?? model.info.defaultPooling ?? 'mean';
+  const modelMax = model.tokenizer.settings.modelMaxLength;
+  const maxLength =
+    pooling === 'flatten' ? DEFAULT_FLATTEN_LENGTH : (options.maxLength ?? model.tokenizer.settings.maxLength);
+  const r: ResolvedTrainOptions = {
+    pooling,
+    head: options.head ?? HEAD_DEFAULTS.kind,
+    hiddenUnits: options.hiddenUnits ?? HEAD_DEFAULTS.hiddenUnits,
+    dropout: options.dropout ?? HEAD_DEFAULTS.dropout,
+    epochs: options.epochs ?? (fineTuning ? 3 : 20),
+    learningRate: options.learningRate ?? 1e-3,
+    batchSize: options.batchSize ?? (fineTuning ? 16 : 32),
+    fineTuneLayers,
+    fineTuneLearningRate: options.fineTuneLearningRate ?? 5e-5,
+    clipNorm: options.clipNorm ?? 1,
+    seed: (options.seed ?? 42) >>> 0,
+    ratios: options.ratios ?? [0.8, 0.1, 0.1],
+    classWeighting: options.classWeighting ?? 'none',
+    earlyStoppingPatience: options.earlyStoppingPatience ?? 3,
+    maxLength,
+    standardize: options.standardize ?? !fineTuning,
+    embedBatchSize: options.embedBatchSize ?? 64,
+    ...(options.positiveLabel === undefined ? {} : { positiveLabel: options.positiveLabel }),
+  };
+  const int = (name: string, v: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
+    if (!Number.isInteger(v) || v < min || v > max)
+      throw new TrainingError(`${name} must be an integer from ${min} to ${max}, got ${v}`);
+  };
+  const pos = (name: string, v: number) => {
+    if (!(v > 0 && Number.isFinite(v))) throw new TrainingError(`${name} must be a positive number, got ${v}`);
+  };
+  int('epochs', r.epochs, 1, 10_000);
+  int('batchSize', r.batchSize, 1, 65_536);
+  int('hiddenUnits', r.hiddenUnits, 1, 65_536);
+  int('earlyStoppingPatience', r.earlyStoppingPatience, 0);
+  int('embedBatchSize', r.embedBatchSize, 1, 65_536);
+  int('maxLength', r.maxLength, 3, modelMax);
+  pos('learningRate', r.learningRate);
+  pos('fineTuneLearningRate', r.fineTuneLearningRate);
+  pos('clipNorm', r.clipNorm);
+  if (!(r.dropout >= 0 && r.dropout < 1)) throw new TrainingError(`dropout must be in [0, 1), got ${r.dropout}`);
+  const layers = model.config.numHiddenLayers;
+  if (fineTuneLayers !== 'all') int('fineTuneLayers', fineTuneLayers, 0, layers);
+  if (!['cls', 'mean', 'pooler', 'flatten'].includes(r.pooling)) {
+    throw new TrainingError(`pooling must be mean, cls, pooler or flatten, got ${String(r.pooling)}`);
+  }
+  if (r.pooling === 'pooler' && !model.encoder.hasPooler) {
+    throw new TrainingError(
+      "This checkpoint has no pooler weights, so pooling 'pooler' is not available",
+      'use pooling mean or cls',
+    );
+  }
+  return r;
+}

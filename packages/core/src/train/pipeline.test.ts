@@ -1,0 +1,169 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { initNodeBackend } from '../node';
+import { parseDataset } from '../data';
+import type { Dataset } from '../data/types';
+import type { LoadedModel } from '../hub/types';
+import { createFolderFeatureCache } from '../features/node-cache';
+import { loadClassifier } from '../classifier/load';
+import { bundleFromZip, bundleToZip } from '../storage/zip';
+import '../storage/node-folder';
+import { sharedPath, skipUnlessShared } from '../../test-support/shared';
+import { fixtureModel } from './node-test-model';
+import { trainClassifier } from './pipeline';
+import type { TrainProgress } from './types';
+
+const skip = skipUnlessShared('data/sms-spam/bigml-subset.tsv') || skipUnlessShared('data/bert-base-uncased/vocab.txt');
+let dir = '';
+let model: LoadedModel;
+let data: Dataset;
+let forwardCalls = 0;
+
+before(async () => {
+  if (skip) return;
+  await initNodeBackend('wasm');
+  dir = await mkdtemp(path.join(os.tmpdir(), 'bb-pipe-'));
+  const m = await fixtureModel(path.join(dir, 'model'), { shape: 'bert-tiny', seed: 11 });
+  const forward = m.encoder.forward.bind(m.encoder);
+  // Count encoder calls: the feature-cache test asserts a cache hit never runs the encoder.
+  model = { ...m, encoder: { ...m.encoder, forward: (b, o) => (forwardCalls++, forward(b, o)) } };
+  data = parseDataset(await readFile(sharedPath('data/sms-spam/bigml-subset.tsv')!, 'utf8'), {
+    fileName: 'bigml-subset.tsv',
+  });
+});
+after(async () => {
+  model?.dispose();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+test(
+  'frozen training: report fields, progress stages, feature cache hit skips the encoder, determinism',
+  { skip },
+  async () => {
+    const cache = createFolderFeatureCache(path.join(dir, 'features'));
+    const events: TrainProgress[] = [];
+    forwardCalls = 0;
+    const t0 = performance.now();
+    const a = await trainClassifier({
+      model,
+      dataset: data,
+      options: { seed: 5, epochs: 8 },
+      featureCache: cache,
+      onProgress: (e) => events.push(e),
+    });
+    const coldMs = performance.now() - t0;
+    assert.ok(forwardCalls > 0);
+    assert.equal(a.featuresCached, false);
+    const r = a.report;
+    assert.deepEqual(r.labels, ['ham', 'spam']);
+    assert.equal(r.positive_label, 'spam');
+    assert.equal(r.splits.train + r.splits.validation + r.splits.test + r.duplicates_removed, data.texts.length);
+    for (const split of [r.validation, r.test]) {
+      assert.ok(split.accuracy >= 0 && split.accuracy <= 1);
+      assert.ok(typeof split.roc_auc === 'number' && typeof split.pr_auc === 'number');
+      assert.equal(typeof split.threshold, 'number');
+      assert.deepEqual(Object.keys(split.per_class), ['ham', 'spam']);
+      assert.equal(
+        split.confusion.flat().reduce((x, y) => x + y),
+        split.n,
+      );
+    }
+    assert.equal(r.encoder.random_init, true);
+    assert.equal(r.encoder.fine_tune_layers, 0);
+    assert.equal(r.encoder.pooling, 'mean');
+    for (const k of ['split', 'tokenize', 'embed', 'train', 'evaluate', 'total'])
+      assert.equal(typeof r.timing_ms[k], 'number', k);
+    assert.ok(r.baseline.majority_accuracy > 0.5);
+    const stages = new Set(events.map((e) => e.stage));
+    for (const s of ['split', 'tokenize', 'embed', 'batch', 'epoch', 'evaluate'])
+      assert.ok(stages.has(s as TrainProgress['stage']), s);
+    const epochs = events.filter((e) => e.stage === 'epoch');
+    assert.equal(epochs.length, a.history.length);
+
+    // other head settings, same data: features come from the cache, the encoder never runs
+    forwardCalls = 0;
+    const t1 = performance.now();
+    const b = await trainClassifier({
+      model,
+      dataset: data,
+      options: { seed: 5, epochs: 8, head: 'hidden', hiddenUnits: 16 },
+      featureCache: cache,
+    });
+    const warmMs = performance.now() - t1;
+    assert.equal(b.featuresCached, true);
+    assert.equal(forwardCalls, 0, 'a feature-cache hit must not run the encoder');
+    console.log(
+      `# feature cache: cold ${coldMs.toFixed(0)} ms, warm ${warmMs.toFixed(0)} ms (embed ${a.report.timing_ms.embed} → ${b.report.timing_ms.embed} ms)`,
+    );
+
+    // same seed, same settings → same numbers
+    const c = await trainClassifier({ model, dataset: data, options: { seed: 5, epochs: 8 }, featureCache: cache });
+    assert.deepEqual(c.report.test, a.report.test);
+    assert.deepEqual(
+      c.history.map((h) => h.valLoss),
+      a.history.map((h) => h.valLoss),
+    );
+    const d = await trainClassifier({ model, dataset: data, options: { seed: 6, epochs: 8 }, featureCache: cache });
+    assert.equal(d.featuresCached, true, 'another seed re-splits the same texts: still a cache hit');
+    for (const x of [a, b, c, d]) x.classifier.dispose();
+  },
+);
+
+test('train → save (folder, zip) → load → classify gives identical scores; no tensors leak', { skip }, async () => {
+  const { classifier } = await trainClassifier({ model, dataset: data, options: { seed: 1, epochs: 3 } });
+  const texts = ['WINNER!! Claim your free prize now, call 09061701461', 'ok see you at home later', ''];
+  const before = await classifier.classify(texts);
+  await classifier.save(path.join(dir, 'clf'));
+  const tensors = tf.memory().numTensors;
+  const loaded = await loadClassifier(path.join(dir, 'clf'), { model });
+  assert.deepEqual(await loaded.classify(texts), before);
+  const fromZip = await loadClassifier(bundleToZip(await loaded.toBundle()), { model });
+  assert.deepEqual(await fromZip.classify(texts), before);
+  for (const p of before) {
+    assert.ok(['ham', 'spam'].includes(p.label));
+    assert.ok(Math.abs(p.scores.ham! + p.scores.spam! - 1) < 1e-5);
+  }
+  loaded.dispose();
+  fromZip.dispose();
+  assert.equal(tf.memory().numTensors, tensors, 'loaded classifiers free their tensors (the shared encoder stays)');
+  const bundle = bundleFromZip(bundleToZip(await classifier.toBundle()));
+  assert.equal(bundle.manifest.encoder.included, false);
+  assert.equal(bundle.manifest.encoder.weights_hash, model.info.weightsHash);
+  const other = { ...model, info: { ...model.info, weightsHash: 'something-else' } };
+  await assert.rejects(loadClassifier(bundle, { model: other }), /not the one this classifier was trained on/);
+  classifier.dispose();
+});
+
+test(
+  'fine-tuned classifier: encoder included in the bundle, caller model untouched, identical after reload',
+  { skip },
+  async () => {
+    const small = { texts: data.texts.slice(0, 120), labels: data.labels.slice(0, 120) };
+    const emb0 = model.encoder.variables.get('encoder.layer.1.output.dense.weight')!.dataSync().slice();
+    const { classifier, report, history } = await trainClassifier({
+      model,
+      dataset: small,
+      options: { seed: 2, epochs: 1, fineTuneLayers: 1, fineTuneLearningRate: 1e-4, batchSize: 16 },
+    });
+    assert.equal(history.length, 1);
+    assert.equal(report.encoder.fine_tune_layers, 1);
+    assert.deepEqual(
+      model.encoder.variables.get('encoder.layer.1.output.dense.weight')!.dataSync(),
+      emb0,
+      'the loaded model is not modified',
+    );
+    const bundle = await classifier.toBundle();
+    assert.equal(bundle.manifest.encoder.included, true);
+    assert.equal(bundle.manifest.encoder.fine_tuned, true);
+    const texts = ['free entry in 2 a wkly comp', 'where are you?'];
+    const before = await classifier.classify(texts);
+    const loaded = await loadClassifier(bundleToZip(bundle)); // no model given: the encoder comes from the bundle
+    assert.deepEqual(await loaded.classify(texts), before);
+    loaded.dispose();
+    classifier.dispose();
+  },
+);

@@ -1,0 +1,70 @@
+/** The training pipeline's options and progress events (shared by the CLI and the web worker). */
+import type { Pooling } from '../encoder/types';
+import type { EpochStats, HeadKind } from '../head/types';
+
+export type TrainPooling = Exclude<Pooling, 'none'>;
+
+export interface TrainOptions {
+  /** Default: the model's own (sentence-transformers) pooling, else 'mean'. 'flatten' is the tutorial's baseline. */
+  pooling?: TrainPooling;
+  /** Default 'linear'. */
+  head?: HeadKind;
+  /** Hidden units of the 'hidden' head. Default 256. */
+  hiddenUnits?: number;
+  /** Dropout of the head (training only). Default 0.1. */
+  dropout?: number;
+  /** Maximum epochs (early stopping may stop sooner). Default 20 frozen, 3 when fine-tuning. */
+  epochs?: number;
+  /** Adam learning rate of the head. Default 1e-3. */
+  learningRate?: number;
+  /** Default 32 (head on features) / 16 (fine-tuning). */
+  batchSize?: number;
+  /** Encoder layers to train with the head: 0 = frozen encoder (default), k = top k layers (+ pooler), 'all'. */
+  fineTuneLayers?: number | 'all';
+  /** Adam learning rate of the un-frozen encoder layers. Default 5e-5. */
+  fineTuneLearningRate?: number;
+  /** Gradient clipping by global norm (fine-tuning). Default 1. */
+  clipNorm?: number;
+  /** Seed of the split, initialisers, shuffling and dropout. Default 42. */
+  seed?: number;
+  /** Train/validation/test fractions. Default [0.8, 0.1, 0.1]. */
+  ratios?: readonly [number, number, number];
+  /** 'balanced' weights the loss by inverse class frequency. Default 'none'. */
+  classWeighting?: 'none' | 'balanced';
+  /** Epochs without validation-loss improvement before stopping (best weights restored); 0 = off. Default 3. */
+  earlyStoppingPatience?: number;
+  /** Tokens per text (truncation). Default the tokenizer's (128); 'flatten' always uses 128. */
+  maxLength?: number;
+  /** Standardise features (fitted on train only, folded into the head). Default true for a frozen encoder. */
+  standardize?: boolean;
+  /** Texts per encoder batch when extracting features. Default 64. */
+  embedBatchSize?: number;
+  /** Positive class of a binary problem (default: spam/1/true/positive… else the minority class). */
+  positiveLabel?: string;
+}
+
+export type ResolvedTrainOptions = Required<Omit<TrainOptions, 'positiveLabel'>> & { positiveLabel?: string };
+
+interface StageProgress {
+  readonly done: number;
+  readonly total: number;
+  /** Estimated milliseconds left in this stage (undefined until it can be estimated). */
+  readonly etaMs: number | undefined;
+}
+
+/** Progress events, a discriminated union on `stage`, so a UI can draw bars and live curves. */
+export type TrainProgress =
+  | {
+      readonly stage: 'split';
+      readonly train: number;
+      readonly validation: number;
+      readonly test: number;
+      readonly duplicatesRemoved: number;
+    }
+  | ({ readonly stage: 'tokenize' } & StageProgress)
+  | ({ readonly stage: 'embed'; readonly cached: boolean } & StageProgress)
+  | ({ readonly stage: 'batch'; readonly epoch: number } & StageProgress)
+  | ({ readonly stage: 'epoch'; readonly totalEpochs: number } & EpochStats)
+  | ({ readonly stage: 'evaluate' } & StageProgress);
+
+export type TrainStage = TrainProgress['stage'];
