@@ -48,6 +48,8 @@ const GOLDEN: readonly Golden[] = [
     '😀 (So) is not punctuation: "ok😀" is one word, ##😀 not in vocab → whole word [UNK]; U+FE0F is Mn, stripped'],
   ['zero\u200bwidth a\u0000b\u0007c\td\u00ade\ufeff x\u0085y p\u00a0q', [['zero', 5717], ['##wi', 9148], ['##dt', 11927], ['##h', 2232], ['abc', 5925], ['de', 2139], ['x', 1060], ['##y', 2100], ['p', 1052], ['q', 1053]],
     'ZWSP, soft hyphen, BOM (Cf) and \\0, BEL, NEL (Cc) are dropped; TAB and NBSP become spaces'],
+  ['x\ue000y a\u0378b', [['x', 1060], ['##y', 2100], ['[UNK]', 100]],
+    'private use U+E000 (Co) is dropped; unassigned U+0378 (Cn) is kept (tokenizers: control = Cc|Cf|Co) → one unknown word'],
   [`${THE}a`, [['the', 1996], ...Array.from({ length: 32 }, () => ['##the', 10760] as const), ['##a', 2050]],
     '100 characters = max_input_chars_per_word: still split (greedy: "##the" is the longest piece each time)'],
   [`${THE}ab`, [['[UNK]', 100]], '101 characters > 100 → [UNK]'],

@@ -40,6 +40,24 @@ function parseNormalizer(n: unknown): NormalizerOptions {
   };
 }
 
+/**
+ * transformers' BertTokenizerFast.__init__ rebuilds the BertNormalizer when tokenizer_config.json disagrees with
+ * tokenizer.json on do_lower_case / strip_accents / tokenize_chinese_chars (absent keys take its defaults: true,
+ * null, true). We do the same when a tokenizer_config.json is given and names a BERT tokenizer class (or none).
+ */
+function bertFastOverride(n: NormalizerOptions, raw: unknown, config: unknown): NormalizerOptions {
+  if (!isObject(config) || !isObject(raw) || raw.type !== 'BertNormalizer') return n;
+  const cls = config.tokenizer_class;
+  if (cls !== undefined && cls !== 'BertTokenizer' && cls !== 'BertTokenizerFast') return n;
+  const sa = config.strip_accents;
+  return {
+    ...n,
+    lowercase: boolField(config, 'do_lower_case', true, 'tokenizer_config.json'),
+    stripAccents: typeof sa === 'boolean' ? sa : null,
+    handleChineseChars: boolField(config, 'tokenize_chinese_chars', true, 'tokenizer_config.json'),
+  };
+}
+
 function specialIds(specials: Json, name: string): number[] {
   const s = specials[name];
   if (!isObject(s) || !Array.isArray(s.ids) || !s.ids.every((x) => Number.isInteger(x)))
@@ -163,7 +181,7 @@ export function specFromTokenizerJson(json: unknown, config: unknown, specialMap
     unkToken,
     continuingSubwordPrefix: prefix,
     maxInputCharsPerWord: maxChars as number,
-    normalizer: parseNormalizer(json.normalizer),
+    normalizer: bertFastOverride(parseNormalizer(json.normalizer), json.normalizer, config),
     added,
     template,
     neverSplit: new Set(),

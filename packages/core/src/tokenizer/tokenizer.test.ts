@@ -112,6 +112,20 @@ describe('createTokenizer: construction', () => {
     assert.throws(() => createTokenizer({ vocabTxt, tokenizerConfig: { do_lower_case: 'yes' } }), /do_lower_case/);
   });
 
+  it('tokenizer_config.json overrides the BertNormalizer flags, as BertTokenizerFast.__init__ does', () => {
+    const json = tokenizerJson();
+    const cased = createTokenizer({ tokenizerJson: json, tokenizerConfig: { do_lower_case: false } });
+    assert.deepEqual(cased.tokenize('Hello'), ['Hello']);
+    assert.equal(cased.settings.doLowerCase, false);
+    // Another tokenizer class: transformers does not touch the normalizer, tokenizer.json wins.
+    const generic = createTokenizer({
+      tokenizerJson: json,
+      tokenizerConfig: { do_lower_case: false, tokenizer_class: 'PreTrainedTokenizerFast' },
+    });
+    assert.deepEqual(generic.tokenize('Hello'), ['hello']);
+    assert.deepEqual(createTokenizer({ tokenizerJson: json }).tokenize('Hello'), ['hello']);
+  });
+
   it('maxLength: default 128, clamped to the model limit; the 1e30 "no limit" sentinel is ignored', () => {
     assert.equal(createTokenizer({ vocabTxt }).settings.maxLength, 128);
     assert.equal(createTokenizer({ vocabTxt }).settings.modelMaxLength, NO_MODEL_LIMIT);

@@ -1,9 +1,13 @@
 /**
  * Character classes used by BERT's normalizer and pre-tokenizer, with the exact definitions of HuggingFace
- * `tokenizers` (Rust): control = Unicode category C* except \t \n \r; whitespace = \t \n \r or the White_Space
+ * `tokenizers` (Rust): control = Cc, Cf or Co (its `unicode_categories::is_other`: NOT unassigned Cn, unlike the
+ * slow Python tokenizer) except \t \n \r, plus lone surrogates (impossible in Rust strings, so no reference: we
+ * drop them); whitespace = \t \n \r or the White_Space
  * property (Rust `char::is_whitespace`); punctuation = ASCII 33–47, 58–64, 91–96, 123–126 or any Unicode P*;
  * Chinese = the CJK ideograph blocks listed in BERT's original `_is_chinese_char`, including the planes above U+FFFF.
  * Hand-written because no npm package exposes these exact BERT definitions; classes are cached per code point.
+ * Unicode data comes from the JS engine (Unicode 15+); tokenizers' tables are older, so characters assigned in recent
+ * Unicode versions may be classed differently there (rare: recently added Cf, punctuation or Mn characters).
  */
 
 export const CONTROL = 1;
@@ -11,7 +15,7 @@ export const WHITESPACE = 2;
 export const PUNCTUATION = 4;
 export const CHINESE = 8;
 
-const RE_OTHER = /^\p{C}$/u;
+const RE_OTHER = /^[\p{Cc}\p{Cf}\p{Co}\p{Cs}]$/u;
 const RE_PUNCT = /^\p{P}$/u;
 const RE_WHITE_SPACE = /^[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/u;
 
