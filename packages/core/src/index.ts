@@ -20,3 +20,16 @@ export * from './config/index';
 export * from './encoder/index';
 export * from './pooling/index';
 export * from './features/index';
+export {
+  load,
+  load as loadModel,
+  loadTokenizer,
+  loadFromFiles,
+  loadTokenizerFromFiles,
+  resolveSource,
+} from './hub/load';
+export { createBrowserCache, hasCacheApi, BROWSER_CACHE_NAME } from './hub/cache-api';
+export { createMemoryCache, listCachedModels, removeCachedModel } from './hub/cache';
+export { createFilesSource, createDirectorySource } from './hub/local-files';
+export { createHubSource, MANIFEST_FILE } from './hub/hub-source';
+export { DEFAULT_ENDPOINT, DEFAULT_REVISION, parseHubId, hubFileUrl } from './hub/source';

@@ -24,3 +24,12 @@ export async function initNodeBackend(choice: BackendChoice | 'auto' = 'wasm'): 
   }
   return useBackend(choice, choice === 'wasm' ? { wasmPaths: wasmDir() } : {});
 }
+export {
+  loadNode,
+  loadTokenizerNode,
+  resolveNodeSource,
+  nodeLoadDefaults,
+  type NodeLoadOptions,
+} from './hub/node-load';
+export { createFolderCache, defaultCacheDir } from './hub/node-cache';
+export { createFolderSource } from './hub/node-folder';

@@ -152,7 +152,11 @@ export function createHubSource(options: HubSourceOptions): HubSource {
     get,
     async finish() {
       if (!cache) return;
-      const m: Manifest = { present: [...present].sort(), absent: [...absent].sort() };
+      // Merge with what earlier loads learnt (a tokenizer-only load must not forget which weights were absent).
+      const before = await readManifest();
+      const p = new Set([...(before?.present ?? []).filter((n) => !absent.has(n)), ...present]);
+      const a = new Set([...(before?.absent ?? []).filter((n) => !present.has(n)), ...absent]);
+      const m: Manifest = { present: [...p].sort(), absent: [...a].sort() };
       await cache
         .put(hubFileUrl(endpoint, ref, MANIFEST_FILE), new TextEncoder().encode(JSON.stringify(m)))
         .catch(() => undefined);

@@ -4,6 +4,7 @@
  */
 import { ConfigError, HubError } from '../errors';
 import type { TokenizerFiles } from '../tokenizer/types';
+import { readSafetensorsIndex, tfjsShardPaths } from '../weights';
 import { poolingConfigFile } from './sentence-transformers';
 import type { FileProgress, FileSource } from './types';
 
@@ -23,10 +24,11 @@ export type WeightsFiles =
     };
 
 export interface ModelFiles {
-  /** Parsed config.json; undefined only for a TF.js graph model folder without one. */
+  /** Parsed config.json; undefined only for a TF.js graph model folder without one (or a tokenizer-only read). */
   readonly config: unknown;
   readonly tokenizer: TokenizerFiles;
-  readonly weights: WeightsFiles;
+  /** Undefined when only the tokenizer was asked for. */
+  readonly weights: WeightsFiles | undefined;
   readonly modulesJson: unknown;
   readonly poolingConfig: unknown;
 }
@@ -56,28 +58,14 @@ function parseJson(source: FileSource, name: string, bytes: Uint8Array | undefin
   }
 }
 
-/** TF.js shard file names from a model.json's weightsManifest (paths relative to model.json). */
-function manifestShardPaths(modelJson: unknown): string[] {
-  const manifest = (modelJson as { weightsManifest?: { paths?: unknown }[] } | undefined)?.weightsManifest;
-  if (!Array.isArray(manifest)) return [];
-  return manifest.flatMap((g) =>
-    Array.isArray(g.paths) ? g.paths.filter((p): p is string => typeof p === 'string') : [],
-  );
-}
-
-/** Shard file names of a model.safetensors.index.json (its weight_map values), in first-seen order. */
-function indexShardNames(index: unknown): string[] {
-  const map = (index as { weight_map?: unknown } | undefined)?.weight_map;
-  if (typeof map !== 'object' || map === null) return [];
-  return [...new Set(Object.values(map).filter((v): v is string => typeof v === 'string'))];
-}
-
 export interface ReadModelFilesOptions {
   readonly onProgress?: ((p: FileProgress) => void) | undefined;
   /** Builds the "no such file" error for a source (hub ids word it differently from folders). */
   readonly missing: (file: string, alternatives?: string) => Error;
   /** Hub repos must have config.json (checked first: its absence usually means a wrong id). */
   readonly configRequired?: boolean;
+  /** Read the weights too (default true); false for tokenizer-only loads. */
+  readonly weights?: boolean;
 }
 
 export async function readModelFiles(source: FileSource, options: ReadModelFilesOptions): Promise<ModelFiles> {
@@ -95,8 +83,8 @@ export async function readModelFiles(source: FileSource, options: ReadModelFiles
   const config = parseJson(source, 'config.json', configBytes);
   if (config === undefined && options.configRequired) throw missing('config.json');
 
-  const weights = await readWeightsFiles(source, get, required);
-  if (config === undefined && weights.kind !== 'tfjs-graph') throw missing('config.json');
+  const weights = options.weights === false ? undefined : await readWeightsFiles(source, get, required);
+  if (config === undefined && weights && weights.kind !== 'tfjs-graph') throw missing('config.json');
 
   const [tokenizerJson, vocab, tokenizerConfig, specialTokensMap, modulesJson] = await Promise.all([
     get('tokenizer.json'),
@@ -129,20 +117,14 @@ async function readWeightsFiles(
     if (name === 'model.safetensors' || name === 'pytorch_model.bin') return { kind: 'single', file: { name, bytes } };
     const json = parseJson(source, name, bytes);
     if (name === 'model.safetensors.index.json') {
-      const shardNames = indexShardNames(json);
-      if (shardNames.length === 0) {
-        throw new HubError(
-          `${name} of ${source.description} lists no shard files in its weight_map`,
-          'download it again',
-        );
-      }
+      const shardNames = readSafetensorsIndex(json).files;
       const shards: NamedBytes[] = [];
       for (const shard of shardNames) shards.push({ name: shard, bytes: await required(shard) });
       return { kind: 'safetensors-sharded', index: json, shards };
     }
     const format = (json as { format?: unknown } | undefined)?.format;
     const shards: NamedBytes[] = [];
-    for (const shard of manifestShardPaths(json)) shards.push({ name: shard, bytes: await required(shard) });
+    for (const shard of tfjsShardPaths(json)) shards.push({ name: shard, bytes: await required(shard) });
     const kind = format === 'graph-model' ? 'tfjs-graph' : 'tfjs-bundle';
     return { kind, modelJson: json, modelJsonFile: { name, bytes }, shards };
   }

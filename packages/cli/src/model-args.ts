@@ -1,0 +1,55 @@
+/** The model options shared by commands that load a model (--model, --revision, --max-length, --refresh). */
+import { BrowserBertError } from '@browser-bert/core';
+import { intOption } from './args';
+
+export const MODEL_OPTIONS = {
+  model: { type: 'string' },
+  revision: { type: 'string' },
+  'max-length': { type: 'string' },
+  refresh: { type: 'boolean' },
+} as const;
+
+export const MODEL_USAGE = `  --model <dir|id>    a local model folder, or a HuggingFace hub id org/name[@revision] (required)
+  --revision <rev>    hub branch, tag or commit (default main)
+  --max-length <N>    truncate texts to N tokens including [CLS]/[SEP] (default 128, at most the model's limit)
+  --refresh           download the hub files again even if they are cached
+
+Hub endpoint: HF_ENDPOINT (default https://huggingface.co); private/gated models: HF_TOKEN.
+Downloads are cached in BROWSER_BERT_CACHE (default ~/.cache/browser-bert); a cached model loads offline.
+Pin a commit sha (--revision) for reproducible runs: a cached branch is used as is until --refresh.`;
+
+export interface ModelArgs {
+  readonly model: string;
+  readonly revision: string | undefined;
+  readonly maxLength: number | undefined;
+  readonly refresh: boolean;
+}
+
+export function modelArgs(values: {
+  model?: string | undefined;
+  revision?: string | undefined;
+  'max-length'?: string | undefined;
+  refresh?: boolean | undefined;
+}): ModelArgs {
+  if (!values.model) {
+    throw new BrowserBertError(
+      'USAGE',
+      '--model is required',
+      'pass a model folder or a hub id, e.g. --model google/bert_uncased_L-2_H-128_A-2',
+    );
+  }
+  const maxLength =
+    values['max-length'] === undefined ? undefined : intOption('max-length', values['max-length'], 128, 2);
+  return { model: values.model, revision: values.revision, maxLength, refresh: values.refresh === true };
+}
+
+/** Refuses a --max-length above the model's limit instead of silently clamping it. */
+export function checkMaxLength(requested: number | undefined, modelMax: number): void {
+  if (requested !== undefined && requested > modelMax) {
+    throw new BrowserBertError(
+      'USAGE',
+      `--max-length ${requested} exceeds this model's limit of ${modelMax} tokens`,
+      `use --max-length ${modelMax} or less`,
+    );
+  }
+}

@@ -1,0 +1,117 @@
+/** Turns the plain files of a model folder into a LoadedModel: config → tokenizer → weights → encoder. */
+import { parseBertConfig } from '../config';
+import type { BertConfig } from '../config/types';
+import { createBertEncoder } from '../encoder';
+import { HubError } from '../errors';
+import type { BertEncoder } from '../encoder/types';
+import { createTokenizer } from '../tokenizer';
+import type { Tokenizer } from '../tokenizer/types';
+import type { ReadWeightsResult, TensorMap } from '../weights/types';
+import { mergeTensorMaps, readSafetensors, readSafetensorsIndex, readTfjsWeights, readWeights } from '../weights';
+import { weightsHash } from './hash';
+import type { ModelFiles, NamedBytes } from './model-files';
+import { sentenceTransformersSettings } from './sentence-transformers';
+import type { LoadedModel, ModelInfo } from './types';
+
+const FIXTURE_KEY = 'browser_bert_fixture';
+const RANDOM_INIT = 'random-init';
+
+export interface AssembleOptions {
+  readonly source: string;
+  readonly revision: string | undefined;
+  readonly maxLength?: number | undefined;
+}
+
+interface Weights {
+  readonly format: ModelInfo['weightsFormat'];
+  readonly tensors: TensorMap;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly files: readonly NamedBytes[];
+}
+
+function readAllWeights(files: ModelFiles): Weights {
+  const w = files.weights;
+  if (!w) throw new Error('unreachable: the weights were not read');
+  if (w.kind === 'single') {
+    const r: ReadWeightsResult = readWeights(w.file.bytes, w.file.name);
+    const format = r.info.format === 'tfjs' ? 'tfjs-bundle' : r.info.format;
+    return { format, tensors: r.tensors, metadata: r.info.metadata, files: [w.file] };
+  }
+  if (w.kind === 'safetensors-sharded') {
+    const index = readSafetensorsIndex(w.index);
+    const parts = w.shards.map((s) => readSafetensors(s.bytes));
+    const tensors = mergeTensorMaps(
+      parts.map((p) => p.tensors),
+      { index, shardNames: w.shards.map((s) => s.name) },
+    );
+    const metadata = Object.assign({}, ...parts.map((p) => p.info.metadata)) as Record<string, string>;
+    return { format: 'safetensors-sharded', tensors, metadata, files: w.shards };
+  }
+  if (w.kind === 'tfjs-bundle') {
+    const r = readTfjsWeights(
+      w.modelJson,
+      w.shards.map((s) => s.bytes),
+    );
+    return { format: 'tfjs-bundle', tensors: r.tensors, metadata: r.info.metadata, files: w.shards };
+  }
+  throw new Error('unreachable: graph models are not read as tensors');
+}
+
+export async function assembleModel(files: ModelFiles, options: AssembleOptions): Promise<LoadedModel> {
+  const st = sentenceTransformersSettings(files.modulesJson, files.poolingConfig);
+  const configRandomInit = (files.config as Record<string, unknown> | undefined)?.[FIXTURE_KEY] === RANDOM_INIT;
+
+  let config: BertConfig;
+  let encoder: BertEncoder;
+  let format: ModelInfo['weightsFormat'];
+  let hashFiles: readonly NamedBytes[];
+  let metaRandomInit = false;
+  if (files.weights?.kind === 'tfjs-graph') {
+    const w = files.weights;
+    encoder = await createGraphEncoder(w.modelJson, w.shards, files.config);
+    config = encoder.config;
+    format = 'tfjs-graph';
+    hashFiles = [w.modelJsonFile, ...w.shards];
+  } else {
+    config = parseBertConfig(files.config);
+    const weights = readAllWeights(files);
+    metaRandomInit = weights.metadata[FIXTURE_KEY] === RANDOM_INIT;
+    const where = weights.files.map((f) => f.name).join(', ');
+    encoder = createBertEncoder(config, weights.tensors, { source: `${where} of ${options.source}` });
+    format = weights.format;
+    hashFiles = weights.files;
+  }
+  try {
+    const tokenizer = buildTokenizer(files, config, options.maxLength);
+    const info: ModelInfo = {
+      source: options.source,
+      revision: options.revision,
+      weightsHash: await weightsHash(hashFiles),
+      weightsFormat: format,
+      randomInit: configRandomInit || metaRandomInit,
+      defaultPooling: st.defaultPooling,
+      normalize: st.normalize,
+    };
+    return { info, config, tokenizer, encoder, dispose: () => encoder.dispose() };
+  } catch (e) {
+    encoder.dispose();
+    throw e;
+  }
+}
+
+/** The tokenizer of a model folder; its limit is the config's max_position_embeddings when there is a config. */
+export function buildTokenizer(
+  files: ModelFiles,
+  config: BertConfig | undefined,
+  maxLength: number | undefined,
+): Tokenizer {
+  return createTokenizer(files.tokenizer, {
+    ...(maxLength === undefined ? {} : { maxLength }),
+    ...(config === undefined ? {} : { modelMaxLength: config.maxPositionEmbeddings }),
+  });
+}
+
+// TODO(graph): wire createGraphModelEncoder from encoder/ when it lands.
+async function createGraphEncoder(_modelJson: unknown, _shards: NamedBytes[], _config: unknown): Promise<BertEncoder> {
+  throw new HubError('TF.js graph models are not supported yet', 'use the original HF checkpoint folder');
+}

@@ -1,0 +1,66 @@
+/**
+ * Node flavour of load(): a string that names an existing folder is read from disk; otherwise it is a hub id.
+ * Defaults: endpoint $HF_ENDPOINT (else https://huggingface.co), token $HF_TOKEN, cache folder
+ * $BROWSER_BERT_CACHE (else ~/.cache/browser-bert).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { BrowserBertError } from '../errors';
+import { hubSourceFor, loadFromFiles, loadTokenizerFromFiles, resolveSource } from './load';
+import { createFolderCache, defaultCacheDir } from './node-cache';
+import { createFolderSource } from './node-folder';
+import type { Tokenizer } from '../tokenizer/types';
+import type { FileSource, LoadedModel, LoadOptions, ModelCache, ModelSource } from './types';
+
+export interface NodeLoadOptions extends LoadOptions {
+  /** Environment to read HF_ENDPOINT / HF_TOKEN / BROWSER_BERT_CACHE from. Default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Looks like a filesystem path rather than a hub id (so a missing folder is reported as such). */
+function looksLikePath(s: string): boolean {
+  const beforeRevision = s.split('@')[0] ?? s;
+  return (
+    /^(\.{1,2}([/\\]|$)|[/\\~]|[A-Za-z]:[/\\])/.test(s) || s.includes('\\') || beforeRevision.split('/').length > 2
+  );
+}
+
+export function nodeLoadDefaults(options: NodeLoadOptions = {}): LoadOptions & { cache: ModelCache | false } {
+  const env = options.env ?? process.env;
+  const endpoint = options.endpoint ?? (env.HF_ENDPOINT?.trim() || undefined);
+  const token = options.token ?? (env.HF_TOKEN?.trim() || undefined);
+  const cache = options.cache ?? createFolderCache(defaultCacheDir(env));
+  return { ...options, endpoint, token, cache };
+}
+
+export function resolveNodeSource(source: ModelSource, options: NodeLoadOptions = {}): FileSource {
+  const opts = nodeLoadDefaults(options);
+  if (typeof source !== 'string') return resolveSource(source, opts);
+  if (existsSync(source)) {
+    if (!statSync(source).isDirectory()) {
+      throw new BrowserBertError(
+        'USAGE',
+        `${source} is a file, not a model folder`,
+        'pass the folder that holds config.json and the weights',
+      );
+    }
+    return createFolderSource(source);
+  }
+  if (looksLikePath(source)) {
+    throw new BrowserBertError(
+      'USAGE',
+      `model folder ${source} does not exist`,
+      'check the path, or give a hub id like google/bert_uncased_L-2_H-128_A-2',
+    );
+  }
+  return hubSourceFor(source, opts, opts.cache === false ? undefined : opts.cache);
+}
+
+/** load() for Node: local folder paths, HF_ENDPOINT, HF_TOKEN and the cache folder. */
+export async function loadNode(source: ModelSource, options: NodeLoadOptions = {}): Promise<LoadedModel> {
+  return loadFromFiles(resolveNodeSource(source, options), nodeLoadDefaults(options));
+}
+
+/** The tokenizer only (no weights), with the same source rules and defaults as loadNode. */
+export async function loadTokenizerNode(source: ModelSource, options: NodeLoadOptions = {}): Promise<Tokenizer> {
+  return loadTokenizerFromFiles(resolveNodeSource(source, options), nodeLoadDefaults(options));
+}
