@@ -80,10 +80,14 @@ export function detectHeader(rows: readonly (readonly string[])[], userColumnNam
   if (!first) return false;
   const rest = rows.slice(1);
   const cells = first.map((c) => c.trim());
-  if (cells.some((c) => c === '') || new Set(cells).size !== cells.length) return false;
+  // Empty header cells are fine over (mostly) empty columns (e.g. Kaggle's spam.csv: "v1,v2,,,"), not over data.
+  const hasData = (i: number): boolean => rest.filter((r) => (r[i]?.trim() ?? '') !== '').length > 0.1 * rest.length;
+  const named = cells.filter((c) => c !== '');
+  if (named.length === 0 || cells.some((c, i) => c === '' && hasData(i)) || new Set(named).size !== named.length)
+    return false;
   // Column names given by the user (not indices) that appear in the first row mean it is a header.
-  const named = userColumnNames.filter((n) => !/^\d+$/.test(n.trim())).map(norm);
-  if (named.length > 0 && named.every((n) => cells.some((c) => norm(c) === n))) return true;
+  const given = userColumnNames.filter((n) => !/^\d+$/.test(n.trim())).map(norm);
+  if (given.length > 0 && given.every((n) => cells.some((c) => norm(c) === n))) return true;
   const stats = cells.map((_, i) => columnStats(rest, i));
   for (let i = 0; i < cells.length; i++) {
     const s = stats[i]!;
@@ -98,7 +102,12 @@ export function detectHeader(rows: readonly (readonly string[])[], userColumnNam
     if (s.numericRatio > 0.9 && !NUMERIC.test(c)) votes++;
     if (s.meanLength > 40 && c.length < s.meanLength / 4) votes++;
     // A few-valued (label-like) column whose first cell is not one of its values.
-    if (rest.length >= 3 && s.distinct <= Math.max(2, rest.length / 3) && !rest.some((r) => r[i]?.trim() === c))
+    if (
+      c !== '' &&
+      rest.length >= 3 &&
+      s.distinct <= Math.max(2, rest.length / 3) &&
+      !rest.some((r) => r[i]?.trim() === c)
+    )
       votes++;
   }
   return votes > 0;
@@ -147,6 +156,7 @@ export function chooseColumns(
   textRef: ColumnRef | undefined,
   labelRef: ColumnRef | undefined,
 ): { text: number; label: number; guessed: boolean } {
+  // guessed = at least one column was chosen from statistics (not named by the user or a known header name)
   const list = columns.map((c) => `"${c}"`).join(', ');
   if (columns.length < 2) {
     throw new DataError(
@@ -156,9 +166,9 @@ export function chooseColumns(
   }
   let text = textRef === undefined ? -1 : resolveColumn(textRef, columns, 'text');
   let label = labelRef === undefined ? -1 : resolveColumn(labelRef, columns, 'label');
-  const guessed = text < 0 || label < 0;
   if (text < 0) text = byName(columns, TEXT_KEYS, label);
   if (label < 0) label = byName(columns, LABEL_KEYS, text);
+  const guessed = text < 0 || label < 0;
   const stats = columns.map((_, i) => columnStats(rows, i));
   if (label < 0) {
     // Fewest distinct values wins, but a constant column (e.g. "source") only when nothing varies.

@@ -209,3 +209,15 @@ test('a Windows-1252 CSV (not UTF-8) is read with a warning', () => {
   assert.equal(d.texts[1], 'Win \u00a31000 now');
   assert.ok(d.warnings.some((w) => /Windows-1252/.test(w)));
 });
+
+test('Kaggle-style header with empty trailing cells ("v1,v2,,,") is a header', () => {
+  const body = Array.from({ length: 11 }, (_, i) => `${i % 2 ? 'spam' : 'ham'},"message, number ${i}",,,`).join('\n');
+  // One row in twelve has a fragment in an unnamed column (as in the real file): still a header.
+  const d = parseDataset(`v1,v2,,,\n${body}\nham,"part one"," part two",,\n`);
+  assert.equal(d.hasHeader, true);
+  assert.deepEqual(d.columns, ['v1', 'v2', 'column 2', 'column 3', 'column 4']);
+  assert.equal(d.labelColumn, 'v1');
+  assert.equal(d.textColumn, 'v2');
+  assert.equal(d.texts.length, 12);
+  assert.equal(d.texts[0], 'message, number 0');
+});
