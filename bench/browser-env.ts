@@ -1,0 +1,133 @@
+/** The suite in headless Chromium: bundle bench/page.ts, serve it on 127.0.0.1 with COOP/COEP, collect results. */
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import {
+  bundleForBrowser,
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  runPage,
+  serveStatic,
+} from '../packages/core/test-support/browser';
+import type { Corpus } from './lib/data';
+import type { ModelFiles } from './lib/models';
+import type { EnvResult, SuiteOptions } from './suite/types';
+
+const require = createRequire(import.meta.url);
+
+export interface BrowserRun extends EnvResult {
+  /** Peak resident memory (VmHWM) of the page's renderer process(es), bytes. */
+  readonly rendererPeakRss: number | undefined;
+  /** CDP Performance.getMetrics at the end. */
+  readonly cdpMetrics: Record<string, number>;
+}
+
+/** pid → [ppid, cmdline] for every process we can read. */
+function processTable(): Map<number, { ppid: number; cmd: string }> {
+  const t = new Map<number, { ppid: number; cmd: string }>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      t.set(Number(d), { ppid, cmd });
+    } catch {
+      /* process gone */
+    }
+  }
+  return t;
+}
+
+/** Peak RSS of the renderer processes descending from the browser started with our unique tag. */
+function rendererPeak(tag: string): number | undefined {
+  const t = processTable();
+  const root = [...t.entries()].find(([, p]) => p.cmd.includes(tag))?.[0];
+  if (root === undefined) return undefined;
+  const isOurs = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 10; p = t.get(p)?.ppid ?? 0, hops++) if (p === root) return true;
+    return false;
+  };
+  let peak = 0;
+  for (const [pid, p] of t) {
+    if (!p.cmd.includes('--type=renderer') || !isOurs(pid)) continue;
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
+    } catch {
+      /* gone */
+    }
+  }
+  return peak || undefined;
+}
+
+export async function runBrowser(
+  corpus: Corpus,
+  tiny: ModelFiles,
+  minilm: ModelFiles | undefined,
+  opts: Omit<SuiteOptions, 'tfThreads' | 'ortThreads'>,
+  threads: number,
+  log: (m: string) => void,
+): Promise<BrowserRun> {
+  const dir = await bundleForBrowser(path.join(import.meta.dirname, 'page.ts'));
+  const ortDist = path.join(path.dirname(require.resolve('onnxruntime-web/package.json')), 'dist');
+  await mkdir(path.join(dir, 'ort'), { recursive: true });
+  for (const f of ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']) {
+    await copyFile(path.join(ortDist, f), path.join(dir, 'ort', f));
+  }
+  await mkdir(path.join(dir, 'models'), { recursive: true });
+  const ref = async (m: ModelFiles) => {
+    await copyFile(path.join(m.dir, 'model.safetensors'), path.join(dir, 'models', `${m.shape}.safetensors`));
+    if (m.onnxPath) await copyFile(m.onnxPath, path.join(dir, 'models', `${m.shape}.onnx`));
+    return {
+      shape: m.shape,
+      configJson: m.configJson,
+      vocabTxt: m.vocabTxt,
+      tokenizerConfig: m.tokenizerConfig,
+      safetensorsUrl: `./models/${m.shape}.safetensors`,
+      onnxUrl: m.onnxPath ? `./models/${m.shape}.onnx` : null,
+    };
+  };
+  const input = {
+    texts: corpus.texts,
+    labels: corpus.labels,
+    opts,
+    threads,
+    models: { tiny: await ref(tiny), minilm: minilm ? await ref(minilm) : null },
+  };
+  await writeFile(path.join(dir, 'input.json'), JSON.stringify(input));
+  const server = await serveStatic(dir);
+  const tag = `--bb-bench-run=${randomUUID()}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', tag],
+    headless: true,
+  });
+  let peak: number | undefined;
+  const sampler = setInterval(() => {
+    const p = rendererPeak(tag);
+    if (p !== undefined) peak = Math.max(peak ?? 0, p);
+  }, 2000);
+  try {
+    const page = await browser.newPage();
+    page.on('console', (m) => log(`  [page] ${m.text()}`));
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const result = (await runPage(page, `${server.url}/index.html`, 3_600_000)) as EnvResult;
+    const metrics = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+    const p = rendererPeak(tag);
+    if (p !== undefined) peak = Math.max(peak ?? 0, p);
+    return {
+      ...result,
+      rendererPeakRss: peak,
+      cdpMetrics: Object.fromEntries(metrics.metrics.map((m) => [m.name, m.value])),
+    };
+  } finally {
+    clearInterval(sampler);
+    await browser.close();
+    await server.close();
+  }
+}

@@ -1,0 +1,77 @@
+/** `npm run bench -- [--only a,b] [--rounds N] [--quick] [--large] [--env node|chromium|both] [--threads N]`. */
+import { SECTIONS, type Section } from '../suite/types';
+
+export interface BenchArgs {
+  readonly sections: Section[];
+  readonly rounds: number;
+  readonly quick: boolean;
+  readonly large: boolean;
+  readonly envs: ('node' | 'chromium')[];
+  readonly threads: number;
+  /** Also run the Chromium embed comparison with 1 thread (threads on/off). */
+  readonly threadSweep: boolean;
+  readonly fullTutorialInNode: boolean;
+}
+
+const USAGE = `usage: npm run bench -- [options]
+  --only a,b,…       sections (default: all except large): ${SECTIONS.join(', ')}
+  --rounds N         interleaved rounds per comparison (default 3; --quick: 2)
+  --quick            fewer rounds, tutorial baseline on 1/8 of the texts (extrapolated), smaller sweeps
+  --large            also the 100,000-text synthetic run (slow)
+  --env E            node | chromium | both (default both)
+  --threads N        wasm threads in Chromium for TF.js and ORT (default 2)
+  --no-thread-sweep  skip the Chromium 1-thread comparison
+  --full-tutorial    run the tutorial baseline on all texts in Node too (slow: single-threaded)`;
+
+export function parseArgs(argv: readonly string[]): BenchArgs {
+  let only: Section[] | undefined;
+  let rounds: number | undefined;
+  let quick = false;
+  let large = false;
+  let env = 'both';
+  let threads = 2;
+  let threadSweep = true;
+  let fullTutorialInNode = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const val = (): string => {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value\n${USAGE}`);
+      return v;
+    };
+    const name = a.split('=')[0];
+    if (name === '--only') {
+      only = val()
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean) as Section[];
+      const bad = only.filter((s) => !SECTIONS.includes(s));
+      if (bad.length) throw new Error(`unknown section(s) ${bad.join(', ')}; known: ${SECTIONS.join(', ')}`);
+    } else if (name === '--rounds') {
+      rounds = Number(val());
+      if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer`);
+    } else if (name === '--quick') quick = true;
+    else if (name === '--large') large = true;
+    else if (name === '--env') env = val();
+    else if (name === '--threads') threads = Number(val());
+    else if (name === '--no-thread-sweep') threadSweep = false;
+    else if (name === '--full-tutorial') fullTutorialInNode = true;
+    else if (name === '--help' || name === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else throw new Error(`unknown option ${a}\n${USAGE}`);
+  }
+  if (!['node', 'chromium', 'both'].includes(env)) throw new Error(`--env must be node, chromium or both`);
+  let sections = only ?? SECTIONS.filter((s) => s !== 'large');
+  if (large && !sections.includes('large')) sections = [...sections, 'large'];
+  return {
+    sections,
+    rounds: rounds ?? (quick ? 2 : 3),
+    quick,
+    large,
+    envs: env === 'both' ? ['node', 'chromium'] : [env as 'node' | 'chromium'],
+    threads,
+    threadSweep,
+    fullTutorialInNode,
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * Prototype forward passes (bench only, never shipped) that reuse a project encoder's weights (its `variables`,
+ * Linear weights stored [in, out]) to measure what a change in the attention layout would buy on wasm.
+ *   - 'rank4':     one rank-4 transpose [B,S,3nH,dH]→[B,3nH,S,dH] + 3 slices (instead of a rank-5 transpose + split)
+ *   - 'headslice': no transpose at all: per-head column slices of the fused QKV output, per-head attention, concat
+ * Both keep the fused QKV product, with the fused weights built ONCE (not concatenated per forward).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { BertConfig } from '../../packages/core/src/config/types';
+import { activation, dense, layerNorm } from '../../packages/core/src/encoder/ops';
+import type { Padded } from '../lib/batching';
+
+export type VariantName = 'rank4' | 'headslice';
+
+export interface ProtoEncoder {
+  forward(batch: Padded): { lastHiddenState: tf.Tensor3D };
+  dispose(): void;
+}
+
+interface Layer {
+  wqkv: tf.Tensor2D;
+  bqkv: tf.Tensor1D;
+  wo: tf.Tensor2D;
+  bo: tf.Tensor1D;
+  ln1g: tf.Tensor1D;
+  ln1b: tf.Tensor1D;
+  wi: tf.Tensor2D;
+  bi: tf.Tensor1D;
+  wout: tf.Tensor2D;
+  bout: tf.Tensor1D;
+  ln2g: tf.Tensor1D;
+  ln2b: tf.Tensor1D;
+}
+
+export function createVariant(
+  config: BertConfig,
+  variables: ReadonlyMap<string, tf.Variable>,
+  variant: VariantName,
+): ProtoEncoder {
+  const v = (n: string): tf.Tensor => {
+    const t = variables.get(n);
+    if (!t) throw new Error(`no variable ${n}`);
+    return t;
+  };
+  const H = config.hiddenSize;
+  const nH = config.numAttentionHeads;
+  const dH = H / nH;
+  const scale = 1 / Math.sqrt(dH);
+  const eps = config.layerNormEps;
+  const owned: tf.Tensor[] = [];
+  const layers: Layer[] = [];
+  for (let i = 0; i < config.numHiddenLayers; i++) {
+    const p = `encoder.layer.${i}.`;
+    const [wqkv, bqkv] = tf.tidy(() => [
+      tf.concat(
+        [
+          tf.mul(v(`${p}attention.self.query.weight`), scale),
+          v(`${p}attention.self.key.weight`),
+          v(`${p}attention.self.value.weight`),
+        ],
+        1,
+      ),
+      tf.concat(
+        [
+          tf.mul(v(`${p}attention.self.query.bias`), scale),
+          v(`${p}attention.self.key.bias`),
+          v(`${p}attention.self.value.bias`),
+        ],
+        0,
+      ),
+    ]);
+    owned.push(wqkv!, bqkv!);
+    layers.push({
+      wqkv: wqkv as tf.Tensor2D,
+      bqkv: bqkv as tf.Tensor1D,
+      wo: v(`${p}attention.output.dense.weight`) as tf.Tensor2D,
+      bo: v(`${p}attention.output.dense.bias`) as tf.Tensor1D,
+      ln1g: v(`${p}attention.output.LayerNorm.weight`) as tf.Tensor1D,
+      ln1b: v(`${p}attention.output.LayerNorm.bias`) as tf.Tensor1D,
+      wi: v(`${p}intermediate.dense.weight`) as tf.Tensor2D,
+      bi: v(`${p}intermediate.dense.bias`) as tf.Tensor1D,
+      wout: v(`${p}output.dense.weight`) as tf.Tensor2D,
+      bout: v(`${p}output.dense.bias`) as tf.Tensor1D,
+      ln2g: v(`${p}output.LayerNorm.weight`) as tf.Tensor1D,
+      ln2b: v(`${p}output.LayerNorm.bias`) as tf.Tensor1D,
+    });
+  }
+  const wordEmb = v('embeddings.word_embeddings.weight') as tf.Tensor2D;
+  const posEmb = v('embeddings.position_embeddings.weight') as tf.Tensor2D;
+  const typeEmb = v('embeddings.token_type_embeddings.weight') as tf.Tensor2D;
+  const embLnG = v('embeddings.LayerNorm.weight') as tf.Tensor1D;
+  const embLnB = v('embeddings.LayerNorm.bias') as tf.Tensor1D;
+
+  function attentionRank4(qkv: tf.Tensor2D, mask: tf.Tensor4D, B: number, S: number): tf.Tensor2D {
+    const heads = tf.transpose(tf.reshape(qkv, [B, S, 3 * nH, dH]), [0, 2, 1, 3]); // [B, 3nH, S, dH]
+    const q = tf.reshape(tf.slice(heads, [0, 0, 0, 0], [B, nH, S, dH]), [B * nH, S, dH]);
+    const k = tf.reshape(tf.slice(heads, [0, nH, 0, 0], [B, nH, S, dH]), [B * nH, S, dH]);
+    const vv = tf.reshape(tf.slice(heads, [0, 2 * nH, 0, 0], [B, nH, S, dH]), [B * nH, S, dH]);
+    const scores = tf.reshape(tf.matMul(q, k, false, true), [B, nH, S, S]);
+    const probs = tf.reshape(tf.softmax(tf.add(scores, mask)), [B * nH, S, S]);
+    const ctx = tf.reshape(tf.matMul(probs, vv), [B, nH, S, dH]);
+    return tf.reshape(tf.transpose(ctx, [0, 2, 1, 3]), [B * S, H]);
+  }
+
+  function attentionHeadSlice(qkv: tf.Tensor2D, mask: tf.Tensor4D, B: number, S: number): tf.Tensor2D {
+    const N = B * S;
+    const mask3 = tf.reshape(mask, [B, 1, S]);
+    const ctxs: tf.Tensor2D[] = [];
+    for (let h = 0; h < nH; h++) {
+      const q = tf.reshape(tf.slice(qkv, [0, h * dH], [N, dH]), [B, S, dH]);
+      const k = tf.reshape(tf.slice(qkv, [0, H + h * dH], [N, dH]), [B, S, dH]);
+      const vv = tf.reshape(tf.slice(qkv, [0, 2 * H + h * dH], [N, dH]), [B, S, dH]);
+      const probs = tf.softmax(tf.add(tf.matMul(q, k, false, true), mask3));
+      ctxs.push(tf.reshape(tf.matMul(probs, vv), [N, dH]));
+    }
+    return ctxs.length === 1 ? ctxs[0]! : tf.concat(ctxs, 1);
+  }
+
+  function forward(batch: Padded): { lastHiddenState: tf.Tensor3D } {
+    const { batchSize: B, seqLen: S } = batch;
+    return tf.tidy(() => {
+      const maskValues = new Float32Array(B * S);
+      for (let i = 0; i < B * S; i++) maskValues[i] = batch.attentionMask[i] ? 0 : -1e9;
+      const mask = tf.tensor4d(maskValues, [B, 1, 1, S]);
+      const words = tf.gather(wordEmb, tf.tensor1d(batch.inputIds, 'int32'));
+      let e = tf.add(tf.reshape(words, [B, S, H]), tf.slice(posEmb, [0, 0], [S, H]));
+      e = tf.add(e, tf.slice(typeEmb, [0, 0], [1, H]));
+      let x = layerNorm(tf.reshape(e, [B * S, H]) as tf.Tensor2D, embLnG, embLnB, eps);
+      for (const L of layers) {
+        const qkv = dense(x, L.wqkv, L.bqkv);
+        const merged = variant === 'rank4' ? attentionRank4(qkv, mask, B, S) : attentionHeadSlice(qkv, mask, B, S);
+        x = layerNorm(tf.add(dense(merged, L.wo, L.bo), x), L.ln1g, L.ln1b, eps);
+        const inter = activation(dense(x, L.wi, L.bi), config.hiddenAct);
+        x = layerNorm(tf.add(dense(inter, L.wout, L.bout), x), L.ln2g, L.ln2b, eps);
+      }
+      return { lastHiddenState: tf.reshape(x, [B, S, H]) as tf.Tensor3D };
+    });
+  }
+
+  return {
+    forward,
+    dispose: () => {
+      for (const t of owned) t.dispose();
+    },
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * `npm run bench` — browser-bert's benchmark: a script that prints figures (not a timed test).
+ * Runs the suite in Node (tfjs wasm, 1 thread) and in headless Chromium (tfjs wasm SIMD + threads, COOP/COEP),
+ * every comparison interleaved in the same process/page; prints a table; writes bench/results/<ts>.json + latest.json.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CHROMIUM_PATH } from '../packages/core/test-support/browser';
+import { parseArgs } from './lib/args';
+import { loadSms, smsPath, vocabPath } from './lib/data';
+import { fmt, fmtBytes } from './lib/format';
+import { machineInfo } from './lib/machine';
+import { ensureModel } from './lib/models';
+import { renderTable, type Column } from './lib/table';
+import { runBrowser, type BrowserRun } from './browser-env';
+import { runNode } from './node-env';
+import type { EnvResult, Row } from './suite/types';
+
+const log = (m: string): void => {
+  process.stderr.write(`${m}\n`);
+};
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  for (const f of [smsPath, vocabPath]) {
+    if (!existsSync(f)) {
+      console.error(`bench needs ${f} (the shared data folder beside the repo, ../shared); not found`);
+      process.exit(2);
+    }
+  }
+  const started = new Date();
+  const machine = machineInfo(CHROMIUM_PATH);
+  log(
+    `machine: ${machine.cpuModel}, ${machine.cores} cores, load ${machine.loadAverage.join(' ')}, node ${machine.node}`,
+  );
+  const corpus = loadSms();
+  const tiny = await ensureModel('bert-tiny', log);
+  const minilm = args.sections.includes('minilm') ? await ensureModel('minilm', log) : undefined;
+  const base = { rounds: args.rounds, quick: args.quick, large: args.large, sections: args.sections };
+
+  const results: Record<string, EnvResult | BrowserRun> = {};
+  const columns: Column[] = [];
+  if (args.envs.includes('node')) {
+    const r = await runNode(corpus, tiny, minilm, { ...base, tutorialStride: args.fullTutorialInNode ? 1 : 8 }, log);
+    results.node = r;
+    columns.push({ title: `node wasm ${r.info.simd ? 'SIMD' : ''} 1 thread`, rows: r.rows });
+  }
+  if (args.envs.includes('chromium')) {
+    if (!existsSync(CHROMIUM_PATH)) {
+      log(`no ${CHROMIUM_PATH}: skipping Chromium (apt-get install chromium)`);
+    } else {
+      const mainSections = base.sections.filter((s) => s !== 'memory');
+      if (mainSections.length > 0) {
+        const r = await runBrowser(
+          corpus,
+          tiny,
+          minilm,
+          { ...base, sections: mainSections, tutorialStride: args.quick ? 8 : 1 },
+          args.threads,
+          log,
+        );
+        results.chromium = r;
+        columns.push({ title: `chromium wasm SIMD ${r.info.tfThreads} threads`, rows: r.rows });
+      }
+      if (base.sections.includes('memory')) {
+        // A fresh browser, so the renderer's peak RSS belongs to the SMS pipeline alone.
+        const r = await runBrowser(
+          corpus,
+          tiny,
+          minilm,
+          { ...base, sections: ['memory'], tutorialStride: 8 },
+          args.threads,
+          log,
+        );
+        results.chromiumMemory = r;
+        const rows: Row[] = [
+          ...r.rows,
+          {
+            section: 'memory',
+            name: 'Chromium tab peak RSS (renderer VmHWM, fresh browser, target ≤ 250 MB)',
+            display: r.rendererPeakRss ? fmtBytes(r.rendererPeakRss) : 'n/a (could not read /proc)',
+            value: r.rendererPeakRss,
+          },
+          {
+            section: 'memory',
+            name: 'Chromium CDP JSHeapUsedSize at end',
+            display: fmtBytes(r.cdpMetrics.JSHeapUsedSize ?? NaN),
+            value: r.cdpMetrics.JSHeapUsedSize,
+          },
+        ];
+        const col = columns.find((c) => c.title.startsWith('chromium'));
+        if (col) columns[columns.indexOf(col)] = { title: col.title, rows: [...col.rows, ...rows] };
+        else columns.push({ title: `chromium wasm SIMD ${r.info.tfThreads} threads`, rows });
+      }
+      if (args.threadSweep && base.sections.includes('embed') && args.threads > 1) {
+        const r = await runBrowser(
+          corpus,
+          tiny,
+          undefined,
+          { ...base, sections: ['embed'], tutorialStride: 8 },
+          1,
+          log,
+        );
+        results.chromium1Thread = r;
+        columns.push({ title: 'chromium wasm SIMD 1 thread', rows: r.rows });
+      }
+    }
+  }
+  const table = renderTable(columns);
+  const finished = new Date();
+  const header = [
+    `browser-bert bench — ${finished.toISOString()} — ${machine.cpuModel}, ${machine.cores} cores, load ${machine.loadAverage.join(' ')}`,
+    `bert-tiny-shaped random-init fixture (speed only: weights are random, no quality meaning); ${fmt(corpus.texts.length)} SMS texts`,
+    `each comparison interleaved in one process/page, ${args.rounds} rounds: median [min–max]; shared machine — trust the ratios`,
+  ].join('\n');
+  console.log(`${header}\n\n${table}\n`);
+  const out = {
+    schema: 'browser-bert/bench@1',
+    started: started.toISOString(),
+    finished: finished.toISOString(),
+    args,
+    machine,
+    environments: results,
+  };
+  const dir = path.join(import.meta.dirname, 'results');
+  await mkdir(dir, { recursive: true });
+  const stamp = started.toISOString().replace(/[:.]/g, '-');
+  const json = JSON.stringify(out, null, 1);
+  await writeFile(path.join(dir, `${stamp}.json`), json);
+  await writeFile(path.join(dir, 'latest.json'), json);
+  await writeFile(path.join(dir, 'latest.txt'), `${header}\n\n${table}\n`);
+  log(`wrote bench/results/${stamp}.json and latest.json`);
+}
+
+main().catch((e: unknown) => {
+  console.error((e as Error).stack ?? String(e));
+  process.exit(1);
+});

@@ -1,0 +1,24 @@
+/** What every section gets: the corpus, the models, ORT (when present), options, a logger and memory probes. */
+import type { Encoding } from '../../packages/core/src/tokenizer/types';
+import type { Ort } from './ort';
+import type { Pipeline } from './pipeline';
+import type { EnvName, ModelBytes, Row, SuiteOptions } from './types';
+
+export interface MemorySample {
+  /** Bytes by probe name (Node: rss, heapUsed, external, arrayBuffers, maxRss; Chromium: jsHeapUsed, wasmHeap). */
+  readonly [probe: string]: number;
+}
+
+export interface SuiteContext {
+  readonly env: EnvName;
+  readonly texts: readonly string[];
+  readonly labels: readonly string[];
+  readonly models: { readonly tiny: ModelBytes; readonly minilm: ModelBytes | undefined };
+  readonly ort: Ort | undefined;
+  readonly opts: SuiteOptions;
+  log(message: string): void;
+  memory(): MemorySample;
+  /** Filled by the sections as they go, shared so later sections reuse the tokenization. */
+  state: { pipeline?: Pipeline; encodings?: Encoding[] };
+  rows: Row[];
+}
