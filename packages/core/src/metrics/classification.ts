@@ -83,3 +83,13 @@ export function logLoss(yTrue: ClassIndices, scores: readonly ArrayLike<number>[
   for (let i = 0; i < yTrue.length; i++) s -= Math.log(Math.max(1e-7, scores[i]![yTrue[i]!] ?? 0));
   return s / yTrue.length;
 }
+
+/**
+ * Probability rows [p(class 0), p(class 1)] from a single sigmoid output p = p(positive class), e.g. a binary
+ * head with one unit.
+ */
+export function binaryScoreRows(positiveProbabilities: ArrayLike<number>, positiveIndex: number): Float64Array[] {
+  return Array.from(positiveProbabilities, (p) =>
+    positiveIndex === 1 ? Float64Array.of(1 - p, p) : Float64Array.of(p, 1 - p),
+  );
+}

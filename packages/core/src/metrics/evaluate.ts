@@ -8,6 +8,7 @@ import {
   type ClassIndices,
 } from './classification';
 import { averagePrecision, rocAuc } from './ranking';
+import { TrainingError } from '../errors';
 import type { DecisionMetrics, MisclassifiedExample, SplitReport } from './report-types';
 
 /** Score rows: probabilities per class, rows aligned with the labels. */
@@ -68,6 +69,18 @@ export interface EvaluateOptions {
 export function evaluateSplit(yTrue: ClassIndices, scores: ScoreRows, options: EvaluateOptions): SplitReport {
   const { labels, positiveIndex } = options;
   if (yTrue.length !== scores.length) throw new RangeError(`${yTrue.length} labels but ${scores.length} score rows`);
+  scores.forEach((row, i) => {
+    if (row.length !== labels.length)
+      throw new RangeError(`score row ${i} has ${row.length} values for ${labels.length} labels`);
+    for (let j = 0; j < row.length; j++) {
+      if (!Number.isFinite(row[j])) {
+        throw new TrainingError(
+          `The model produced a non-finite score (${row[j]}) for example ${i}`,
+          'training diverged: lower the learning rate or enable gradient clipping, then train again',
+        );
+      }
+    }
+  });
   const loss = finiteOrNull(logLoss(yTrue, scores));
   if (labels.length !== 2 || positiveIndex === undefined) {
     return { n: yTrue.length, loss, ...decisionMetrics(yTrue, argmax(scores), labels) };

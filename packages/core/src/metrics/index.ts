@@ -8,6 +8,7 @@ export {
   macroF1,
   argmax,
   scoreRows,
+  binaryScoreRows,
   logLoss,
   type ClassIndices,
 } from './classification';

@@ -189,3 +189,28 @@ test('formatReportTable: numbers, confusion, and the random-init line only for r
   const real = formatReportTable({ ...r, encoder: { ...r.encoder, random_init: false } });
   assert.ok(!real.includes('random-init'));
 });
+
+test('evaluateSplit rejects NaN scores with a TrainingError; sigmoid outputs become probability rows', async () => {
+  const { binaryScoreRows } = await import('./classification');
+  const { TrainingError } = await import('../errors');
+  assert.throws(
+    () =>
+      evaluateSplit(
+        [0, 1],
+        [
+          [0.5, 0.5],
+          [NaN, NaN],
+        ],
+        { labels: ['a', 'b'], positiveIndex: 1 },
+      ),
+    (e: unknown) => e instanceof TrainingError && /example 1/.test(e.message),
+  );
+  assert.deepEqual(
+    binaryScoreRows([0.25], 1).map((r) => [...r]),
+    [[0.75, 0.25]],
+  );
+  assert.deepEqual(
+    binaryScoreRows([0.25], 0).map((r) => [...r]),
+    [[0.25, 0.75]],
+  );
+});
