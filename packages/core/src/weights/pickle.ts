@@ -261,6 +261,21 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks, start = 0): Pick
       case 0x8d: // BINUNICODE8
         stack.push(str(take(u64())));
         break;
+      case 0x56: // UNICODE (protocol 0: raw-unicode-escape text line)
+        stack.push(
+          line().replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_, u: string, U: string) =>
+            String.fromCodePoint(Number.parseInt(u ?? U, 16)),
+          ),
+        );
+        break;
+      case 0x53: {
+        // STRING (protocol 0: a quoted Python literal; plain ASCII content only)
+        const s = line();
+        const m = /^(['"])(.*)\1$/.exec(s);
+        if (!m || m[2]!.includes('\\')) fail('unsupported STRING literal');
+        stack.push(m[2]);
+        break;
+      }
       case 0x55: // SHORT_BINSTRING
         stack.push(latin1.decode(take(u8())));
         break;

@@ -83,6 +83,8 @@ sd = {
 model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.LayerNorm(4))
 torch.save(sd, 'views_zip.pt')
 torch.save(sd, 'views_legacy.pt', _use_new_zipfile_serialization=False)
+torch.save(sd, 'views_p4.pt', pickle_protocol=4)
+torch.save(sd, 'views_legacy_p5.pt', pickle_protocol=5, _use_new_zipfile_serialization=False)
 torch.save(model.state_dict(), 'module_zip.pt')
 torch.save(model.state_dict(), 'module_legacy.pt', _use_new_zipfile_serialization=False)
 torch.save({'ok': torch.ones(1), 'c': torch.zeros(2, dtype=torch.complex64)}, 'complex.pt')
@@ -91,7 +93,7 @@ print(json.dumps({'views': flat(sd, '', []), 'module': flat(model.state_dict(), 
           dir,
         ),
       );
-      for (const f of ['views_zip.pt', 'views_legacy.pt']) {
+      for (const f of ['views_zip.pt', 'views_legacy.pt', 'views_p4.pt', 'views_legacy_p5.pt']) {
         const got = await listing(await readFile(path.join(dir, f)));
         assert.deepEqual(got, expected.views, f);
       }
