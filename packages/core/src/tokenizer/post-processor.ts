@@ -37,19 +37,35 @@ export function longestFirst(len1: number, len2: number, max: number): [number, 
   return swap ? [n2, n1] : [n1, n2];
 }
 
-export function applyTemplate(
+/** Length of the encoding the template produces. */
+export function templateLength(
   pieces: readonly TemplatePiece[],
   a: readonly number[],
   b: readonly number[] | undefined,
   addSpecialTokens: boolean,
-): Encoding {
+): number {
   let len = 0;
   for (const p of pieces) {
     if (p.kind === 'special') len += addSpecialTokens ? p.ids.length : 0;
     else len += (p.seq === 'A' ? a : b)?.length ?? 0;
   }
-  const inputIds = new Int32Array(len);
-  const tokenTypeIds = new Int32Array(len);
+  return len;
+}
+
+/**
+ * Writes the encoding into `into` (two views of templateLength() ints, e.g. slices of one batch buffer: one
+ * allocation per batch instead of two per text) or into fresh arrays.
+ */
+export function applyTemplate(
+  pieces: readonly TemplatePiece[],
+  a: readonly number[],
+  b: readonly number[] | undefined,
+  addSpecialTokens: boolean,
+  into?: Encoding,
+): Encoding {
+  const len = into ? into.inputIds.length : templateLength(pieces, a, b, addSpecialTokens);
+  const inputIds = into ? into.inputIds : new Int32Array(len);
+  const tokenTypeIds = into ? into.tokenTypeIds : new Int32Array(len);
   let k = 0;
   for (const p of pieces) {
     if (p.kind === 'special') {

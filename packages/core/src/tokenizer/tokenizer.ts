@@ -7,7 +7,14 @@ import { TokenizerError } from '../errors';
 import { AddedTokenMatcher, type Piece } from './added-tokens';
 import { fnv1a64 } from './fingerprint';
 import { type Normalize, createNormalizer } from './normalizer';
-import { type Template, applyTemplate, longestFirst, specialCount } from './post-processor';
+import {
+  type Template,
+  type TemplatePiece,
+  applyTemplate,
+  longestFirst,
+  specialCount,
+  templateLength,
+} from './post-processor';
 import { preTokenize } from './pre-tokenizer';
 import type { TokenizerSpec } from './spec';
 import { specFromTokenizerJson } from './tokenizer-json';
@@ -140,6 +147,38 @@ class BertWordPieceTokenizer implements Tokenizer {
   }
 
   encode(text: string, pair?: string, options: EncodeOptions = {}): Encoding {
+    const p = this.prepare(text, pair, options);
+    return applyTemplate(p.pieces, p.a, p.b, p.addSpecial);
+  }
+
+  /**
+   * Like encode() for each text. The arrays of one batch are views into one ArrayBuffer (one allocation per batch
+   * instead of two per text); slice() an encoding's arrays before transferring them to another thread.
+   */
+  encodeBatch(texts: readonly string[], options: EncodeOptions = {}): Encoding[] {
+    if (!Array.isArray(texts)) throw new TokenizerError('encodeBatch expects an array of strings');
+    const prepared = texts.map((t) => this.prepare(t, undefined, options));
+    const lengths = prepared.map((p) => templateLength(p.pieces, p.a, p.b, p.addSpecial));
+    const total = lengths.reduce((x, y) => x + y, 0);
+    const buffer = new Int32Array(2 * total);
+    let offset = 0;
+    return prepared.map((p, i) => {
+      const n = lengths[i]!;
+      const into: Encoding = {
+        inputIds: buffer.subarray(offset, offset + n),
+        tokenTypeIds: buffer.subarray(total + offset, total + offset + n),
+      };
+      offset += n;
+      return applyTemplate(p.pieces, p.a, p.b, p.addSpecial, into);
+    });
+  }
+
+  /** Token ids of the text (and pair), truncated so that the template fits in maxLength. */
+  private prepare(
+    text: string,
+    pair: string | undefined,
+    options: EncodeOptions,
+  ): { pieces: readonly TemplatePiece[]; a: number[]; b: number[] | undefined; addSpecial: boolean } {
     const max = Math.min(
       checkLength(options.maxLength ?? this.settings.maxLength, 'maxLength'),
       this.settings.modelMaxLength,
@@ -155,17 +194,15 @@ class BertWordPieceTokenizer implements Tokenizer {
     const budget = max - added;
     if (pair === undefined) {
       const a = this.encodeText(text, budget);
-      return applyTemplate(pieces, a.length > budget ? a.slice(0, budget) : a, undefined, addSpecial);
+      if (a.length > budget) a.length = budget;
+      return { pieces, a, b: undefined, addSpecial };
     }
     const a = this.encodeText(text, Infinity);
     const b = this.encodeText(pair, Infinity);
     const [n1, n2] = longestFirst(a.length, b.length, budget);
-    return applyTemplate(pieces, a.slice(0, n1), b.slice(0, n2), addSpecial);
-  }
-
-  encodeBatch(texts: readonly string[], options: EncodeOptions = {}): Encoding[] {
-    if (!Array.isArray(texts)) throw new TokenizerError('encodeBatch expects an array of strings');
-    return texts.map((t) => this.encode(t, undefined, options));
+    a.length = Math.min(a.length, n1);
+    b.length = Math.min(b.length, n2);
+    return { pieces, a, b, addSpecial };
   }
 
   /** Ids of one text without special tokens; stops early once `limit` ids exist (the rest would be cut anyway). */
