@@ -48,6 +48,7 @@ export interface Tokenizer {
   /** WordPiece tokens (strings), no special tokens added, no truncation. */
   tokenize(text: string): string[];
   encode(text: string, pair?: string, options?: EncodeOptions): Encoding;
+  /** encode() for each text; the arrays of one batch may be views into one shared ArrayBuffer (slice to transfer). */
   encodeBatch(texts: readonly string[], options?: EncodeOptions): Encoding[];
   tokenToId(token: string): number | undefined;
   idToToken(id: number): string | undefined;
