@@ -89,6 +89,13 @@ export function detectHeader(rows: readonly (readonly string[])[], userColumnNam
   const given = userColumnNames.filter((n) => !/^\d+$/.test(n.trim())).map(norm);
   if (given.length > 0 && given.every((n) => cells.some((c) => norm(c) === n))) return true;
   const stats = cells.map((_, i) => columnStats(rest, i));
+  // A number over a numeric column (ids, scores, 0/1 labels) is data, not a column name.
+  if (cells.some((c, i) => NUMERIC.test(c) && stats[i]!.numericRatio > 0.9)) return false;
+  // More non-empty cells than most rows have fields: a data row with unquoted delimiters, not a header.
+  const widths = new Map<number, number>();
+  for (const r of rest) widths.set(r.length, (widths.get(r.length) ?? 0) + 1);
+  const modal = [...widths].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0] ?? cells.length;
+  if (cells.slice(modal).some((c) => c !== '')) return false;
   for (let i = 0; i < cells.length; i++) {
     const s = stats[i]!;
     if (s.nonEmpty > 0 && s.uniqueRatio < 0.5 && rest.some((r) => r[i]?.trim() === cells[i])) return false;

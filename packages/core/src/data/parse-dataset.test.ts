@@ -221,3 +221,13 @@ test('Kaggle-style header with empty trailing cells ("v1,v2,,,") is a header', (
   assert.equal(d.texts.length, 12);
   assert.equal(d.texts[0], 'message, number 0');
 });
+
+test('unquoted commas inside a text column that is not last: label found after the text', () => {
+  const d = parseDataset(
+    '1,Hello, how are you,ham\n2,Win, win, win,spam\n3,ok,ham\n4,free stuff,spam\n5,call me,ham\n',
+  );
+  assert.equal(d.hasHeader, false);
+  assert.equal(d.columns.length, 3);
+  assert.deepEqual(d.texts, ['Hello, how are you', 'Win, win, win', 'ok', 'free stuff', 'call me']);
+  assert.deepEqual(d.labels, ['ham', 'spam', 'ham', 'spam', 'ham']);
+});

@@ -6,6 +6,16 @@ import { looksLikeJson, parseJsonRecords } from './jsonl';
 import type { Dataset, DatasetFormat, ParseDatasetOptions } from './types';
 import { validateLabels } from './validate';
 
+/** The most common number of fields per row (the table's width without a header). */
+function modalWidth(rows: readonly (readonly string[])[]): number {
+  const freq = new Map<number, number>();
+  for (const r of rows) freq.set(r.length, (freq.get(r.length) ?? 0) + 1);
+  let best = 0;
+  let bestN = 0;
+  for (const [w, n] of freq) if (n > bestN || (n === bestN && w > best)) [best, bestN] = [w, n];
+  return best;
+}
+
 function formatFromName(fileName: string | undefined): 'csv' | 'tsv' | 'jsonl' | undefined {
   const ext = fileName?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
   if (ext === 'tsv' || ext === 'tab') return 'tsv';
@@ -57,7 +67,7 @@ export function parseDataset(input: string | Uint8Array, options: ParseDatasetOp
             [options.textColumn, options.labelColumn].filter((c): c is string => typeof c === 'string'),
           )
         : hasHeader;
-    const width = Math.max(0, ...table.rows.slice(0, 1000).map((r) => r.length));
+    const width = modalWidth(table.rows);
     columns = header
       ? (table.rows[0] ?? []).map((c, i) => c.trim() || `column ${i}`)
       : Array.from({ length: width }, (_, i) => `column ${i}`);
@@ -84,12 +94,14 @@ export function parseDataset(input: string | Uint8Array, options: ParseDatasetOp
   const rowOffset = header && format !== 'jsonl' ? 2 : 1;
   rows.forEach((row, r) => {
     let t = row[ti];
-    // An unquoted delimiter inside the last (text) column: join the extra fields back into the text.
-    if (delimiter !== undefined && ti === columns.length - 1 && row.length > columns.length) {
-      t = row.slice(ti).join(delimiter);
+    let l = row[li]?.trim();
+    // Unquoted delimiters inside the text: the extra fields belong to the text column, later columns shift right.
+    const extra = row.length - columns.length;
+    if (delimiter !== undefined && extra > 0 && row.slice(columns.length).some((f) => f.trim() !== '')) {
+      t = row.slice(ti, ti + 1 + extra).join(delimiter);
+      l = row[li < ti ? li : li + extra]?.trim();
       joined++;
     }
-    const l = row[li]?.trim();
     if (t === undefined || t.trim() === '' || !l) {
       skipped++;
       if (firstSkipped < 0) firstSkipped = r + rowOffset;
@@ -99,9 +111,7 @@ export function parseDataset(input: string | Uint8Array, options: ParseDatasetOp
     labels.push(l);
   });
   if (skipped > 0) {
-    warnings.push(
-      `${skipped} row(s) skipped because the text or label was empty (first: ${format === 'jsonl' ? 'record' : 'row'} ${firstSkipped})`,
-    );
+    warnings.push(`${skipped} row(s) skipped because the text or label was empty (first: record ${firstSkipped})`);
   }
   if (joined > 0)
     warnings.push(`${joined} row(s) had more fields than columns; the extra fields were kept as part of the text`);
