@@ -26,16 +26,25 @@ export interface HubServer {
   close(): Promise<void>;
 }
 
-export async function startHubServer(repos: Record<string, string> = {}): Promise<HubServer> {
+export interface HubHandler {
+  readonly requests: string[];
+  readonly repos: Map<string, string>;
+  readonly faults: Map<string, Fault>;
+  /** Handles the request when its path starts with the prefix; returns false otherwise. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+}
+
+/** The hub's request handler, mountable under a path prefix of another server (e.g. serveStatic's `extra`). */
+export function createHubHandler(repos: Record<string, string> = {}, prefix = ''): HubHandler {
   const map = new Map(Object.entries(repos));
   const faults = new Map<string, Fault>();
   const requests: string[] = [];
-  const sockets = new Set<Socket>();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
-    requests.push(url.pathname);
-    const m = /^\/((?:[^/]+\/)?[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
+    const pathname = url.pathname.slice(prefix.length);
+    requests.push(pathname);
+    const m = /^\/((?:[^/]+\/)?[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(pathname);
     if (!m) return void res.writeHead(404, { 'x-error-code': 'RepoNotFound' }).end('Repository not found');
     const repo = m[1] as string;
     const revision = decodeURIComponent(m[2] as string);
@@ -75,11 +84,26 @@ export async function startHubServer(repos: Record<string, string> = {}): Promis
     res.end(bytes);
   }
 
+  return {
+    requests,
+    repos: map,
+    faults,
+    handle(req, res) {
+      if (!(req.url ?? '').startsWith(prefix + '/')) return false;
+      handle(req, res).catch((e: unknown) => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end(String(e));
+      });
+      return true;
+    },
+  };
+}
+
+export async function startHubServer(repos: Record<string, string> = {}): Promise<HubServer> {
+  const hub = createHubHandler(repos);
+  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end(String(e));
-    });
+    if (!hub.handle(req, res)) res.writeHead(404).end();
   });
   server.on('connection', (s) => {
     sockets.add(s);
@@ -89,9 +113,9 @@ export async function startHubServer(repos: Record<string, string> = {}): Promis
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    requests,
-    repos: map,
-    faults,
+    requests: hub.requests,
+    repos: hub.repos,
+    faults: hub.faults,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -13,6 +13,7 @@ import { initNodeBackend } from '../node';
 import { makeBertCheckpoint } from '../../test-support/fixtures';
 import { startHubServer, type HubServer } from '../../test-support/hub-server';
 import { skipUnlessShared } from '../../test-support/shared';
+import { readSafetensors, writeTfjsBundle } from '../weights';
 import { createMemoryCache } from './cache';
 import { createFilesSource } from './local-files';
 import { load, loadFromFiles } from './load';
@@ -275,6 +276,41 @@ test('a local folder loads without the network; a folder without weights says wh
     /has no weights file — looked for model\.safetensors, model\.safetensors\.index\.json, pytorch_model\.bin, model\.json/,
   );
 });
+
+test(
+  'a TF.js weights bundle folder (model.json + shards, as convert writes) loads with the same weights',
+  { skip },
+  async () => {
+    const bundleDir = path.join(tmp, 'bundle');
+    await mkdir(bundleDir);
+    for (const f of ['config.json', 'vocab.txt', 'tokenizer_config.json']) {
+      await writeFile(path.join(bundleDir, f), await readFile(path.join(dirs.st!, f)));
+    }
+    const st = readSafetensors(new Uint8Array(await readFile(path.join(dirs.st!, 'model.safetensors'))));
+    const bundle = writeTfjsBundle(st.tensors, { shardBytes: 100_000 });
+    assert.ok(bundle.shards.length > 1, 'several shards');
+    const modelJson = { format: 'browser-bert-weights', weightsManifest: bundle.manifest };
+    await writeFile(path.join(bundleDir, 'model.json'), JSON.stringify(modelJson));
+    const paths = bundle.manifest[0]!.paths;
+    await Promise.all(bundle.shards.map((b, i) => writeFile(path.join(bundleDir, paths[i]!), b)));
+    const a = await loadNode(dirs.st!, { cache: false });
+    try {
+      await withModel(loadNode(bundleDir, { cache: false }), (m) => {
+        assert.equal(m.info.weightsFormat, 'tfjs-bundle');
+        const wa = weightsOf(a);
+        for (const [k, v] of weightsOf(m)) assert.deepEqual(v, wa.get(k), k);
+      });
+    } finally {
+      a.dispose();
+    }
+    await rm(path.join(bundleDir, paths[1]!));
+    await assert.rejects(loadNode(bundleDir, { cache: false }), (e: unknown) => {
+      assert.ok(e instanceof HubError);
+      assert.ok(e.message.includes(`has no ${paths[1]}`), e.message);
+      return true;
+    });
+  },
+);
 
 test(
   'sentence-transformers modules.json + 1_Pooling: default pooling cls, normalize (hub and local)',

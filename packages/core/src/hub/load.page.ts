@@ -1,0 +1,83 @@
+// Page script for load.browser.test.ts (bundled by esbuild; runs in Chromium): the hub path with the Cache API.
+import { useBackend } from '../runtime/backend';
+import { embedTexts } from '../features';
+import { HubError } from '../errors';
+import { BROWSER_CACHE_NAME, createBrowserCache } from './cache-api';
+import { listCachedModels, removeCachedModel } from './cache';
+import { load } from './load';
+import type { FileProgress } from './types';
+
+const g = globalThis as unknown as { __done?: unknown; __result?: unknown };
+const TEXTS = ['Hello, World!', 'Free entry in 2 a wkly comp to win FA Cup final tkts 21st May 2005.', 'Nah'];
+
+async function run(): Promise<Record<string, unknown>> {
+  await useBackend('wasm', { wasmPaths: new URL('./wasm/', location.href).href });
+  await caches.delete(BROWSER_CACHE_NAME);
+  const endpoint = `${location.origin}/hub`;
+  const events: FileProgress[] = [];
+  const m = await load('org/st', { endpoint, onProgress: (p) => events.push(p) });
+  let embedding: number[];
+  try {
+    const e = await embedTexts(m.encoder, m.tokenizer.encodeBatch(TEXTS), { pooling: 'mean' });
+    embedding = Array.from(e.data);
+  } finally {
+    m.dispose();
+  }
+  const cache = createBrowserCache();
+  const cachedAfterFirst = (await listCachedModels(cache)).map((c) => ({
+    repo: c.repo,
+    revision: c.revision,
+    size: c.size,
+    files: c.files.length,
+  }));
+
+  // Offline: every fetch fails; the Cache API has everything (also with refresh: true).
+  const offlineFetch = (() => Promise.reject(new TypeError('Failed to fetch'))) as typeof fetch;
+  const offlineEvents: FileProgress[] = [];
+  const off = await load('org/st', { endpoint, fetch: offlineFetch, onProgress: (p) => offlineEvents.push(p) });
+  const offlineHash = off.info.weightsHash;
+  off.dispose();
+  const refreshed = await load('org/st', { endpoint, fetch: offlineFetch, refresh: true });
+  refreshed.dispose();
+  let coldOffline = '';
+  try {
+    await load('org/bin', { endpoint, fetch: offlineFetch });
+  } catch (e) {
+    coldOffline = (e as Error).message;
+  }
+
+  // A transfer cut midway (the test server is told to cut org/bin's pytorch_model.bin).
+  let cut: { name: string; code: string; message: string } | undefined;
+  try {
+    (await load('org/bin', { endpoint })).dispose();
+  } catch (e) {
+    cut = { name: (e as Error).name, code: e instanceof HubError ? e.code : '', message: (e as Error).message };
+  }
+  const keysAfterCut = (await cache.list()).map((e) => e.key);
+  const freed = await removeCachedModel(cache, { repo: 'org/st' });
+  const afterRemove = (await listCachedModels(cache)).map((c) => c.repo);
+  return {
+    info: m.info,
+    ids: Array.from(m.tokenizer.encode(TEXTS[0]!).inputIds),
+    embedding,
+    events: events.filter((e) => e.done).map((e) => [e.file, e.loaded, e.total, e.fromCache]),
+    cachedAfterFirst,
+    offlineHash,
+    offlineFromCache: offlineEvents.length > 0 && offlineEvents.every((e) => e.fromCache),
+    coldOffline,
+    cut,
+    keysAfterCut,
+    freed,
+    afterRemove,
+  };
+}
+
+run().then(
+  (r) => {
+    g.__result = r;
+    g.__done = true;
+  },
+  (e: unknown) => {
+    g.__done = String((e as Error).stack ?? e);
+  },
+);
