@@ -79,6 +79,16 @@ export function floatToHalf(v: number): number {
   return sign | half; // a carry into the exponent (even up to Inf) is the correct rounding
 }
 
+let HALF_TABLE: Float32Array | undefined;
+/** All 65,536 half values as float32 (built once, 256 KiB): F16 decoding becomes a table lookup. */
+function halfTable(): Float32Array {
+  if (!HALF_TABLE) {
+    HALF_TABLE = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) HALF_TABLE[h] = halfToFloat(h);
+  }
+  return HALF_TABLE;
+}
+
 function bf16ToFloat(b: number): number {
   u32buf[0] = b << 16;
   return f32buf[0]!;
@@ -103,9 +113,11 @@ export function toFloat32(t: RawTensor): Float32Array {
     case 'F64':
       for (let i = 0; i < n; i++) out[i] = dv.getFloat64(i * 8, true);
       break;
-    case 'F16':
-      for (let i = 0; i < n; i++) out[i] = halfToFloat(dv.getUint16(i * 2, true));
+    case 'F16': {
+      const table = halfTable();
+      for (let i = 0; i < n; i++) out[i] = table[dv.getUint16(i * 2, true)]!;
       break;
+    }
     case 'BF16':
       for (let i = 0; i < n; i++) out[i] = bf16ToFloat(dv.getUint16(i * 2, true));
       break;
@@ -138,9 +150,17 @@ export function toFloat32(t: RawTensor): Float32Array {
   return out;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Float32 values → F32 or F16 little-endian bytes. */
 export function encodeFloats(values: ArrayLike<number>, dtype: 'F32' | 'F16'): Uint8Array {
   const n = values.length;
+  if (LITTLE_ENDIAN) {
+    if (dtype === 'F32') return new Uint8Array(Float32Array.from(values).buffer);
+    const h = new Uint16Array(n);
+    for (let i = 0; i < n; i++) h[i] = floatToHalf(values[i]!);
+    return new Uint8Array(h.buffer);
+  }
   const out = new Uint8Array(n * (dtype === 'F32' ? 4 : 2));
   const dv = new DataView(out.buffer);
   if (dtype === 'F32') for (let i = 0; i < n; i++) dv.setFloat32(i * 4, values[i]!, true);
