@@ -134,7 +134,12 @@ function parseTemplate(p: unknown): { template: Template; cls?: string; sep?: st
 export function specFromTokenizerJson(json: unknown, config: unknown, specialMap: unknown): TokenizerSpec {
   if (!isObject(json)) throw new TokenizerError(`${W} must be a JSON object`);
   const model = json.model;
-  if (!isObject(model) || (model.type !== undefined && model.type !== 'WordPiece') || !isObject(model.vocab))
+  if (
+    !isObject(model) ||
+    (model.type !== undefined && model.type !== 'WordPiece') ||
+    'merges' in model ||
+    !isObject(model.vocab)
+  )
     throw new TokenizerError(`${W}: model type ${typeOf(model)} is not supported`, HINT);
   const pre = json.pre_tokenizer;
   if (!isObject(pre) || pre.type !== 'BertPreTokenizer')

@@ -94,6 +94,7 @@ describe('createTokenizer: construction', () => {
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ model: { type: 'BPE', vocab: {}, merges: [] } }, /model type BPE/],
       [{ model: { type: 'Unigram', vocab: [] } }, /model type Unigram/],
+      [{ model: { vocab: { a: 0 }, merges: [] } }, /model type .* is not supported/],
       [{ normalizer: { type: 'Lowercase' } }, /normalizer type Lowercase/],
       [{ pre_tokenizer: { type: 'ByteLevel' } }, /pre_tokenizer type ByteLevel/],
       [{ pre_tokenizer: null }, /pre_tokenizer/],
