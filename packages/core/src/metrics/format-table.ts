@@ -1,4 +1,10 @@
-import type { DecisionMetrics, SplitReport, TrainingReport } from './report-types';
+import type {
+  DecisionMetrics,
+  EvaluationReport,
+  MisclassifiedExample,
+  SplitReport,
+  TrainingReport,
+} from './report-types';
 
 /** The line printed above every result of a random-init (test fixture) encoder. */
 export const RANDOM_INIT_NOTICE = 'random-init encoder: pipeline check, not model quality';
@@ -37,6 +43,26 @@ function confusionRows(m: DecisionMetrics, labels: readonly string[]): string[] 
   const rows = [['true \\ predicted', ...names]];
   m.confusion.forEach((r, i) => rows.push([names[i]!, ...r.map(String)]));
   return table(rows);
+}
+
+function misclassifiedLines(list: readonly MisclassifiedExample[]): string[] {
+  if (list.length === 0) return [];
+  const out = ['', `misclassified examples: ${list.length}${list.length > 5 ? ' (5 most confident shown)' : ''}`];
+  for (const m of list.slice(0, 5)) {
+    out.push(
+      `  #${m.index} ${short(m.true, 12)} → ${short(m.predicted, 12)} (${num(m.scores[m.predicted], 2)}): ${short(m.text, 80)}`,
+    );
+  }
+  return out;
+}
+
+function timingLine(timing: Record<string, number>): string[] {
+  const entries = Object.entries(timing);
+  if (entries.length === 0) return [];
+  return [
+    '',
+    `timing    ${entries.map(([k, ms]) => `${k} ${ms < 10_000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`}`).join(' · ')}`,
+  ];
 }
 
 /** A readable plain-text summary of a report for stdout (no colours, fixed-width columns). */
@@ -85,23 +111,43 @@ export function formatReportTable(report: TrainingReport): string {
   }
   out.push('', 'test, per class:', ...perClassRows(t, labels));
   out.push('', 'test confusion (rows = true, columns = predicted):', ...confusionRows(t, labels));
-  const timing = Object.entries(report.timing_ms);
-  if (timing.length > 0)
-    out.push(
-      '',
-      `timing    ${timing.map(([k, ms]) => `${k} ${ms < 10_000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`}`).join(' · ')}`,
-    );
-  if (report.misclassified.length > 0) {
-    out.push(
-      '',
-      `misclassified test examples: ${report.misclassified.length}${report.misclassified.length > 5 ? ' (5 most confident shown)' : ''}`,
-    );
-    for (const m of report.misclassified.slice(0, 5)) {
-      out.push(
-        `  #${m.index} ${short(m.true, 12)} → ${short(m.predicted, 12)} (${num(m.scores[m.predicted], 2)}): ${short(m.text, 80)}`,
-      );
-    }
+  out.push(...timingLine(report.timing_ms));
+  out.push(...misclassifiedLines(report.misclassified));
+  if (encoder.random_init) out.push('', RANDOM_INIT_NOTICE);
+  return out.join('\n') + '\n';
+}
+
+/** Plain-text summary of `browser-bert eval` (a saved classifier on a labelled file). */
+export function formatEvalTable(report: EvaluationReport): string {
+  const out: string[] = [];
+  const { labels, encoder, metrics: m } = report;
+  const binary = report.positive_label !== undefined;
+  if (encoder.random_init) out.push(RANDOM_INIT_NOTICE, '');
+  out.push(
+    `encoder   ${encoder.source}${encoder.revision_or_hash ? ` @ ${encoder.revision_or_hash}` : ''} · pooling ${encoder.pooling}`,
+  );
+  out.push(
+    `data      ${m.n} examples · ${labels.map((l) => `${short(l, 24)} (${report.class_counts[l] ?? 0})`).join(', ')}`,
+  );
+  out.push(
+    `baseline  always "${short(report.baseline.majority_label, 24)}": accuracy ${pct(report.baseline.majority_accuracy)}`,
+  );
+  out.push('');
+  const rows = [
+    ['accuracy', pct(m.accuracy)],
+    ['macro-F1', num(m.macro_f1)],
+  ];
+  if (binary) {
+    rows.push(['ROC-AUC', num(m.roc_auc)], ['PR-AUC (avg precision)', num(m.pr_auc)]);
+    rows.push([`threshold (saved)`, num(m.threshold, 4)]);
+    if (m.at_0_5) rows.push(['accuracy at 0.5', pct(m.at_0_5.accuracy)]);
   }
+  if (m.loss !== undefined) rows.push(['loss', num(m.loss, 4)]);
+  out.push(...table(rows));
+  out.push('', 'per class:', ...perClassRows(m, labels));
+  out.push('', 'confusion (rows = true, columns = predicted):', ...confusionRows(m, labels));
+  out.push(...timingLine(report.timing_ms));
+  out.push(...misclassifiedLines(report.misclassified));
   if (encoder.random_init) out.push('', RANDOM_INIT_NOTICE);
   return out.join('\n') + '\n';
 }

@@ -1,6 +1,6 @@
 /** Metrics stage: class indices + probability rows → metrics, curves, thresholds, the report JSON and its table. */
 export type * from './report-types';
-export { REPORT_SCHEMA } from './report-types';
+export { REPORT_SCHEMA, EVAL_REPORT_SCHEMA } from './report-types';
 export {
   confusionMatrix,
   accuracy,
@@ -25,4 +25,5 @@ export {
   type EvaluateOptions,
 } from './evaluate';
 export { buildReport, type BuildReportInput, type EvaluatedSplit } from './report';
-export { formatReportTable, RANDOM_INIT_NOTICE } from './format-table';
+export { buildEvalReport, type BuildEvalReportInput } from './eval-report';
+export { formatReportTable, formatEvalTable, RANDOM_INIT_NOTICE } from './format-table';

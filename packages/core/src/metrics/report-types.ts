@@ -88,3 +88,24 @@ export interface TrainingReport {
   /** Free-form training settings (epochs, learning rate, …) for the record. */
   training?: Record<string, unknown>;
 }
+
+export const EVAL_REPORT_SCHEMA = 'browser-bert/eval-report@1' as const;
+
+/** `browser-bert eval`: a saved classifier scored on a whole labelled file (no split, no choices made). */
+export interface EvaluationReport {
+  schema: typeof EVAL_REPORT_SCHEMA;
+  labels: string[];
+  positive_label?: string;
+  /** Examples per class in the evaluated data. */
+  class_counts: Record<string, number>;
+  /**
+   * Majority-class baseline on the evaluated data: the classifier's training majority when known, else this
+   * data's own most frequent class (an upper bound for any constant predictor).
+   */
+  baseline: { majority_label: string; majority_accuracy: number };
+  /** Binary: at the classifier's saved threshold (top level / at_threshold) and at 0.5. */
+  metrics: SplitReport;
+  encoder: EncoderReport;
+  timing_ms: Record<string, number>;
+  misclassified: MisclassifiedExample[];
+}

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateSplit, majorityBaseline, misclassified } from './evaluate';
-import { formatReportTable, RANDOM_INIT_NOTICE } from './format-table';
+import { buildEvalReport } from './eval-report';
+import { formatEvalTable, formatReportTable, RANDOM_INIT_NOTICE } from './format-table';
 import { buildReport, type BuildReportInput } from './report';
 
 const close = (a: number | null | undefined, b: number, msg?: string): void =>
@@ -213,4 +214,34 @@ test('evaluateSplit rejects NaN scores with a TrainingError; sigmoid outputs bec
     binaryScoreRows([0.25], 0).map((r) => [...r]),
     [[0.25, 0.75]],
   );
+});
+
+test('buildEvalReport: saved threshold used as is, baseline from the training majority or the data itself', () => {
+  const data = { labels: [0, 1, 1, 0, 0], scores: rows([0.1, 0.8, 0.4, 0.6, 0.3]), texts: ['a', 'b', 'c', 'd', 'e'] };
+  const encoder = { source: 'x', revision_or_hash: 'h', pooling: 'cls', fine_tune_layers: 0, random_init: false };
+  const r = buildEvalReport({ labels: ['ham', 'spam'], positiveLabel: 'spam', threshold: 0.35, data, encoder });
+  // At 0.35: predictions ham, spam, spam, spam, ham → wrong: d (ham→spam) → 4/5.
+  close(r.metrics.accuracy, 0.8);
+  assert.equal(r.metrics.threshold, 0.35);
+  // At 0.5: ham, spam, ham, spam, ham → wrong: c, d → 3/5.
+  close(r.metrics.at_0_5!.accuracy, 0.6);
+  assert.deepEqual(r.class_counts, { ham: 3, spam: 2 });
+  assert.deepEqual(r.baseline, { majority_label: 'ham', majority_accuracy: 0.6 });
+  assert.deepEqual(
+    r.misclassified.map((m) => m.text),
+    ['d'],
+  );
+  const r2 = buildEvalReport({
+    labels: ['ham', 'spam'],
+    positiveLabel: 'spam',
+    data,
+    encoder,
+    trainMajorityLabel: 'spam',
+  });
+  assert.deepEqual(r2.baseline, { majority_label: 'spam', majority_accuracy: 0.4 });
+  const text = formatEvalTable(r);
+  assert.match(text, /accuracy\s+80\.0 %/);
+  assert.match(text, /accuracy at 0\.5\s+60\.0 %/);
+  assert.ok(!text.includes('random-init'));
+  assert.ok(formatEvalTable({ ...r, encoder: { ...encoder, random_init: true } }).startsWith(RANDOM_INIT_NOTICE));
 });
