@@ -331,3 +331,26 @@ test('not a checkpoint: HTML error page, LFS pointer, empty, random bytes, damag
   const odd = new PickleWriter().proto().global('torch', 'FloatStorage').op(')').op('R').finish();
   assert.throws(() => readTorch(zipSync({ 'a/data.pkl': odd })), /Unsupported object.*torch\.FloatStorage/);
 });
+
+test('hostile structures: a list containing itself, a shared-container blow-up, a huge expanded view', () => {
+  const asZip = (pkl: Uint8Array) => zipSync({ 'a/data.pkl': pkl });
+  // l = []; l.append(l)
+  const cyc = new PickleWriter().proto().op(']').op('q').op(0).op('h').op(0).op('a').finish();
+  assert.throws(() => readTorch(asZip(cyc)), /contains itself/);
+  // x0 = []; x1 = [x0, x0]; … 40 levels: 2^40 paths, tiny file
+  const w = new PickleWriter().proto().op(']');
+  for (let i = 0; i < 40; i++) w.op('q').op(0).op('0').op('h').op(0).op('h').op(0).op(0x86);
+  assert.throws(() => readTorch(asZip(w.finish())), /more than 10 million entries/);
+  // A 1-element storage expanded (stride 0) to 2^40 elements.
+  const big = new PickleWriter().proto().op('}').op('(').str('x').global('torch._utils', '_rebuild_tensor_v2').op('(');
+  big.op('(').str('storage').global('torch', 'FloatStorage').str('0').str('cpu').int(1).op('t').op('Q');
+  big
+    .int(0)
+    .intTuple([2 ** 20, 2 ** 20])
+    .intTuple([0, 0])
+    .bool(false)
+    .global('collections', 'OrderedDict');
+  big.op(')').op('R').op('t').op('R').op('u');
+  const file = zipSync({ 'a/data.pkl': big.finish(), 'a/data/0': new Uint8Array(4) });
+  assert.throws(() => readTorch(file), /strided view of \d+ bytes, over the/);
+});

@@ -15,6 +15,8 @@ import { STORAGE_DTYPE, TORCH_DTYPE } from './torch-storage';
 import type { DType, RawTensor, ReadWeightsResult, TensorMap } from './types';
 
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
+/** A stride-0 (expanded) view can describe far more bytes than the file holds; refuse absurd ones. */
+const MAX_STRIDED_BYTES = 2 ** 31;
 
 interface StorageRef {
   readonly key: string;
@@ -106,17 +108,28 @@ function storageDtype(t: unknown): { dtype: DType | undefined; typeName: string 
   return { dtype: STORAGE_DTYPE[t.name], typeName: t.qualified };
 }
 
-/** Flattens nested dicts/lists of tensors with "." joined keys. */
-function flatten(value: unknown, prefix: string, out: [string, TensorRef][], depth = 0): void {
-  if (depth > 64) fail('nesting deeper than 64 levels');
-  if (value instanceof TensorRef) out.push([prefix || 'tensor', value]);
-  else if (value instanceof Map) {
-    for (const [k, v] of value) {
-      if (typeof k !== 'string' && typeof k !== 'number') continue;
-      flatten(v, prefix ? `${prefix}.${k}` : String(k), out, depth + 1);
+/** Flattens nested dicts/lists of tensors with "." joined keys (cycles and blow-ups from shared containers refused). */
+function flatten(root: unknown, out: [string, TensorRef][]): void {
+  const onPath = new Set<unknown>();
+  let visits = 0;
+  const walk = (value: unknown, prefix: string): void => {
+    if (++visits > 10_000_000) fail('the pickle expands to more than 10 million entries');
+    if (value instanceof TensorRef) {
+      out.push([prefix || 'tensor', value]);
+      return;
     }
-  } else if (Array.isArray(value))
-    value.forEach((v, i) => flatten(v, prefix ? `${prefix}.${i}` : String(i), out, depth + 1));
+    if (!(value instanceof Map) && !Array.isArray(value)) return;
+    if (onPath.has(value)) fail(`"${prefix}" contains itself (a cyclic structure)`);
+    if (onPath.size >= 64) fail('nesting deeper than 64 levels');
+    onPath.add(value);
+    if (value instanceof Map) {
+      for (const [k, v] of value) {
+        if (typeof k === 'string' || typeof k === 'number') walk(v, prefix ? `${prefix}.${k}` : String(k));
+      }
+    } else value.forEach((v, i) => walk(v, prefix ? `${prefix}.${i}` : String(i)));
+    onPath.delete(value);
+  };
+  walk(root, '');
 }
 
 function byteswap(data: Uint8Array, size: number): Uint8Array {
@@ -154,6 +167,9 @@ function materialize(name: string, t: TensorRef, storageBytes: (s: StorageRef) =
   }
   if (contiguous) return { name, dtype: s.dtype, shape, data: bytes.subarray(start * size, (start + n) * size) };
   // Strided (e.g. Fortran order, transposed views, expanded dims): gather element by element.
+  if (n * size > MAX_STRIDED_BYTES) {
+    fail(`tensor "${name}" is a strided view of ${n * size} bytes, over the ${MAX_STRIDED_BYTES}-byte limit`);
+  }
   const out = new Uint8Array(n * size);
   const idx = new Array<number>(shape.length).fill(0);
   let src = start;
@@ -172,7 +188,7 @@ function materialize(name: string, t: TensorRef, storageBytes: (s: StorageRef) =
 
 function collect(root: unknown, storageBytes: (s: StorageRef) => Uint8Array): TensorMap {
   const found: [string, TensorRef][] = [];
-  flatten(root, '', found);
+  flatten(root, found);
   const tensors: TensorMap = new Map();
   for (const [name, ref] of found) {
     if (tensors.has(name)) fail(`two tensors are named "${name}" after flattening nested dicts`);
