@@ -33,3 +33,16 @@ export { createMemoryCache, listCachedModels, removeCachedModel } from './hub/ca
 export { createFilesSource, createDirectorySource } from './hub/local-files';
 export { createHubSource, MANIFEST_FILE } from './hub/hub-source';
 export { DEFAULT_ENDPOINT, DEFAULT_REVISION, parseHubId, hubFileUrl } from './hub/source';
+export * from './head/index';
+export * from './train/index';
+export * from './storage/index';
+export * from './classifier/index';
+export {
+  createMemoryFeatureCache,
+  featureCacheKey,
+  type FeatureCache,
+  type FeatureCacheStats,
+  type FeatureEntry,
+  type FeatureKeyParts,
+} from './features/cache';
+export { createIdbFeatureCache } from './features/idb-cache';

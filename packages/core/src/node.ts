@@ -33,3 +33,5 @@ export {
 } from './hub/node-load';
 export { createFolderCache, defaultCacheDir } from './hub/node-cache';
 export { createFolderSource } from './hub/node-folder';
+export { createFolderFeatureCache, defaultFeatureCacheDir } from './features/node-cache';
+export { readBundleFolder, writeBundleFolder, folderStore } from './classifier/node-classifier';

@@ -1,0 +1,159 @@
+/**
+ * `browser-bert eval --classifier DIR --data FILE [--report FILE]`: metrics of a saved classifier on labelled
+ * data (every row; no split, no de-duplication), with the decision threshold saved at training time.
+ */
+import { writeFile } from 'node:fs/promises';
+import {
+  BrowserBertError,
+  evaluateSplit,
+  majorityBaseline,
+  misclassified,
+  parseDataset,
+  predictBinary,
+  argmax,
+  RANDOM_INIT_NOTICE,
+  type SplitReport,
+} from '@browser-bert/core';
+import { initNodeBackend } from '@browser-bert/core/node';
+import { enumOption, parseOptions } from '../args';
+import type { Command } from '../io';
+import { createProgress } from '../progress';
+import { loadClassifierFolder } from './predict';
+import { readDataFile } from './train';
+
+const BACKENDS = ['wasm', 'cpu'] as const;
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)} %`);
+const num = (x: number | null | undefined) => (x === null || x === undefined ? '–' : x.toFixed(3));
+
+function table(r: SplitReport, labels: readonly string[]): string {
+  const lines = [
+    `accuracy ${pct(r.accuracy)} · macro-F1 ${num(r.macro_f1)}${r.roc_auc !== undefined ? ` · ROC-AUC ${num(r.roc_auc)} · PR-AUC ${num(r.pr_auc)}` : ''}${r.threshold !== undefined ? ` · threshold ${r.threshold.toFixed(4)}` : ''}`,
+    '',
+    'class'.padEnd(16) + 'precision'.padStart(10) + 'recall'.padStart(8) + 'F1'.padStart(8) + 'support'.padStart(9),
+  ];
+  for (const l of labels) {
+    const c = r.per_class[l]!;
+    lines.push(
+      l.slice(0, 15).padEnd(16) +
+        num(c.precision).padStart(10) +
+        num(c.recall).padStart(8) +
+        num(c.f1).padStart(8) +
+        String(c.support).padStart(9),
+    );
+  }
+  lines.push(
+    '',
+    'confusion (rows = true, columns = predicted):',
+    ''.padEnd(16) + labels.map((l) => l.slice(0, 10).padStart(11)).join(''),
+  );
+  r.confusion.forEach((row, i) =>
+    lines.push(labels[i]!.slice(0, 15).padEnd(16) + row.map((v) => String(v).padStart(11)).join('')),
+  );
+  return lines.join('\n');
+}
+
+const command: Command = {
+  name: 'eval',
+  summary: 'evaluate a saved classifier on a labelled file (metrics table, --report JSON)',
+  usage: `Usage: browser-bert eval --classifier DIR --data FILE [--text-col C --label-col C] [--report FILE]
+
+Classifies every row of FILE (no split, no de-duplication) with the saved classifier and its saved decision
+threshold; prints accuracy, per-class precision/recall/F1, macro-F1, confusion (and ROC/PR-AUC for binary).
+
+Options:
+  --classifier <dir>  a folder written by 'browser-bert train --out' (required)
+  --data <file>       CSV, TSV or JSONL with a text and a label column (required)
+  --text-col <c>      text column name or 0-based index (default: detected)
+  --label-col <c>     label column name or 0-based index (default: detected)
+  --report <file>     write the metrics JSON there
+  --backend <b>       wasm (default) | cpu`,
+  async run(io) {
+    const { values } = parseOptions(io.argv, {
+      classifier: { type: 'string' },
+      data: { type: 'string' },
+      'text-col': { type: 'string' },
+      'label-col': { type: 'string' },
+      report: { type: 'string' },
+      backend: { type: 'string' },
+    });
+    const backend = enumOption('backend', values.backend, BACKENDS, 'wasm');
+    const bytes = await readDataFile(values.data);
+    const dataset = parseDataset(bytes, {
+      fileName: values.data!,
+      validate: false,
+      ...(values['text-col'] === undefined ? {} : { textColumn: values['text-col'] }),
+      ...(values['label-col'] === undefined ? {} : { labelColumn: values['label-col'] }),
+    });
+    await initNodeBackend(backend);
+    const progress = createProgress(io.stderr);
+    try {
+      const clf = await loadClassifierFolder(values.classifier, io, progress);
+      try {
+        const labels = clf.labels;
+        const index = new Map(labels.map((l, i) => [l, i] as const));
+        const unknown = [...new Set(dataset.labels.filter((l) => !index.has(l)))];
+        if (unknown.length > 0) {
+          throw new BrowserBertError(
+            'DATA',
+            `labels ${unknown
+              .slice(0, 5)
+              .map((l) => `"${l}"`)
+              .join(
+                ', ',
+              )} in ${values.data} are not classes of this classifier (${labels.map((l) => `"${l}"`).join(', ')})`,
+            'check --label-col, or evaluate on data with the same classes',
+          );
+        }
+        const y = Int32Array.from(dataset.labels, (l) => index.get(l)!);
+        const bar = progress.task('classify', dataset.texts.length, 'texts');
+        const C = labels.length;
+        const probs = new Float32Array(dataset.texts.length * C);
+        const chunk = 512;
+        for (let i = 0; i < dataset.texts.length; i += chunk) {
+          probs.set(await clf.predictProba(dataset.texts.slice(i, i + chunk)), i * C);
+          bar.update(Math.min(i + chunk, dataset.texts.length));
+        }
+        bar.stop();
+        const rows = Array.from({ length: dataset.texts.length }, (_, i) => probs.subarray(i * C, (i + 1) * C));
+        const m = clf.manifest;
+        const positiveIndex = m.positive_label === null ? undefined : labels.indexOf(m.positive_label);
+        const threshold = m.threshold ?? undefined;
+        const binary = C === 2 && positiveIndex !== undefined && threshold !== undefined;
+        const metrics = evaluateSplit(y, rows, { labels, ...(binary ? { positiveIndex, threshold } : {}) });
+        const preds = binary ? predictBinary(rows, positiveIndex, threshold) : argmax(rows);
+        const base = majorityBaseline(y, y, C);
+        const report = {
+          ...(m.encoder.random_init ? { notice: RANDOM_INIT_NOTICE } : {}),
+          classifier: values.classifier,
+          data: values.data,
+          labels: [...labels],
+          ...(m.positive_label === null ? {} : { positive_label: m.positive_label }),
+          n: dataset.texts.length,
+          // On evaluation data the "majority" is that of the data itself (an upper bound for a constant guess).
+          baseline: { majority_label: labels[base.index], majority_accuracy: base.accuracy },
+          metrics,
+          encoder: {
+            source: m.encoder.source,
+            revision_or_hash: m.encoder.revision ?? `sha256:${m.encoder.weights_hash}`,
+            pooling: m.pooling,
+            fine_tune_layers: m.encoder.fine_tune_layers,
+            random_init: m.encoder.random_init,
+          },
+          misclassified: misclassified(y, preds, rows, dataset.texts, labels, { limit: 200 }),
+        };
+        if (values.report) await writeFile(values.report, JSON.stringify(report, null, 2) + '\n');
+        const head = m.encoder.random_init ? `${RANDOM_INIT_NOTICE}\n\n` : '';
+        io.stdout.write(
+          `${head}${values.data}: ${dataset.texts.length} texts · baseline (always "${labels[base.index]}") ${pct(base.accuracy)}\n${table(metrics, labels)}\n`,
+        );
+        return 0;
+      } finally {
+        clf.dispose();
+      }
+    } finally {
+      progress.stop();
+    }
+  },
+};
+
+export default command;

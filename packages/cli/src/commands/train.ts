@@ -1,0 +1,250 @@
+/**
+ * `browser-bert train --model <dir|id> --data FILE [...]`: the same pipeline as the web app, headless. Progress on
+ * stderr, the report table on stdout, the classifier bundle in --out, the report JSON in --report.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import {
+  BrowserBertError,
+  parseDataset,
+  type TrainProgress,
+  RANDOM_INIT_NOTICE,
+  trainClassifier,
+  formatReportTable,
+  type TrainOptions,
+} from '@browser-bert/core';
+import { createFolderFeatureCache, defaultFeatureCacheDir, initNodeBackend, loadNode } from '@browser-bert/core/node';
+import { enumOption, intOption, parseOptions } from '../args';
+import type { Command } from '../io';
+import { checkMaxLength, MODEL_OPTIONS, MODEL_USAGE, modelArgs } from '../model-args';
+import { createProgress, type CliProgress, type TaskBar } from '../progress';
+
+const POOLINGS = ['mean', 'cls', 'pooler', 'flatten'] as const;
+const HEADS = ['linear', 'hidden'] as const;
+const BACKENDS = ['wasm', 'cpu'] as const;
+const WEIGHTING = ['none', 'balanced'] as const;
+
+export function numberOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new BrowserBertError('USAGE', `--${name} must be a number from ${min} to ${max}, got "${value}"`);
+  }
+  return n;
+}
+
+export async function readDataFile(file: string | undefined): Promise<Uint8Array> {
+  if (!file)
+    throw new BrowserBertError(
+      'USAGE',
+      '--data is required',
+      'pass a CSV, TSV or JSONL file with a text and a label column',
+    );
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch (e) {
+    throw new BrowserBertError(
+      'USAGE',
+      `cannot read --data ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      'check the path',
+    );
+  }
+}
+
+export function trainProgressHandler(progress: CliProgress): {
+  onProgress: (e: TrainProgress) => void;
+  stop: () => void;
+} {
+  const bars = new Map<string, TaskBar>();
+  const bar = (key: string, label: string, total: number, unit: string) => {
+    let b = bars.get(key);
+    if (!b) bars.set(key, (b = progress.task(label, total, unit)));
+    return b;
+  };
+  const finish = (key: string) => {
+    bars.get(key)?.stop();
+    bars.delete(key);
+  };
+  const f = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : '–');
+  return {
+    onProgress(e) {
+      switch (e.stage) {
+        case 'split':
+          progress.note(
+            `split: train ${e.train} · validation ${e.validation} · test ${e.test} (duplicates removed: ${e.duplicatesRemoved})`,
+          );
+          break;
+        case 'tokenize':
+          bar('tokenize', 'tokenize', e.total, 'texts').update(e.done);
+          if (e.done >= e.total) finish('tokenize');
+          break;
+        case 'embed':
+          if (e.cached) {
+            progress.note(`embed: ${e.total} feature vectors from the feature cache (encoder not run)`);
+            break;
+          }
+          bar('embed', 'embed', e.total, 'texts').update(e.done);
+          if (e.done >= e.total) finish('embed');
+          break;
+        case 'batch':
+          break;
+        case 'epoch':
+          bar('epochs', 'epochs', e.totalEpochs, 'epochs').update(e.epoch);
+          progress.note(
+            `epoch ${e.epoch}: train loss ${f(e.trainLoss)} acc ${f(e.trainAccuracy)} · validation loss ${f(e.valLoss)} acc ${f(e.valAccuracy)} (${(e.ms / 1000).toFixed(1)} s)`,
+          );
+          break;
+        case 'evaluate':
+          finish('epochs');
+          break;
+      }
+    },
+    stop() {
+      for (const k of [...bars.keys()]) finish(k);
+    },
+  };
+}
+
+const command: Command = {
+  name: 'train',
+  summary: 'train a classifier (frozen encoder + head, or fine-tuning) with a held-out report',
+  usage: `Usage: browser-bert train --model <dir|id> --data FILE [--text-col C --label-col C]
+                          [--pooling mean|cls|pooler|flatten] [--fine-tune-layers k|all] [--epochs N]
+                          [--seed N] [--out DIR] [--report FILE]
+
+De-duplicates the data, splits it (stratified, seeded) into train/validation/test, extracts features (cached)
+or fine-tunes the encoder, trains the head with early stopping on validation, chooses the decision threshold
+on validation and reports validation and test metrics. The test split is never used for a choice.
+
+Options:
+  --data <file>           CSV, TSV (header optional) or JSONL (required)
+  --text-col <c>          text column name or 0-based index (default: detected)
+  --label-col <c>         label column name or 0-based index (default: detected)
+  --pooling <p>           mean | cls | pooler | flatten (the tutorial's baseline: 128 tokens × hidden
+                          features, for comparison only) — default: the model's own, else mean
+  --head <h>              linear (softmax over the features, default) | hidden (one ReLU layer + dropout)
+  --hidden-units <N>      units of the hidden layer (default 256)
+  --dropout <x>           head dropout while training (default 0.1)
+  --fine-tune-layers <k>  0 = frozen encoder (default), k = train the top k layers with the head, all
+  --epochs <N>            maximum epochs (default 20 frozen, 3 fine-tuning; early stopping on validation)
+  --patience <N>          epochs without validation-loss improvement before stopping (default 3, 0 = off)
+  --lr <x>                head learning rate, Adam (default 0.001)
+  --fine-tune-lr <x>      encoder learning rate when fine-tuning (default 5e-5)
+  --batch-size <N>        training batch size (default 32 frozen, 16 fine-tuning)
+  --class-weights <w>     none (default) | balanced (inverse class frequency)
+  --positive <label>      positive class of a binary problem (default: spam/1/true/… else the minority)
+  --seed <N>              seed of split, initialisation, shuffling and dropout (default 42)
+  --out <dir>             save the classifier bundle there (manifest.json, head, tokenizer[, encoder])
+  --report <file>         write the report JSON there
+  --no-feature-cache      do not read or write cached features ($BROWSER_BERT_CACHE/features)
+  --backend <b>           wasm (default) | cpu
+${MODEL_USAGE}`,
+  async run(io) {
+    const { values } = parseOptions(io.argv, {
+      ...MODEL_OPTIONS,
+      data: { type: 'string' },
+      'text-col': { type: 'string' },
+      'label-col': { type: 'string' },
+      pooling: { type: 'string' },
+      head: { type: 'string' },
+      'hidden-units': { type: 'string' },
+      dropout: { type: 'string' },
+      'fine-tune-layers': { type: 'string' },
+      epochs: { type: 'string' },
+      patience: { type: 'string' },
+      lr: { type: 'string' },
+      'fine-tune-lr': { type: 'string' },
+      'batch-size': { type: 'string' },
+      'class-weights': { type: 'string' },
+      positive: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      report: { type: 'string' },
+      'no-feature-cache': { type: 'boolean' },
+      backend: { type: 'string' },
+    });
+    const args = modelArgs(values);
+    const ftl = values['fine-tune-layers'];
+    const options: TrainOptions = {
+      ...(values.pooling === undefined ? {} : { pooling: enumOption('pooling', values.pooling, POOLINGS, 'mean') }),
+      head: enumOption('head', values.head, HEADS, 'linear'),
+      ...(values['hidden-units'] === undefined
+        ? {}
+        : { hiddenUnits: intOption('hidden-units', values['hidden-units'], 256, 1, 65536) }),
+      ...(values.dropout === undefined ? {} : { dropout: numberOption('dropout', values.dropout, 0, 0.95)! }),
+      ...(ftl === undefined
+        ? {}
+        : { fineTuneLayers: ftl === 'all' ? 'all' : intOption('fine-tune-layers', ftl, 0, 0, 1000) }),
+      ...(values.epochs === undefined ? {} : { epochs: intOption('epochs', values.epochs, 20, 1, 10000) }),
+      ...(values.patience === undefined
+        ? {}
+        : { earlyStoppingPatience: intOption('patience', values.patience, 3, 0, 10000) }),
+      ...(values.lr === undefined ? {} : { learningRate: numberOption('lr', values.lr, 1e-8, 10)! }),
+      ...(values['fine-tune-lr'] === undefined
+        ? {}
+        : { fineTuneLearningRate: numberOption('fine-tune-lr', values['fine-tune-lr'], 1e-9, 1)! }),
+      ...(values['batch-size'] === undefined
+        ? {}
+        : { batchSize: intOption('batch-size', values['batch-size'], 32, 1, 65536) }),
+      classWeighting: enumOption('class-weights', values['class-weights'], WEIGHTING, 'none'),
+      ...(values.positive === undefined ? {} : { positiveLabel: values.positive }),
+      seed: intOption('seed', values.seed, 42, 0, 2 ** 32 - 1),
+      ...(args.maxLength === undefined ? {} : { maxLength: args.maxLength }),
+    };
+    const backend = enumOption('backend', values.backend, BACKENDS, 'wasm');
+    const bytes = await readDataFile(values.data);
+    const dataset = parseDataset(bytes, {
+      fileName: values.data!,
+      ...(values['text-col'] === undefined ? {} : { textColumn: values['text-col'] }),
+      ...(values['label-col'] === undefined ? {} : { labelColumn: values['label-col'] }),
+    });
+
+    await initNodeBackend(backend);
+    const progress = createProgress(io.stderr);
+    const handler = trainProgressHandler(progress);
+    try {
+      for (const w of dataset.warnings) progress.note(`data: ${w}`);
+      const model = await loadNode(args.model, {
+        env: io.env,
+        revision: args.revision,
+        refresh: args.refresh,
+        onProgress: progress.file,
+        ...(args.maxLength === undefined ? {} : { maxLength: args.maxLength }),
+      });
+      try {
+        checkMaxLength(args.maxLength, model.tokenizer.settings.modelMaxLength);
+        if (model.info.randomInit)
+          progress.note(`note: ${model.info.source} is a random-init test checkpoint — ${RANDOM_INIT_NOTICE}`);
+        const featureCache = values['no-feature-cache']
+          ? undefined
+          : createFolderFeatureCache(defaultFeatureCacheDir(io.env));
+        const { classifier, report } = await trainClassifier({
+          model,
+          dataset,
+          options,
+          ...(featureCache ? { featureCache } : {}),
+          onProgress: handler.onProgress,
+        });
+        handler.stop();
+        try {
+          const json = model.info.randomInit ? { notice: RANDOM_INIT_NOTICE, ...report } : report;
+          if (values.report) await writeFile(values.report, JSON.stringify(json, null, 2) + '\n');
+          if (values.out) {
+            await classifier.save(values.out);
+            progress.note(`saved the classifier to ${values.out}`);
+          }
+          io.stdout.write(formatReportTable(report) + '\n');
+        } finally {
+          classifier.dispose();
+        }
+        return 0;
+      } finally {
+        model.dispose();
+      }
+    } finally {
+      handler.stop();
+      progress.stop();
+    }
+  },
+};
+
+export default command;
