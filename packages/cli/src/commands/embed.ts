@@ -74,6 +74,7 @@ ${MODEL_USAGE}`,
             `note: ${model.info.source} is a random-init test checkpoint — its embeddings carry no BERT quality`,
           );
         }
+        for (const w of model.info.warnings ?? []) progress.note(`note: ${w}`);
         const texts = await readStdinLines(io.stdin);
         const encodings = model.tokenizer.encodeBatch(texts);
         const bar = progress.task('embedding', texts.length, 'texts');

@@ -91,6 +91,11 @@ export async function assembleModel(files: ModelFiles, options: AssembleOptions)
       randomInit: configRandomInit || metaRandomInit,
       defaultPooling: st.defaultPooling,
       normalize: st.normalize,
+      warnings: st.unsupportedPooling
+        ? [
+            `the model's sentence-transformers pooling "${st.unsupportedPooling}" is not implemented; mean pooling is the default instead`,
+          ]
+        : [],
     };
     return { info, config, tokenizer, encoder, dispose: () => encoder.dispose() };
   } catch (e) {

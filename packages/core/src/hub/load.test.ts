@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile, mkdir, unlink } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -323,6 +323,18 @@ test(
     await withModel(loadNode(dirs['st-model']!, { cache: false }), (m) => {
       assert.equal(m.info.defaultPooling, 'cls');
       assert.equal(m.info.normalize, true);
+      assert.deepEqual(m.info.warnings, []);
+    });
+    // A pooling mode we do not implement is reported, not silently replaced.
+    const maxDir = path.join(tmp, 'st-max');
+    await cp(dirs['st-model']!, maxDir, { recursive: true });
+    await writeFile(
+      path.join(maxDir, '1_Pooling', 'config.json'),
+      JSON.stringify({ pooling_mode_cls_token: false, pooling_mode_mean_tokens: false, pooling_mode_max_tokens: true }),
+    );
+    await withModel(loadNode(maxDir, { cache: false }), (m) => {
+      assert.equal(m.info.defaultPooling, 'mean');
+      assert.match(m.info.warnings?.[0] ?? '', /pooling "max_tokens" is not implemented; mean pooling/);
     });
   },
 );
@@ -353,6 +365,5 @@ test(
     });
     const loose = picked.slice(0, 4).map((f) => new File([f], f.name));
     await withModel(load({ files: loose }), (m) => assert.equal(m.info.weightsFormat, 'safetensors'));
-    await unlink(path.join(tmp, 'nothing')).catch(() => undefined);
-  },
+    },
 );

@@ -42,9 +42,9 @@ function relativeName(f: File): string {
  * Files from `<input type=file webkitdirectory>` (relative paths) or dropped loose (plain names). A name is matched
  * exactly, else by the shallowest file whose path ends with "/name" (a parent folder was picked).
  */
-export function createFilesSource(files: readonly File[]): FileSource {
+export function createFilesSource(files: readonly File[] | ArrayLike<File>): FileSource {
   const byName = new Map<string, File>();
-  for (const f of files) byName.set(relativeName(f), f);
+  for (const f of Array.from(files)) byName.set(relativeName(f), f);
   const find = (name: string): File | undefined => {
     const exact = byName.get(name);
     if (exact) return exact;

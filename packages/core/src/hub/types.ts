@@ -40,6 +40,8 @@ export interface ModelInfo {
   readonly defaultPooling: Exclude<Pooling, 'none' | 'flatten'>;
   /** sentence-transformers Normalize module present. */
   readonly normalize: boolean;
+  /** Things the user should know, e.g. a sentence-transformers pooling mode we replaced by mean. */
+  readonly warnings?: readonly string[];
 }
 
 export interface LoadedModel {
