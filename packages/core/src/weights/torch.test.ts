@@ -353,4 +353,8 @@ test('hostile structures: a list containing itself, a shared-container blow-up, 
   big.op(')').op('R').op('t').op('R').op('u');
   const file = zipSync({ 'a/data.pkl': big.finish(), 'a/data/0': new Uint8Array(4) });
   assert.throws(() => readTorch(file), /strided view of \d+ bytes, over the/);
+  // A deflated record that inflates 1000×.
+  const bomb = zipSync({ 'a/data.pkl': [new Uint8Array(8 << 20), { level: 9 }] });
+  assert.ok(bomb.length < 100_000);
+  assert.throws(() => readTorch(bomb), /inflates from \d+ to 8388608 bytes/);
 });

@@ -200,8 +200,17 @@ function collect(root: unknown, storageBytes: (s: StorageRef) => Uint8Array): Te
 function readZip(bytes: Uint8Array): ReadWeightsResult {
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(bytes);
+    files = unzipSync(bytes, {
+      filter(f) {
+        // torch.save stores records uncompressed; refuse compressed records that would inflate absurdly (zip bombs).
+        if (f.compression !== 0 && f.originalSize > 64 * f.size + (1 << 20)) {
+          fail(`zip record ${f.name} inflates from ${f.size} to ${f.originalSize} bytes`);
+        }
+        return /(^|\/)(data\.pkl|byteorder|data\/[^/]+)$/.test(f.name);
+      },
+    });
   } catch (e) {
+    if (e instanceof WeightsError) throw e;
     fail(`the zip archive is damaged (${(e as Error).message})`);
   }
   const pkls = Object.keys(files).filter((n) => /^[^/]+\/data\.pkl$/.test(n) || n === 'data.pkl');
