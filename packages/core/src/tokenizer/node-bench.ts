@@ -1,7 +1,7 @@
 /**
  * Tokenizer throughput on the whole SMS corpus (prints figures; not a test).
  *   npx tsx packages/core/src/tokenizer/node-bench.ts [rounds]
- * "cold" = a fresh tokenizer each round (empty word cache, construction not timed); "warm" = the same tokenizer again.
+ * "fresh" = a new tokenizer each round (construction not timed); "reused" = the same tokenizer again (JIT warm).
  * For context the same corpus is also run through @huggingface/tokenizers (tokenizers.js), when installed.
  */
 import { readFileSync } from 'node:fs';
@@ -52,12 +52,12 @@ function run(label: string, encodeAll: () => number, fresh: () => void): void {
 
 let tok = createTokenizer({ tokenizerJson, tokenizerConfig }, { maxLength: 512 });
 const ours = (): number => tok.encodeBatch(texts).reduce((n, e) => n + e.inputIds.length, 0);
-run('browser-bert (cold word cache)', ours, () => {
+run('browser-bert (fresh tokenizer)', ours, () => {
   tok = createTokenizer({ tokenizerJson, tokenizerConfig }, { maxLength: 512 });
 });
-run('browser-bert (warm)', ours, () => {});
+run('browser-bert (reused)', ours, () => {});
 tok = createTokenizer({ tokenizerJson, tokenizerConfig }, { maxLength: 128 });
-run('browser-bert maxLength 128 (warm)', ours, () => {});
+run('browser-bert maxLength 128 (reused)', ours, () => {});
 
 try {
   const { Tokenizer } = await import('@huggingface/tokenizers');

@@ -5,8 +5,8 @@
  */
 import { PUNCTUATION, WHITESPACE, charClass, codePointAt } from './unicode';
 
-/** Calls `word` for each pre-token (a slice of s) in order; stops early when it returns true. */
-export function preTokenize(s: string, word: (w: string) => boolean): void {
+/** Calls `word` with the bounds of each pre-token of s, in order (no substrings); stops early when it returns true. */
+export function preTokenize(s: string, word: (s: string, start: number, end: number) => boolean): void {
   let start = -1;
   const n = s.length;
   for (let i = 0; i < n; i++) {
@@ -27,15 +27,15 @@ export function preTokenize(s: string, word: (w: string) => boolean): void {
     }
     if (cls & WHITESPACE) {
       if (start >= 0) {
-        if (word(s.slice(start, i))) return;
+        if (word(s, start, i)) return;
         start = -1;
       }
     } else if (cls & PUNCTUATION) {
-      if (start >= 0 && word(s.slice(start, i))) return;
-      if (word(s.slice(i, i + width))) return;
+      if (start >= 0 && word(s, start, i)) return;
+      if (word(s, i, i + width)) return;
       start = -1;
     } else if (start < 0) start = i;
     i += width - 1;
   }
-  if (start >= 0) word(s.slice(start));
+  if (start >= 0) word(s, start, n);
 }

@@ -224,8 +224,8 @@ class BertWordPieceTokenizer implements Tokenizer {
   // Output and limit of the word callback: set per piece, so that no closure is created per text (hot path).
   private out: number[] = [];
   private limit = Infinity;
-  private readonly onWord = (w: string): boolean => {
-    this.wordPiece.encodeWord(w, this.out);
+  private readonly onWord = (s: string, start: number, end: number): boolean => {
+    this.wordPiece.encodeWord(s, start, end, this.out);
     return this.out.length >= this.limit;
   };
 

@@ -1,8 +1,10 @@
 /**
  * WordPiece model (greedy longest-match-first), as in HuggingFace `tokenizers`: a word longer than
  * maxInputCharsPerWord code points, or one that cannot be fully covered by vocabulary pieces, becomes [UNK].
- * Continuation pieces are looked up in a second map keyed without the "##" prefix (no string concatenation),
- * and the search never tries substrings longer than the longest vocabulary entry. Results are cached per word.
+ * Pieces are found by walking a trie over UTF-16 units of the word in place (one for word-initial pieces, one for
+ * "##" continuations keyed without the prefix): no substring is allocated or hashed, and the longest match is found
+ * in one pass instead of trying every shorter substring. Hand-written: no npm trie gives "longest vocabulary entry
+ * starting at index i of a string" without slicing.
  */
 import { codePointLength } from './unicode';
 
@@ -11,83 +13,133 @@ export interface WordPieceOptions {
   readonly unkId: number;
   readonly continuingSubwordPrefix: string;
   readonly maxInputCharsPerWord: number;
-  /** Words kept in the cache before it is cleared (bounds memory on huge inputs). */
-  readonly cacheSize?: number;
+}
+
+/** A static trie in compressed-row form: node n's edges are edgeUnit/edgeNode[childStart[n] .. childStart[n+1]). */
+class Trie {
+  private readonly childStart: Int32Array;
+  private readonly edgeUnit: Uint16Array;
+  private readonly edgeNode: Int32Array;
+  private readonly value: Int32Array;
+  /** End (exclusive) of the last match found by longest(). */
+  matchEnd = 0;
+
+  constructor(entries: ReadonlyMap<string, number>) {
+    // Keys in UTF-16 order (the default sort): the child to follow while inserting is always the node's last child.
+    const keys = [...entries.keys()].sort();
+    let cap = 1;
+    for (const key of keys) cap += key.length;
+    const unit = new Uint16Array(cap);
+    const firstChild = new Int32Array(cap).fill(-1);
+    const lastChild = new Int32Array(cap).fill(-1);
+    const next = new Int32Array(cap).fill(-1);
+    const value = new Int32Array(cap).fill(-1);
+    let count = 1;
+    for (const key of keys) {
+      let node = 0;
+      for (let i = 0; i < key.length; i++) {
+        const u = key.charCodeAt(i);
+        const lc = lastChild[node]!;
+        if (lc >= 0 && unit[lc] === u) node = lc;
+        else {
+          const c = count++;
+          unit[c] = u;
+          if (lc >= 0) next[lc] = c;
+          else firstChild[node] = c;
+          lastChild[node] = c;
+          node = c;
+        }
+      }
+      if (key.length > 0) value[node] = entries.get(key)!;
+    }
+    // Compressed rows: every node but the root is the target of exactly one edge.
+    this.childStart = new Int32Array(count + 1);
+    this.edgeUnit = new Uint16Array(count - 1);
+    this.edgeNode = new Int32Array(count - 1);
+    let k = 0;
+    for (let n = 0; n < count; n++) {
+      this.childStart[n] = k;
+      for (let c = firstChild[n]!; c >= 0; c = next[c]!) {
+        this.edgeUnit[k] = unit[c]!;
+        this.edgeNode[k++] = c;
+      }
+    }
+    this.childStart[count] = k;
+    this.value = value.slice(0, count);
+  }
+
+  private child(node: number, unit: number): number {
+    let lo = this.childStart[node]!;
+    let hi = this.childStart[node + 1]!;
+    const units = this.edgeUnit;
+    if (hi - lo <= 8) {
+      for (; lo < hi; lo++) if (units[lo] === unit) return this.edgeNode[lo]!;
+      return -1;
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const u = units[mid]!;
+      if (u === unit) return this.edgeNode[mid]!;
+      if (u < unit) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
+  }
+
+  /** Id of the longest entry equal to s[pos, e) for some e ≤ end (sets matchEnd), or -1. */
+  longest(s: string, pos: number, end: number): number {
+    let node = 0;
+    let best = -1;
+    for (let i = pos; i < end; i++) {
+      const u = s.charCodeAt(i);
+      node = this.child(node, u);
+      if (node < 0) break;
+      const v = this.value[node]!;
+      // Matches end on code point boundaries only, as HF steps back one char at a time.
+      if (v >= 0 && !(u >= 0xd800 && u <= 0xdbff && i + 1 < end && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00)) {
+        best = v;
+        this.matchEnd = i + 1;
+      }
+    }
+    return best;
+  }
 }
 
 export class WordPiece {
-  private readonly first: ReadonlyMap<string, number>;
-  private readonly cont = new Map<string, number>();
-  private readonly maxFirst: number;
-  private readonly maxCont: number;
-  private readonly cache = new Map<string, number | readonly number[]>();
-  private readonly cacheSize: number;
+  private readonly first: Trie;
+  private readonly cont: Trie;
 
   constructor(private readonly o: WordPieceOptions) {
-    this.first = o.vocab;
     const prefix = o.continuingSubwordPrefix;
-    let maxFirst = 0;
-    let maxCont = 0;
+    this.first = new Trie(o.vocab);
+    const cont = new Map<string, number>();
     for (const [tok, id] of o.vocab) {
-      maxFirst = Math.max(maxFirst, tok.length);
-      if (prefix.length > 0 && tok.startsWith(prefix)) {
-        const rest = tok.slice(prefix.length);
-        // Same lookup as HF: the concatenation prefix+piece; on duplicates the vocab map already holds the winner.
-        if (!this.cont.has(rest)) this.cont.set(rest, id);
-        maxCont = Math.max(maxCont, rest.length);
-      }
+      if (prefix.length === 0) cont.set(tok, id);
+      else if (tok.startsWith(prefix)) cont.set(tok.slice(prefix.length), id);
     }
-    if (prefix.length === 0) {
-      for (const [tok, id] of o.vocab) this.cont.set(tok, id);
-      maxCont = maxFirst;
-    }
-    this.maxFirst = maxFirst;
-    this.maxCont = maxCont;
-    this.cacheSize = o.cacheSize ?? 50_000;
+    this.cont = new Trie(cont);
   }
 
-  /** Appends the ids of one pre-tokenized word to out. */
-  encodeWord(word: string, out: number[]): void {
-    const cached = this.cache.get(word);
-    if (cached !== undefined) {
-      if (typeof cached === 'number') out.push(cached);
-      else for (let k = 0; k < cached.length; k++) out.push(cached[k]!);
+  /** Appends the ids of the pre-tokenized word s[start, end) to out. */
+  encodeWord(s: string, start: number, end: number, out: number[]): void {
+    const max = this.o.maxInputCharsPerWord;
+    if (end - start > max && codePointLength(s.slice(start, end)) > max) {
+      out.push(this.o.unkId);
       return;
     }
-    const ids = this.compute(word);
-    if (this.cache.size >= this.cacheSize) this.cache.clear();
-    this.cache.set(word, ids.length === 1 ? ids[0]! : ids);
-    for (let k = 0; k < ids.length; k++) out.push(ids[k]!);
-  }
-
-  private compute(word: string): number[] {
-    const unk = [this.o.unkId];
-    const n = word.length;
-    if (n > this.o.maxInputCharsPerWord && codePointLength(word) > this.o.maxInputCharsPerWord) return unk;
-    const ids: number[] = [];
-    let start = 0;
-    while (start < n) {
-      const map = start === 0 ? this.first : this.cont;
-      let end = Math.min(n, start + (start === 0 ? this.maxFirst : this.maxCont));
-      let id: number | undefined;
-      while (end > start) {
-        // Never cut between the two halves of a surrogate pair (HF steps back one code point at a time).
-        const c = word.charCodeAt(end - 1);
-        if (end < n && c >= 0xd800 && c <= 0xdbff) {
-          const d = word.charCodeAt(end);
-          if (d >= 0xdc00 && d <= 0xdfff) {
-            end--;
-            continue;
-          }
-        }
-        id = map.get(word.slice(start, end));
-        if (id !== undefined) break;
-        end--;
+    const mark = out.length;
+    let trie = this.first;
+    let pos = start;
+    while (pos < end) {
+      const id = trie.longest(s, pos, end);
+      if (id < 0) {
+        out.length = mark;
+        out.push(this.o.unkId);
+        return;
       }
-      if (id === undefined) return unk;
-      ids.push(id);
-      start = end;
+      out.push(id);
+      pos = trie.matchEnd;
+      trie = this.cont;
     }
-    return ids;
   }
 }
