@@ -17,7 +17,12 @@ export default defineConfig({
   base: './',
   server: { host: '127.0.0.1', port: 5173, headers: isolationHeaders },
   preview: { host: '127.0.0.1', port: 4173, headers: isolationHeaders },
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // tfjs-backend-wasm builds its pthread workers from the glue function's source text (Function.toString), so
+    // the worker bundle is only stripped of whitespace: renaming or inlining breaks that source text.
+    rolldownOptions: { output: { minify: { compress: false, mangle: false } } },
+  },
   build: {
     target: 'es2022',
     // tfjs is large by nature; the worker chunk is expected to exceed Vite's default warning size.

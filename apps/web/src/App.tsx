@@ -57,7 +57,7 @@ export function App() {
     setClfVersion((v) => v + 1);
   }, []);
   const training = useTraining(onClassifier);
-  const saved = useSaved(onClassifier);
+  const saved = useSaved(onClassifier, endpoint);
 
   const initBackend = useCallback(async (pref: BackendPref) => {
     try {
@@ -198,6 +198,7 @@ export function App() {
             options={trainOptions}
             setOptions={setTrainOptions}
             training={training.state}
+            progress={training.progress}
             layers={model.state.summary?.layers}
             canTrain={canTrain}
             whyNot={whyNot}
@@ -214,7 +215,7 @@ export function App() {
           enabled={Boolean(report)}
         >
           {report ? (
-            <EvaluatePanel key={clfVersion} report={report} />
+            <EvaluatePanel key={clfVersion} report={report} curves={training.state.curves} />
           ) : (
             <p className="note">Train to see test metrics here.</p>
           )}

@@ -2,7 +2,7 @@ import { BACKENDS } from '../lib/settings';
 import type { BackendInfo, BackendPref } from '../worker/protocol';
 
 const NAMES: Record<BackendPref, string> = {
-  auto: 'auto (WebGPU > wasm > WebGL > cpu)',
+  auto: 'auto (best available)',
   webgpu: 'WebGPU',
   wasm: 'wasm (SIMD + threads)',
   webgl: 'WebGL',
@@ -23,7 +23,12 @@ export function BackendBar({
     <div className="statusbar">
       <label className="field" style={{ flexDirection: 'row', alignItems: 'center', gap: 6 }}>
         Backend
-        <select value={pref} onChange={(e) => onChange(e.target.value as BackendPref)} style={{ width: 'auto' }}>
+        <select
+          value={pref}
+          onChange={(e) => onChange(e.target.value as BackendPref)}
+          title="auto picks WebGPU when a GPU adapter exists, else wasm (SIMD + threads), else WebGL, else cpu"
+          style={{ width: 'auto' }}
+        >
           {BACKENDS.map((b) => (
             <option key={b} value={b}>
               {NAMES[b]}

@@ -11,7 +11,8 @@ interface Props {
 
 export const BUILTIN: DatasetSourceMsg = {
   kind: 'builtin',
-  url: './data/spam-assassin.jsonl',
+  // Absolute: the worker resolves relative URLs against its own script's folder.
+  url: new URL('data/spam-assassin.jsonl', document.baseURI).href,
   name: 'SpamAssassin e-mails (built-in)',
 };
 

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
-import type { ReportMsg } from '../worker/protocol';
-import { num, pct } from '../lib/format';
+import type { BinaryCurves, ReportMsg } from '../worker/protocol';
+import { formatMs, num, pct } from '../lib/format';
 import { Chart } from './Chart';
 
 const PAGE = 8;
@@ -15,10 +15,10 @@ function Kpi({ value, label }: { value: string; label: string }) {
 }
 
 /** Step 4: held-out test metrics, confusion matrix, ROC/PR, threshold slider and misclassified texts. */
-export function EvaluatePanel({ report: r }: { report: ReportMsg }) {
+export function EvaluatePanel({ report: r, curves: b }: { report: ReportMsg; curves: BinaryCurves | undefined }) {
   const [page, setPage] = useState(0);
-  const b = r.binary;
-  const [thIndex, setThIndex] = useState(() => (b ? Math.round(b.chosenThreshold * 100) : 50));
+  const [picked, setThIndex] = useState<number | undefined>(undefined);
+  const thIndex = picked ?? (b ? Math.round(b.chosenThreshold * 100) : 50);
   const at = b?.atThreshold[thIndex];
   const pages = Math.max(1, Math.ceil(r.misclassified.length / PAGE));
   const shown = r.misclassified.slice(page * PAGE, page * PAGE + PAGE);
@@ -44,13 +44,20 @@ export function EvaluatePanel({ report: r }: { report: ReportMsg }) {
         <Kpi value={pct(r.test.accuracy)} label="test accuracy" />
         <Kpi value={pct(r.baseline.majority_accuracy)} label="majority baseline" />
         <Kpi value={num(r.test.macro_f1)} label="macro-F1" />
-        {r.test.roc_auc !== undefined && <Kpi value={num(r.test.roc_auc)} label="ROC-AUC" />}
-        {r.test.pr_auc !== undefined && <Kpi value={num(r.test.pr_auc)} label="PR-AUC" />}
+        {r.test.roc_auc != null && <Kpi value={num(r.test.roc_auc)} label="ROC-AUC" />}
+        {r.test.pr_auc != null && <Kpi value={num(r.test.pr_auc)} label="PR-AUC" />}
       </div>
       <p className="note">
         Held-out test split: {r.splits.test} texts never used for any choice (train {r.splits.train}, validation{' '}
         {r.splits.validation}; {r.duplicates_removed} duplicates removed first). Encoder {r.encoder.source}, pooling{' '}
-        {r.encoder.pooling}, fine-tuned layers {String(r.encoder.fine_tune_layers)}.
+        {r.encoder.pooling}, fine-tuned layers {String(r.encoder.fine_tune_layers)}.{' '}
+        <span data-testid="stage-times">
+          Time per stage:{' '}
+          {Object.entries(r.timing_ms)
+            .map(([k, v]) => `${k} ${formatMs(v)}`)
+            .join(' · ')}
+          .
+        </span>
       </p>
       <div className="scroll">
         <table aria-label="Per-class test metrics" data-testid="metrics-table">
@@ -158,7 +165,7 @@ export function EvaluatePanel({ report: r }: { report: ReportMsg }) {
               <tbody>
                 {shown.map((m, i) => (
                   <tr key={page * PAGE + i}>
-                    <td>{m.label}</td>
+                    <td>{m.true}</td>
                     <td>{m.predicted}</td>
                     <td>
                       {Object.entries(m.scores)

@@ -29,7 +29,9 @@ export function ModelPanel({ model, endpoint, setEndpoint, onLoad, onRemoveCache
   const picker = (globalThis as { showDirectoryPicker?: DirPicker }).showDirectoryPicker;
   const endpointOk = normaliseEndpoint(endpointDraft) !== undefined;
 
-  useEffect(() => onRefreshCache(), [onRefreshCache]);
+  useEffect(() => {
+    onRefreshCache();
+  }, [onRefreshCache]);
 
   const hubId = choice === 'custom' ? customId.trim() : (PRESETS.find((p) => p.key === choice)?.id ?? '');
   const loadHub = () => {

@@ -15,7 +15,7 @@ export function ProgressBar(props: {
           {props.label} {props.note}
         </span>
         <span>
-          {props.done}/{props.total}
+          {Math.floor(props.done)}/{props.total}
           {props.etaMs !== undefined && frac < 1 ? ` · ETA ${formatMs(props.etaMs)}` : ''}
         </span>
       </div>

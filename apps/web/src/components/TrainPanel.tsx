@@ -1,15 +1,15 @@
-import { useMemo } from 'react';
 import type { FineTuneChoice, PoolingChoice, TrainOptionsMsg } from '../worker/protocol';
 import type { TrainingState } from '../hooks/useTraining';
 import { formatMs } from '../lib/format';
-import { Chart } from './Chart';
 import { ErrorBox } from './ErrorBox';
-import { ProgressBar } from './ProgressBar';
+import { TrainProgressView } from './TrainProgressView';
+import type { ProgressStore } from '../lib/progress-store';
 
 interface Props {
   readonly options: TrainOptionsMsg;
   readonly setOptions: (o: TrainOptionsMsg) => void;
   readonly training: TrainingState;
+  readonly progress: ProgressStore;
   readonly layers: number | undefined;
   readonly canTrain: boolean;
   readonly whyNot: string | undefined;
@@ -25,6 +25,7 @@ export const DEFAULT_TRAIN: TrainOptionsMsg = {
   epochs: 10,
   learningRate: 0.001,
   fineTuneLayers: 0,
+  fineTuneLearningRate: 5e-5,
   seed: 42,
   ratios: [0.8, 0.1, 0.1],
   batchSize: 32,
@@ -68,6 +69,7 @@ export function TrainPanel({
   options: o,
   setOptions,
   training: t,
+  progress,
   layers,
   canTrain,
   whyNot,
@@ -90,23 +92,6 @@ export function TrainPanel({
     'all',
   ];
 
-  const curves = useMemo(() => {
-    const h = t.history;
-    const x = h.map((p) => p.epoch);
-    return {
-      x,
-      loss: [
-        { label: 'train', color: '#3b5bdb', values: h.map((p) => p.loss) },
-        { label: 'validation', color: '#e8590c', values: h.map((p) => p.valLoss ?? null), dash: [6, 4] },
-      ],
-      acc: [
-        { label: 'train', color: '#3b5bdb', values: h.map((p) => p.accuracy) },
-        { label: 'validation', color: '#e8590c', values: h.map((p) => p.valAccuracy ?? null), dash: [6, 4] },
-      ],
-    };
-  }, [t.history]);
-
-  const st = t.stages;
   return (
     <>
       <div className="grid">
@@ -143,10 +128,7 @@ export function TrainPanel({
             value={String(o.fineTuneLayers)}
             onChange={(e) => {
               const v = e.target.value === 'all' ? 'all' : Number(e.target.value);
-              set({
-                fineTuneLayers: v,
-                learningRate: v === 0 ? Math.max(o.learningRate, 1e-3) : Math.min(o.learningRate, 1e-4),
-              });
+              set({ fineTuneLayers: v, epochs: v === 0 ? Math.max(o.epochs, 10) : Math.min(o.epochs, 3) });
             }}
           >
             {fineTune.map((k) => (
@@ -165,13 +147,23 @@ export function TrainPanel({
           onChange={(v) => set({ epochs: Math.round(v) })}
         />
         <NumberField
-          label="Learning rate"
+          label="Head learning rate"
           value={o.learningRate}
           min={1e-6}
           max={1}
           step={0.0001}
           onChange={(v) => set({ learningRate: v })}
         />
+        {o.fineTuneLayers !== 0 && (
+          <NumberField
+            label="Encoder learning rate"
+            value={o.fineTuneLearningRate}
+            min={1e-7}
+            max={1e-2}
+            step={0.00001}
+            onChange={(v) => set({ fineTuneLearningRate: v })}
+          />
+        )}
         <NumberField
           label="Batch size"
           value={o.batchSize}
@@ -228,34 +220,7 @@ export function TrainPanel({
         )}
       </div>
       <ErrorBox error={t.error} onDismiss={onDismiss} />
-      {(t.running || Object.keys(st).length > 0) && (
-        <div aria-live="polite" data-testid="train-progress">
-          {st.tokenize && (
-            <ProgressBar label="Tokenize" done={st.tokenize.done} total={st.tokenize.total} etaMs={st.tokenize.etaMs} />
-          )}
-          {st.embed && (
-            <ProgressBar
-              label="Embed"
-              done={st.embed.done}
-              total={st.embed.total}
-              etaMs={st.embed.etaMs}
-              note={st.embed.fromCache ? '(feature cache)' : ''}
-            />
-          )}
-          {st.epoch && (
-            <ProgressBar label="Epochs" done={st.epoch.done} total={st.epoch.total} etaMs={st.epoch.etaMs} />
-          )}
-          {st.evaluate && (
-            <ProgressBar label="Evaluate" done={st.evaluate.done} total={st.evaluate.total} etaMs={st.evaluate.etaMs} />
-          )}
-        </div>
-      )}
-      {t.history.length > 0 && (
-        <div className="charts">
-          <Chart title="Loss" xLabel="epoch" x={curves.x} series={curves.loss} />
-          <Chart title="Accuracy" xLabel="epoch" x={curves.x} series={curves.acc} yRange={[0, 1]} />
-        </div>
-      )}
+      <TrainProgressView store={progress} visible={t.running || t.started} />
     </>
   );
 }

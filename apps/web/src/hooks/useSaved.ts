@@ -4,7 +4,7 @@ import { toUiError, type UiError } from '../components/ErrorBox';
 import type { ClassifierSummary, SavedClassifierMsg } from '../worker/protocol';
 
 /** Saved classifiers in IndexedDB (listed, loaded, deleted and exported by the worker). */
-export function useSaved(onLoaded: (c: ClassifierSummary) => void) {
+export function useSaved(onLoaded: (c: ClassifierSummary) => void, endpoint: string) {
   const [saved, setSaved] = useState<readonly SavedClassifierMsg[]>([]);
   const [error, setError] = useState<UiError | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -40,8 +40,10 @@ export function useSaved(onLoaded: (c: ClassifierSummary) => void) {
   );
   const load = useCallback(
     (name: string) =>
-      guard('The saved classifier could not be loaded', async () => onLoaded(await client.run('loadSaved', { name }))),
-    [guard, onLoaded],
+      guard('The saved classifier could not be loaded', async () =>
+        onLoaded(await client.run('loadSaved', { name, endpoint })),
+      ),
+    [guard, onLoaded, endpoint],
   );
   const download = useCallback(
     () =>

@@ -2,53 +2,58 @@ import { useCallback, useRef, useState } from 'react';
 import { client } from '../lib/client-instance';
 import { toUiError, type UiError } from '../components/ErrorBox';
 import { WorkerError, type Call } from '../worker/client';
-import type {
-  ClassifierSummary,
-  EpochPoint,
-  ReportMsg,
-  TrainOptionsMsg,
-  TrainProgressMsg,
-  TrainStage,
-} from '../worker/protocol';
+import { createProgressStore } from '../lib/progress-store';
+import type { BinaryCurves, ClassifierSummary, ReportMsg, TrainOptionsMsg } from '../worker/protocol';
 
 export interface TrainingState {
   readonly running: boolean;
-  readonly stages: Partial<Record<TrainStage, TrainProgressMsg>>;
-  readonly history: readonly EpochPoint[];
+  /** Set once the first progress message of this run arrived. */
+  readonly started: boolean;
   readonly error: UiError | undefined;
   readonly cancelled: boolean;
   /** Train click → report on screen, measured on the page. */
   readonly elapsedMs: number | undefined;
   readonly report: ReportMsg | undefined;
+  /** Binary: test curves + threshold table, fetched right after the report is shown. */
+  readonly curves: BinaryCurves | undefined;
 }
 
 export function useTraining(onClassifier: (c: ClassifierSummary) => void) {
   const [state, setState] = useState<TrainingState>({
     running: false,
-    stages: {},
-    history: [],
+    started: false,
     error: undefined,
     cancelled: false,
     elapsedMs: undefined,
     report: undefined,
+    curves: undefined,
   });
   const current = useRef<Call<'train'> | undefined>(undefined);
+  const [progress] = useState(createProgressStore);
 
   /** `prepare` re-sends model and data if the worker was restarted (e.g. after running out of memory). */
   const train = useCallback(
     async (options: TrainOptionsMsg, prepare: () => Promise<void>) => {
       const t0 = performance.now();
-      setState((s) => ({ ...s, running: true, stages: {}, history: [], error: undefined, cancelled: false }));
+      progress.reset();
+      setState((s) => ({ ...s, running: true, started: false, error: undefined, cancelled: false }));
       try {
         await prepare();
-        const call = client.call('train', { options }, (p) =>
-          setState((s) => ({ ...s, stages: { ...s.stages, [p.stage]: p }, history: p.history ?? s.history })),
-        );
+        let first = true;
+        const call = client.call('train', { options }, (p) => {
+          progress.push(p);
+          if (first) setState((s) => ({ ...s, started: true }));
+          first = false;
+        });
         current.current = call;
         const { report, classifier } = await call.promise;
         // The report replaces the previous one only when training finished.
-        setState((s) => ({ ...s, running: false, report, elapsedMs: performance.now() - t0 }));
+        setState((s) => ({ ...s, running: false, report, curves: undefined, elapsedMs: performance.now() - t0 }));
         onClassifier(classifier);
+        client.run('curves', {}).then(
+          (curves) => setState((s) => (s.report === report ? { ...s, curves } : s)),
+          () => undefined, // the curves are an extra; the metrics table already shows the test results
+        );
       } catch (e) {
         const cancelled = e instanceof WorkerError && e.code === 'CANCELLED';
         setState((s) => ({
@@ -61,10 +66,10 @@ export function useTraining(onClassifier: (c: ClassifierSummary) => void) {
         current.current = undefined;
       }
     },
-    [onClassifier],
+    [onClassifier, progress],
   );
 
   const cancel = useCallback(() => current.current?.cancel(), []);
   const dismiss = useCallback(() => setState((s) => ({ ...s, error: undefined })), []);
-  return { state, train, cancel, dismiss };
+  return { state, progress, train, cancel, dismiss };
 }

@@ -21,10 +21,10 @@ export function formatMs(ms: number | undefined): string {
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
-export function pct(x: number | undefined, digits = 1): string {
-  return x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(digits)} %`;
+export function pct(x: number | null | undefined, digits = 1): string {
+  return x === undefined || x === null || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(digits)} %`;
 }
 
-export function num(x: number | undefined, digits = 3): string {
-  return x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);
+export function num(x: number | null | undefined, digits = 3): string {
+  return x === undefined || x === null || !Number.isFinite(x) ? '–' : x.toFixed(digits);
 }

@@ -1,6 +1,6 @@
 /** What every operation handler gets, and the worker's state (one model, one dataset, one active classifier). */
-import type { Dataset, LoadedModel } from './core';
-import type { BackendInfo } from './protocol';
+import type { Classifier, Dataset, LoadedModel, TrainingReport } from './core';
+import type { BackendInfo, ClassifierSummary, TrainOptionsMsg } from './protocol';
 
 export interface OpContext<P> {
   readonly id: number;
@@ -11,10 +11,44 @@ export interface OpContext<P> {
   checkCancel(): void;
 }
 
+export interface ActiveClassifier {
+  readonly classifier: Classifier;
+  /** The loaded model whose encoder the classifier borrows (not owned by it), if any. */
+  readonly borrows: LoadedModel | undefined;
+  readonly summary: ClassifierSummary;
+  /** Set when it was trained here: what the threshold slider / curves need. */
+  readonly trained:
+    | {
+        readonly report: TrainingReport;
+        readonly texts: string[];
+        readonly labels: string[];
+        readonly options: TrainOptionsMsg;
+      }
+    | undefined;
+}
+
 export interface WorkerState {
   backend: BackendInfo | undefined;
   model: LoadedModel | undefined;
   dataset: { readonly data: Dataset; readonly name: string } | undefined;
+  active: ActiveClassifier | undefined;
 }
 
-export const state: WorkerState = { backend: undefined, model: undefined, dataset: undefined };
+export const state: WorkerState = { backend: undefined, model: undefined, dataset: undefined, active: undefined };
+
+/** Makes `model` the current one; the previous one is disposed unless the active classifier still borrows it. */
+export function replaceModel(model: LoadedModel): void {
+  const old = state.model;
+  state.model = model;
+  if (old && old !== model && old !== state.active?.borrows) old.dispose();
+}
+
+/** Makes `next` the active classifier; disposes the previous one and any model only it was keeping alive. */
+export function replaceActive(next: ActiveClassifier): void {
+  const old = state.active;
+  state.active = next;
+  if (!old || old.classifier === next.classifier) return;
+  old.classifier.dispose();
+  const m = old.borrows;
+  if (m && m !== state.model && m !== next.borrows) m.dispose();
+}

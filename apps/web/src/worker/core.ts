@@ -1,11 +1,41 @@
 /**
- * The one place where the worker reaches into the library. Everything the worker uses from @browser-bert/core is
+ * The one place where the worker reaches into the library: everything it uses from @browser-bert/core is
  * re-exported here, so a renamed export is fixed in one line.
  */
-export { useBackend, BrowserBertError, CancelledError, isCancelled, DataError, StorageError } from '@browser-bert/core';
-export type { LoadedModel, Dataset, ModelCache } from '@browser-bert/core';
-export { load } from '../../../../packages/core/src/hub/load';
-export { createBrowserCache, hasCacheApi } from '../../../../packages/core/src/hub/cache-api';
-export { listCachedModels, removeCachedModel } from '../../../../packages/core/src/hub/cache';
-export { parseDataset, dedupe, countLabels } from '../../../../packages/core/src/data/index';
-export { createIdbFeatureCache } from '../../../../packages/core/src/features/idb-cache';
+export {
+  useBackend,
+  BrowserBertError,
+  CancelledError,
+  isCancelled,
+  DataError,
+  StorageError,
+  TrainingError,
+  load,
+  createBrowserCache,
+  hasCacheApi,
+  listCachedModels,
+  removeCachedModel,
+  parseDataset,
+  dedupe,
+  countLabels,
+  splitDataset,
+  createIdbFeatureCache,
+  trainClassifier,
+  loadClassifier,
+  listSavedClassifiers,
+  deleteSavedClassifier,
+  bundleToZip,
+  rocCurve,
+  prCurve,
+  IDB_SCHEME,
+} from '@browser-bert/core';
+export type {
+  LoadedModel,
+  Dataset,
+  ModelCache,
+  Classifier,
+  TrainProgress,
+  TrainingReport,
+  FeatureCache,
+  SavedClassifierInfo,
+} from '@browser-bert/core';

@@ -1,21 +1,94 @@
-/** Saved classifiers (waiting for the library's storage: packages/core/src/storage). */
-import { StorageError } from '@browser-bert/core';
-import type { ClassifierSummary, SavedClassifierMsg } from './protocol';
+/** Saved classifiers: IndexedDB (save / list / load / delete) and the downloadable zip bundle. */
+import {
+  bundleToZip,
+  deleteSavedClassifier,
+  IDB_SCHEME,
+  listSavedClassifiers,
+  loadClassifier,
+  StorageError,
+  TrainingError,
+  type Classifier,
+  type LoadedModel,
+  type SavedClassifierInfo,
+} from './core';
+import { replaceActive, state, type OpContext } from './context';
+import type { ClassifierSummary, FileProgressMsg, SavedClassifierMsg } from './protocol';
 
-const pending = () =>
-  new StorageError('saving is not wired up in this build yet', 'the library storage is still landing');
-export async function save(_name: string): Promise<SavedClassifierMsg[]> {
-  throw pending();
-}
+const toMsg = (s: SavedClassifierInfo): SavedClassifierMsg => ({
+  name: s.name,
+  labels: s.labels,
+  encoderSource: s.encoderSource,
+  savedAt: s.savedAt,
+  bytes: s.size,
+});
+
 export async function listSaved(): Promise<SavedClassifierMsg[]> {
-  return [];
+  return (await listSavedClassifiers()).map(toMsg).sort((a, b) => a.name.localeCompare(b.name));
 }
-export async function loadSaved(_name: string): Promise<ClassifierSummary> {
-  throw pending();
+
+function activeOrThrow() {
+  const a = state.active;
+  if (!a) throw new TrainingError('No classifier to keep yet', 'train one (step 3) or load a saved one');
+  return a;
 }
-export async function deleteSaved(_name: string): Promise<SavedClassifierMsg[]> {
-  throw pending();
+
+export async function save(name: string): Promise<SavedClassifierMsg[]> {
+  if (!/^[\w.-]{1,64}$/.test(name)) {
+    throw new StorageError(`"${name}" is not a valid name`, 'use 1–64 letters, digits, "-", "_" or "."');
+  }
+  const a = activeOrThrow();
+  await a.classifier.save(`${IDB_SCHEME}${name}`);
+  state.active = { ...a, summary: { ...a.summary, name, savedAt: new Date().toISOString() } };
+  return listSaved();
 }
+
+export async function loadSaved(
+  name: string,
+  endpoint: string,
+  ctx: OpContext<FileProgressMsg>,
+): Promise<ClassifierSummary> {
+  const url = `${IDB_SCHEME}${name}`;
+  const current = state.model;
+  const info = (await listSavedClassifiers()).find((s) => s.name === name);
+  if (!info) throw new StorageError(`No saved classifier named "${name}"`, 'pick one from the list');
+  // Reuse the loaded encoder when it is the one the classifier was trained on (no download at all); otherwise the
+  // library loads the encoder from its source (model cache first, then the hub).
+  let loaded: { classifier: Classifier; borrows: LoadedModel | undefined } | undefined;
+  if (current) {
+    try {
+      const classifier = await loadClassifier(url, { model: current, signal: ctx.signal });
+      loaded = { classifier, borrows: classifier.manifest.encoder.included ? undefined : current };
+    } catch (e) {
+      if (!(e instanceof StorageError && /is not the one/.test(e.message))) throw e;
+    }
+  }
+  loaded ??= {
+    classifier: await loadClassifier(url, {
+      modelOptions: { endpoint, onProgress: (p) => ctx.progress({ ...p }) },
+      signal: ctx.signal,
+    }),
+    borrows: undefined,
+  };
+  const { classifier, borrows } = loaded;
+  const summary: ClassifierSummary = {
+    name,
+    labels: [...classifier.labels],
+    encoderSource: classifier.manifest.encoder.source,
+    randomInit: classifier.manifest.encoder.random_init,
+    savedAt: info.savedAt,
+  };
+  replaceActive({ classifier, borrows, summary, trained: undefined });
+  return summary;
+}
+
+export async function deleteSaved(name: string): Promise<SavedClassifierMsg[]> {
+  await deleteSavedClassifier(`${IDB_SCHEME}${name}`);
+  return listSaved();
+}
+
 export async function exportZip(): Promise<{ fileName: string; bytes: ArrayBuffer }> {
-  throw pending();
+  const a = activeOrThrow();
+  const zip = bundleToZip(await a.classifier.toBundle());
+  const bytes = zip.buffer.slice(zip.byteOffset, zip.byteOffset + zip.byteLength) as ArrayBuffer;
+  return { fileName: `${a.summary.name ?? 'classifier'}.zip`, bytes };
 }

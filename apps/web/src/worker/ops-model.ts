@@ -12,7 +12,7 @@ import {
   useBackend,
   type ModelCache,
 } from './core';
-import { state, type OpContext } from './context';
+import { replaceModel, state, type OpContext } from './context';
 import type {
   BackendInfo,
   BackendPref,
@@ -98,8 +98,7 @@ export async function loadModel(source: ModelSourceMsg, ctx: OpContext<FileProgr
         ? await load({ files: source.files }, common)
         : await load({ directory: source.handle }, common);
   // Only a complete, valid model replaces the current one.
-  state.model?.dispose();
-  state.model = model;
+  replaceModel(model);
   const c = model.config;
   return {
     source: model.info.source,

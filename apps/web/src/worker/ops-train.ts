@@ -1,15 +1,196 @@
-/** Training and prediction (waiting for the library's trainClassifier: packages/core/src/train). */
-import { TrainingError } from '@browser-bert/core';
-import type { OpContext } from './context';
-import type { ClassifierSummary, Prediction, ReportMsg, TrainOptionsMsg, TrainProgressMsg } from './protocol';
+/** Training (the library's one pipeline), prediction, and the test curves for the threshold slider. */
+import {
+  createIdbFeatureCache,
+  prCurve,
+  rocCurve,
+  splitDataset,
+  TrainingError,
+  trainClassifier,
+  type FeatureCache,
+  type TrainProgress,
+} from './core';
+import { replaceActive, state, type OpContext } from './context';
+import type {
+  BinaryCurves,
+  ClassifierSummary,
+  EpochPoint,
+  Prediction,
+  ReportMsg,
+  ThresholdPoint,
+  TrainOptionsMsg,
+  TrainProgressMsg,
+} from './protocol';
 
-export async function train(
-  _options: TrainOptionsMsg,
-  _ctx: OpContext<TrainProgressMsg>,
-): Promise<{ report: ReportMsg; classifier: ClassifierSummary }> {
-  throw new TrainingError('training is not wired up in this build yet', 'the library trainer is still landing');
+let featureCache: FeatureCache | undefined;
+function features(): FeatureCache | undefined {
+  if (typeof indexedDB === 'undefined') return undefined;
+  return (featureCache ??= createIdbFeatureCache());
 }
 
-export async function predict(_texts: string[]): Promise<{ predictions: Prediction[]; ms: number }> {
-  throw new TrainingError('no classifier yet', 'train one first');
+/** Library progress → protocol progress; batch events are folded into the epoch bar and throttled. */
+function progressAdapter(options: TrainOptionsMsg, send: (p: TrainProgressMsg) => void): (e: TrainProgress) => void {
+  const history: EpochPoint[] = [];
+  let lastBatch = 0;
+  let epochMs: number | undefined;
+  return (e) => {
+    switch (e.stage) {
+      case 'split':
+        send({ stage: 'split', done: 1, total: 1, etaMs: 0 });
+        return;
+      case 'tokenize':
+      case 'evaluate':
+        send({ stage: e.stage, done: e.done, total: e.total, etaMs: e.etaMs });
+        return;
+      case 'embed':
+        send({ stage: 'embed', done: e.done, total: e.total, etaMs: e.etaMs, fromCache: e.cached });
+        return;
+      case 'batch': {
+        const now = performance.now();
+        if (now - lastBatch < 100 && e.done < e.total) return;
+        lastBatch = now;
+        const left = options.epochs - e.epoch;
+        const eta = e.etaMs === undefined ? undefined : e.etaMs + (epochMs === undefined ? 0 : left * epochMs);
+        send({
+          stage: 'epoch',
+          done: e.epoch - 1 + e.done / Math.max(1, e.total),
+          total: options.epochs,
+          etaMs: eta,
+          history: [...history],
+        });
+        return;
+      }
+      case 'epoch':
+        epochMs = e.ms;
+        history.push({
+          epoch: e.epoch,
+          loss: e.trainLoss,
+          accuracy: e.trainAccuracy,
+          valLoss: e.valLoss,
+          valAccuracy: e.valAccuracy,
+        });
+        send({
+          stage: 'epoch',
+          done: e.epoch,
+          total: e.totalEpochs,
+          etaMs: (e.totalEpochs - e.epoch) * e.ms,
+          history: [...history],
+        });
+        return;
+    }
+  };
+}
+
+export async function train(
+  options: TrainOptionsMsg,
+  ctx: OpContext<TrainProgressMsg>,
+): Promise<{ report: ReportMsg; classifier: ClassifierSummary }> {
+  const model = state.model;
+  const dataset = state.dataset;
+  if (!model) throw new TrainingError('No model is loaded', 'load a model in step 1 first');
+  if (!dataset) throw new TrainingError('No dataset is loaded', 'load a dataset in step 2 first');
+  const { classifier, report } = await trainClassifier({
+    model,
+    dataset: dataset.data,
+    options: {
+      pooling: options.pooling,
+      head: options.head,
+      hiddenUnits: options.hiddenUnits,
+      epochs: options.epochs,
+      learningRate: options.learningRate,
+      fineTuneLayers: options.fineTuneLayers,
+      fineTuneLearningRate: options.fineTuneLearningRate,
+      seed: options.seed,
+      ratios: options.ratios,
+      batchSize: options.batchSize,
+    },
+    featureCache: features(),
+    onProgress: progressAdapter(options, (p) => ctx.progress(p)),
+    signal: ctx.signal,
+  });
+  const summary: ClassifierSummary = {
+    name: undefined,
+    labels: [...classifier.labels],
+    encoderSource: classifier.manifest.encoder.source,
+    randomInit: classifier.manifest.encoder.random_init,
+    savedAt: undefined,
+  };
+  const fineTuned = classifier.manifest.encoder.fine_tuned;
+  replaceActive({
+    classifier,
+    borrows: fineTuned ? undefined : model,
+    summary,
+    trained: { report, texts: dataset.data.texts, labels: dataset.data.labels, options },
+  });
+  return { report, classifier: summary };
+}
+
+const THRESHOLD_STEPS = 100;
+
+/**
+ * ROC/PR curves and metrics at thresholds 0.00 … 1.00 on the test split of the classifier just trained.
+ * The library's report has the test metrics but not every test score, so the split is recomputed (it is seeded and
+ * deterministic) and the test texts are scored again; the result is checked against the report before use.
+ */
+export async function curves(ctx: OpContext<never>): Promise<BinaryCurves | undefined> {
+  const t = state.active?.trained;
+  const positive = t?.report.positive_label;
+  if (!t || t.report.labels.length !== 2 || positive === undefined) return undefined;
+  const { report } = t;
+  const split = splitDataset(t.texts, t.labels, { ratios: t.options.ratios, seed: t.options.seed });
+  if (split.test.length !== report.splits.test) return undefined;
+  const texts = split.test.map((r) => t.texts[r] as string);
+  const truth = split.test.map((r) => split.labels[r] === positive);
+  const probs = await state.active!.classifier.predictProba(texts, { signal: ctx.signal });
+  const posIndex = report.labels.indexOf(positive);
+  const scores = Float64Array.from(texts, (_, i) => probs[i * 2 + posIndex] ?? 0);
+
+  const atThreshold: ThresholdPoint[] = [];
+  for (let k = 0; k <= THRESHOLD_STEPS; k++) {
+    const th = k / THRESHOLD_STEPS;
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    let tn = 0;
+    for (let i = 0; i < scores.length; i++) {
+      const p = (scores[i] ?? 0) >= th;
+      if (p && truth[i]) tp++;
+      else if (p) fp++;
+      else if (truth[i]) fn++;
+      else tn++;
+    }
+    const precision = tp + fp > 0 ? tp / (tp + fp) : 1;
+    const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
+    atThreshold.push({
+      threshold: th,
+      precision,
+      recall,
+      f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
+      accuracy: (tp + tn) / Math.max(1, scores.length),
+    });
+  }
+  // The recomputed test scores must reproduce the report's test accuracy at 0.5 (same split, same classifier); a
+  // score within float rounding of 0.5 may flip, so one example of slack is allowed.
+  const at05 = report.test.at_0_5?.accuracy;
+  const mine = atThreshold[THRESHOLD_STEPS / 2]?.accuracy;
+  if (at05 !== undefined && mine !== undefined && Math.abs(at05 - mine) > 1.5 / texts.length) {
+    throw new TrainingError(`test curves disagree with the report (accuracy ${mine} vs ${at05})`, 'this is a bug');
+  }
+  const roc = rocCurve(truth, scores);
+  const pr = prCurve(truth, scores).sort((a, b) => a.recall - b.recall);
+  return {
+    positiveLabel: positive,
+    n: texts.length,
+    roc: { fpr: roc.map((p) => p.fpr), tpr: roc.map((p) => p.tpr) },
+    pr: { recall: pr.map((p) => p.recall), precision: pr.map((p) => p.precision) },
+    atThreshold,
+    chosenThreshold: report.validation.threshold ?? 0.5,
+  };
+}
+
+export async function predict(texts: string[]): Promise<{ predictions: Prediction[]; ms: number }> {
+  const active = state.active;
+  if (!active) throw new TrainingError('No classifier yet', 'train one (step 3) or load a saved one (step 6)');
+  const t0 = performance.now();
+  const predictions = await active.classifier.classify(texts);
+  return { predictions, ms: performance.now() - t0 };
 }

@@ -3,6 +3,7 @@
  * answers with zero or more `progress` messages and exactly one `result` or `error` for that id.
  * All payloads are plain structured-cloneable data (File / FileSystemDirectoryHandle / ArrayBuffer included).
  */
+import type { TrainingReport } from '@browser-bert/core';
 
 export type BackendPref = 'auto' | 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 export type PoolingChoice = 'mean' | 'cls' | 'pooler' | 'flatten';
@@ -85,8 +86,11 @@ export interface TrainOptionsMsg {
   readonly head: 'linear' | 'hidden';
   readonly hiddenUnits: number;
   readonly epochs: number;
+  /** Adam learning rate of the head. */
   readonly learningRate: number;
   readonly fineTuneLayers: FineTuneChoice;
+  /** Adam learning rate of the un-frozen encoder layers (fine-tuning only). */
+  readonly fineTuneLearningRate: number;
   readonly seed: number;
   readonly ratios: readonly [number, number, number];
   readonly batchSize: number;
@@ -113,29 +117,6 @@ export interface TrainProgressMsg {
   readonly fromCache?: boolean;
 }
 
-export interface ClassMetrics {
-  readonly precision: number;
-  readonly recall: number;
-  readonly f1: number;
-  readonly support: number;
-}
-
-export interface SplitMetrics {
-  readonly accuracy: number;
-  readonly macro_f1: number;
-  readonly per_class: Readonly<Record<string, ClassMetrics>>;
-  readonly confusion: readonly (readonly number[])[];
-  readonly roc_auc?: number;
-  readonly pr_auc?: number;
-}
-
-export interface Misclassified {
-  readonly text: string;
-  readonly label: string;
-  readonly predicted: string;
-  readonly scores: Readonly<Record<string, number>>;
-}
-
 export interface ThresholdPoint {
   readonly threshold: number;
   readonly precision: number;
@@ -147,6 +128,8 @@ export interface ThresholdPoint {
 /** Binary problems only: test-set curves and metrics at thresholds 0.00 … 1.00 (for the threshold slider). */
 export interface BinaryCurves {
   readonly positiveLabel: string;
+  /** Test examples the curves were computed on (equals report.splits.test). */
+  readonly n: number;
   readonly roc: { readonly fpr: readonly number[]; readonly tpr: readonly number[] };
   readonly pr: { readonly recall: readonly number[]; readonly precision: readonly number[] };
   readonly atThreshold: readonly ThresholdPoint[];
@@ -154,28 +137,8 @@ export interface BinaryCurves {
   readonly chosenThreshold: number;
 }
 
-/** The training report as the page needs it (the issue-3 report JSON plus curves). */
-export interface ReportMsg {
-  readonly labels: readonly string[];
-  readonly splits: { readonly train: number; readonly validation: number; readonly test: number };
-  readonly duplicates_removed: number;
-  readonly baseline: { readonly majority_accuracy: number; readonly majority_label?: string };
-  readonly validation: SplitMetrics;
-  readonly test: SplitMetrics & { readonly at_0_5?: SplitMetrics };
-  readonly threshold?: number;
-  readonly misclassified: readonly Misclassified[];
-  readonly encoder: {
-    readonly source: string;
-    readonly revision_or_hash: string;
-    readonly pooling: string;
-    readonly fine_tune_layers: FineTuneChoice;
-    readonly random_init: boolean;
-  };
-  readonly timing_ms: Readonly<Record<string, number>>;
-  readonly binary: BinaryCurves | undefined;
-  /** The full report JSON from the library, for download. */
-  readonly raw: unknown;
-}
+/** The library's report (the issue-3 JSON): labels, splits, baseline, validation/test metrics, misclassified … */
+export type ReportMsg = TrainingReport;
 
 export interface ClassifierSummary {
   readonly name: string | undefined;
@@ -217,10 +180,12 @@ export interface Operations {
     res: { report: ReportMsg; classifier: ClassifierSummary };
     progress: TrainProgressMsg;
   };
+  /** Binary only: test-set curves and the threshold table of the classifier just trained (undefined otherwise). */
+  curves: { req: Record<string, never>; res: BinaryCurves | undefined; progress: never };
   predict: { req: { texts: string[] }; res: { predictions: Prediction[]; ms: number }; progress: never };
   save: { req: { name: string }; res: SavedClassifierMsg[]; progress: never };
   listSaved: { req: Record<string, never>; res: SavedClassifierMsg[]; progress: never };
-  loadSaved: { req: { name: string }; res: ClassifierSummary; progress: never };
+  loadSaved: { req: { name: string; endpoint: string }; res: ClassifierSummary; progress: FileProgressMsg };
   deleteSaved: { req: { name: string }; res: SavedClassifierMsg[]; progress: never };
   exportZip: { req: Record<string, never>; res: { fileName: string; bytes: ArrayBuffer }; progress: never };
   /** Aborts request `target` (it then ends with an error whose code is CANCELLED, between two batches). */

@@ -8,7 +8,7 @@ import { state, type OpContext } from './context';
 import { toErrorMsg } from './errors';
 import { initBackend, listCache, loadModel, removeCache } from './ops-model';
 import { loadDataset } from './ops-data';
-import { train, predict } from './ops-train';
+import { curves, predict, train } from './ops-train';
 import { deleteSaved, exportZip, listSaved, loadSaved, save } from './ops-classifier';
 import type { OpName, Operations, Request, RequestOf, Response } from './protocol';
 
@@ -60,6 +60,8 @@ async function handle(
       return { result: await loadDataset(req.source, req.options) };
     case 'train':
       return { result: await train(req.options, ctx) };
+    case 'curves':
+      return { result: await curves(ctx) };
     case 'predict':
       return { result: await predict(req.texts) };
     case 'save':
@@ -67,7 +69,7 @@ async function handle(
     case 'listSaved':
       return { result: await listSaved() };
     case 'loadSaved':
-      return { result: await loadSaved(req.name) };
+      return { result: await loadSaved(req.name, req.endpoint, ctx) };
     case 'deleteSaved':
       return { result: await deleteSaved(req.name) };
     case 'exportZip': {
