@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cp, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { bundleForBrowser, launchChromium, runPage, serveStatic, skipUnlessChromium } from '../../test-support/browser';
+import { makeBertCheckpoint } from '../../test-support/fixtures';
+import { sharedPath, skipUnlessShared } from '../../test-support/shared';
+import { initNodeBackend } from '../node';
+import { loadNode } from '../hub/node-load';
+import { parseDataset } from '../data';
+import type { SplitReport } from '../metrics/report-types';
+import type { EpochStats } from '../head/types';
+import { trainClassifier } from './pipeline';
+import { FINE_TUNE_OPTIONS, FINE_TUNE_ROWS, FROZEN_OPTIONS, PAGE_TEXTS } from './browser-shared';
+
+const DATA = 'data/sms-spam/bigml-subset.tsv';
+const skip = skipUnlessChromium() || skipUnlessShared(DATA) || skipUnlessShared('data/bert-base-uncased/vocab.txt');
+
+interface PageResult {
+  backend: string;
+  frozenTest: SplitReport;
+  frozenHistory: EpochStats[];
+  frozenTiming: Record<string, number>;
+  cachedSecondRun: boolean;
+  secondTiming: Record<string, number>;
+  listed: string[];
+  idbSame: boolean;
+  zipSame: boolean;
+  deleted: boolean;
+  before: { label: string; scores: Record<string, number> }[];
+  tunedHistory: EpochStats[];
+  tunedTest: SplitReport;
+  numTensors: number;
+}
+
+const close = (a: number, b: number, tol: number, what: string) =>
+  assert.ok(Math.abs(a - b) <= tol, `${what}: Chromium ${a} vs Node ${b} (tolerance ${tol})`);
+
+test(
+  'trainClassifier in Chromium (wasm) matches Node: frozen and fine-tuned; IndexedDB feature cache and bundles',
+  { skip },
+  async () => {
+    const dir = await bundleForBrowser(path.join(import.meta.dirname, 'train.page.ts'));
+    await makeBertCheckpoint(path.join(dir, 'model'), { shape: 'bert-tiny', seed: 17 });
+    await cp(sharedPath(DATA)!, path.join(dir, 'data.tsv'));
+
+    // the Node reference run: same files, data, seed and options
+    await initNodeBackend('wasm');
+    const model = await loadNode(path.join(dir, 'model'), { cache: false });
+    const data = parseDataset(await readFile(path.join(dir, 'data.tsv'), 'utf8'), { fileName: 'data.tsv' });
+    const node = await trainClassifier({ model, dataset: data, options: FROZEN_OPTIONS });
+    const nodeBefore = await node.classifier.classify(PAGE_TEXTS);
+    node.classifier.dispose();
+    const small = { texts: data.texts.slice(0, FINE_TUNE_ROWS), labels: data.labels.slice(0, FINE_TUNE_ROWS) };
+    const nodeTuned = await trainClassifier({ model, dataset: small, options: FINE_TUNE_OPTIONS });
+    nodeTuned.classifier.dispose();
+    model.dispose();
+
+    const server = await serveStatic(dir);
+    const browser = await launchChromium();
+    let r: PageResult;
+    try {
+      const page = await browser.newPage();
+      r = (await runPage(page, `${server.url}/index.html`)) as PageResult;
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+    assert.equal(r.backend, 'wasm');
+    // frozen: same split, metrics equal within one test example, losses within float noise
+    const n = node.report.test;
+    assert.equal(r.frozenTest.n, n.n);
+    close(r.frozenTest.accuracy, n.accuracy, 1 / n.n + 1e-9, 'test accuracy');
+    close(r.frozenTest.macro_f1, n.macro_f1, 0.02, 'test macro-F1');
+    close(r.frozenTest.roc_auc!, n.roc_auc!, 0.005, 'test ROC-AUC');
+    assert.equal(r.frozenHistory.length, node.history.length);
+    r.frozenHistory.forEach((h, i) =>
+      close(h.valLoss, node.history[i]!.valLoss, 1e-3, `epoch ${i + 1} validation loss`),
+    );
+    r.before.forEach((p, i) => close(p.scores.spam!, nodeBefore[i]!.scores.spam!, 1e-3, `p(spam) of text ${i}`));
+    // fine-tuning runs on wasm in Chromium and follows the same trajectory
+    assert.equal(r.tunedHistory.length, 1);
+    close(r.tunedHistory[0]!.trainLoss, nodeTuned.history[0]!.trainLoss, 5e-3, 'fine-tune training loss');
+    close(
+      r.tunedTest.accuracy,
+      nodeTuned.report.test.accuracy,
+      1 / nodeTuned.report.test.n + 1e-9,
+      'fine-tuned test accuracy',
+    );
+    // IndexedDB: feature cache hit on the second run, bundle save/list/load/delete, zip
+    assert.equal(r.cachedSecondRun, true);
+    assert.ok(r.listed.includes('bb-browser-test'));
+    assert.equal(r.idbSame, true);
+    assert.equal(r.zipSame, true);
+    assert.equal(r.deleted, true);
+    console.log(
+      `# Chromium: test accuracy ${r.frozenTest.accuracy.toFixed(4)} (Node ${n.accuracy.toFixed(4)}); timing ${JSON.stringify(r.frozenTiming)}; cached re-train ${JSON.stringify(r.secondTiming)}`,
+    );
+  },
+);
