@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { embedTexts } from '../features';
@@ -24,8 +24,16 @@ test(
     const shape = { hidden: 32, layers: 2, heads: 2, intermediate: 64, vocab: 8000 };
     await makeBertCheckpoint(path.join(tmp, 'st'), { shape, seed: 5 });
     await makeBertCheckpoint(path.join(tmp, 'bin'), { shape, seed: 5, formats: ['bin'] });
+    const stModel = path.join(tmp, 'st-model');
+    await cp(path.join(tmp, 'st'), stModel, { recursive: true });
+    await writeFile(
+      path.join(stModel, 'modules.json'),
+      JSON.stringify([{ idx: 1, name: '1', path: '1_Pooling', type: 'sentence_transformers.models.Pooling' }]),
+    );
+    await mkdir(path.join(stModel, '1_Pooling'));
+    await writeFile(path.join(stModel, '1_Pooling', 'config.json'), JSON.stringify({ pooling_mode_cls_token: true }));
     const hub = createHubHandler(
-      { 'org/st@main': path.join(tmp, 'st'), 'org/bin@main': path.join(tmp, 'bin') },
+      { 'org/st@main': path.join(tmp, 'st'), 'org/bin@main': path.join(tmp, 'bin'), 'org/st-model@main': stModel },
       '/hub',
     );
     hub.faults.set('org/bin@main/pytorch_model.bin', 'cut');
@@ -47,6 +55,8 @@ test(
         keysAfterCut: string[];
         freed: number;
         afterRemove: string[];
+        directoryInfo: Record<string, unknown>;
+        filesInfo: Record<string, unknown>;
       };
       const weights = await readFile(path.join(tmp, 'st', 'model.safetensors'));
       const hash = createHash('sha256').update(weights).digest('hex');
@@ -74,6 +84,13 @@ test(
       assert.ok(!r.keysAfterCut.some((k) => k.endsWith('/pytorch_model.bin')), 'the cut file is not in the Cache API');
       assert.ok(r.freed > weights.length);
       assert.deepEqual(r.afterRemove, ['org/bin'], 'org/bin keeps the files it did get (config, probes)');
+      for (const info of [r.directoryInfo, r.filesInfo]) {
+        assert.equal(info.weightsHash, hash);
+        assert.equal(info.defaultPooling, 'cls', '1_Pooling/config.json found in the subfolder');
+        assert.equal(info.revision, undefined);
+      }
+      assert.equal(r.directoryInfo.source, 'st-model');
+      assert.equal(r.filesInfo.source, 'local files');
 
       // Same embeddings as Node's wasm backend.
       await initNodeBackend('wasm');

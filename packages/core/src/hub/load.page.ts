@@ -54,6 +54,42 @@ async function run(): Promise<Record<string, unknown>> {
     cut = { name: (e as Error).name, code: e instanceof HubError ? e.code : '', message: (e as Error).message };
   }
   const keysAfterCut = (await cache.list()).map((e) => e.key);
+
+  // Local sources: a directory handle (OPFS stands in for showDirectoryPicker) and picked File objects.
+  const names = [
+    'config.json',
+    'vocab.txt',
+    'tokenizer_config.json',
+    'model.safetensors',
+    'modules.json',
+    '1_Pooling/config.json',
+  ];
+  const bytes = await Promise.all(
+    names.map(
+      async (n) => new Uint8Array(await (await fetch(`${endpoint}/org/st-model/resolve/main/${n}`)).arrayBuffer()),
+    ),
+  );
+  const root = await navigator.storage.getDirectory();
+  const dir = await root.getDirectoryHandle('st-model', { create: true });
+  for (let i = 0; i < names.length; i++) {
+    const parts = names[i]!.split('/');
+    let d = dir;
+    for (const p of parts.slice(0, -1)) d = await d.getDirectoryHandle(p, { create: true });
+    const w = await (await d.getFileHandle(parts.at(-1)!, { create: true })).createWritable();
+    await w.write(bytes[i]!);
+    await w.close();
+  }
+  const fromDir = await load({ directory: dir });
+  const directoryInfo = fromDir.info;
+  fromDir.dispose();
+  const files = names.map((n, i) => {
+    const f = new File([bytes[i]!], n.split('/').at(-1)!);
+    Object.defineProperty(f, 'webkitRelativePath', { value: `picked/${n}` });
+    return f;
+  });
+  const fromFiles = await load({ files });
+  const filesInfo = fromFiles.info;
+  fromFiles.dispose();
   const freed = await removeCachedModel(cache, { repo: 'org/st' });
   const afterRemove = (await listCachedModels(cache)).map((c) => c.repo);
   return {
@@ -69,6 +105,8 @@ async function run(): Promise<Record<string, unknown>> {
     keysAfterCut,
     freed,
     afterRemove,
+    directoryInfo,
+    filesInfo,
   };
 }
 

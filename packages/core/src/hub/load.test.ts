@@ -365,5 +365,5 @@ test(
     });
     const loose = picked.slice(0, 4).map((f) => new File([f], f.name));
     await withModel(load({ files: loose }), (m) => assert.equal(m.info.weightsFormat, 'safetensors'));
-    },
+  },
 );
