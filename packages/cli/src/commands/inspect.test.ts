@@ -82,7 +82,7 @@ test('the same tensors in safetensors, torch zip, torch legacy (shared storage) 
   }
 });
 
-test('sharded safetensors via model.safetensors.index.json', async () => {
+test('sharded checkpoints via model.safetensors.index.json / pytorch_model.bin.index.json', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bb-inspect-'));
   try {
     const ts = [floatTensor('a', [2], [1, 2]), floatTensor('b', [1], [3]), floatTensor('c', [1], [4])];
@@ -99,6 +99,14 @@ test('sharded safetensors via model.safetensors.index.json', async () => {
         .map((l) => JSON.parse(l).name),
       ['a', 'b', 'c'],
     );
+    // transformers' sharded .bin checkpoints use the same index format.
+    await writeFile(path.join(dir, 'b1.bin'), writeTorchZip(ts.slice(0, 2)));
+    await writeFile(path.join(dir, 'b2.bin'), writeTorchZip(ts.slice(2)));
+    const binIndex = { weight_map: { a: 'b1.bin', b: 'b1.bin', c: 'b2.bin' } };
+    await writeFile(path.join(dir, 'pytorch_model.bin.index.json'), JSON.stringify(binIndex));
+    const rb = await run(['inspect', path.join(dir, 'pytorch_model.bin.index.json')]);
+    assert.equal(rb.code, 0, rb.stderr);
+    assert.equal(rb.stdout, r.stdout);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,6 @@ import path from 'node:path';
 import {
   BrowserBertError,
   mergeTensorMaps,
-  readSafetensors,
   readSafetensorsIndex,
   readTfjsWeights,
   readWeights,
@@ -66,7 +65,7 @@ export async function readWeightsFile(file: string): Promise<TensorMap> {
     if (json && typeof json === 'object' && 'weight_map' in json) {
       const index = readSafetensorsIndex(json);
       const maps: TensorMap[] = [];
-      for (const shard of index.files) maps.push(readSafetensors(await readBytes(path.join(dir, shard))).tensors);
+      for (const shard of index.files) maps.push(readWeights(await readBytes(path.join(dir, shard)), shard).tensors);
       return mergeTensorMaps(maps, { index, shardNames: index.files });
     }
     if (json && typeof json === 'object' && 'weightsManifest' in json) {
@@ -86,7 +85,7 @@ const command: Command = {
   summary: 'list the tensors of a weights file: name, dtype, shape, sha256 (JSON lines)',
   usage: `Usage: browser-bert inspect FILE
 
-FILE: model.safetensors, model.safetensors.index.json (sharded), pytorch_model.bin / .pt / .pth (torch.save zip
+FILE: model.safetensors, model.safetensors.index.json / pytorch_model.bin.index.json (sharded), pytorch_model.bin / .pt / .pth (torch.save zip
 or legacy format), a TF.js model.json (shards beside it), or a model folder.
 
 Writes one JSON object per tensor to stdout, in file order:
