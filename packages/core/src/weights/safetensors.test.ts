@@ -168,3 +168,33 @@ test('malformed files give a WeightsError saying what is wrong', () => {
   // The error message tells the user what to do.
   assert.throws(() => readSafetensors(good.subarray(0, 3)), /download it again/);
 });
+
+test(
+  'every safetensors fixture: header length, names, dtypes, shapes and metadata as SOURCES.txt lists them',
+  { skip: skipUnlessShared('data/format-fixtures/SOURCES.txt') },
+  () => {
+    const lines = readFileSync(sharedPath('data/format-fixtures/SOURCES.txt')!, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('safetensors/'));
+    assert.equal(lines.length, 14);
+    for (const line of lines) {
+      const file = line.split(' | ')[0]!;
+      const bytes = readFileSync(sharedPath(`data/format-fixtures/${file}`)!);
+      const m = /hdrlen=(\d+) tensors=(\d+) __metadata__=(None|\{.*?\}): (.*)$/.exec(line);
+      assert.ok(m, file);
+      assert.equal(Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true)), Number(m[1]), file);
+      const { tensors, info } = readSafetensors(bytes);
+      assert.equal(tensors.size, Number(m[2]), file);
+      const meta = m[3] === 'None' ? {} : JSON.parse(m[3]!.replace(/'/g, '"'));
+      assert.deepEqual(info.metadata, meta, file);
+      const expected = m[4]!.split('; ').map((e) => {
+        const x = /^(.+):(\w+)\[([\d, ]*)\]$/.exec(e);
+        assert.ok(x, e);
+        return [x[1], x[2], x[3] ? x[3].split(', ').map(Number) : []];
+      });
+      const got = [...tensors.values()].map((t) => [t.name, t.dtype, t.shape]);
+      const byName = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]));
+      assert.deepEqual(got.sort(byName), expected.sort(byName), file);
+    }
+  },
+);
