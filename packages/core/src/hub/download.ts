@@ -105,6 +105,10 @@ async function readBody(url: string, response: Response, options: DownloadOption
       loaded += value.byteLength;
       onProgress?.({ file, loaded, total, done: false, fromCache: false });
     }
+  } catch (e) {
+    // Stop the transfer (a throwing onProgress is how callers cancel too), then report.
+    await reader.cancel().catch(() => undefined);
+    throw e;
   } finally {
     reader.releaseLock();
   }

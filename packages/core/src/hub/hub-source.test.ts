@@ -198,3 +198,21 @@ test('folder cache: atomic entries, listing by model, removal frees the bytes an
   assert.deepEqual(await readdir(path.join(dir, 'http', host)), ['solo']);
   assert.equal((await listCachedModels(cache)).length, 1);
 });
+
+test('a throwing onProgress (how the web app cancels) stops the download and caches nothing', async () => {
+  const cache = createMemoryCache();
+  const src = createHubSource({ endpoint: hub.endpoint, ref: parseHubId('org/m'), cache });
+  let calls = 0;
+  await assert.rejects(
+    src.get('big.bin', (p) => {
+      if (p.loaded > 0 && ++calls === 1) throw new Error('stop');
+    }),
+    /^Error: stop$/,
+  );
+  assert.equal(cache.entries.size, 0);
+  const aborted = new AbortController();
+  aborted.abort();
+  const src2 = createHubSource({ endpoint: hub.endpoint, ref: parseHubId('org/m'), cache, signal: aborted.signal });
+  await assert.rejects(src2.get('big.bin'), { name: 'CancelledError' });
+  assert.equal(cache.entries.size, 0);
+});
