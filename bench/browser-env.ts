@@ -42,18 +42,39 @@ function processTable(): Map<number, { ppid: number; cmd: string }> {
   return t;
 }
 
-/** Peak RSS of the renderer processes descending from the browser started with our unique tag. */
-function rendererPeak(tag: string): number | undefined {
+/** Renderer processes descending from the browser started with our unique tag. */
+function rendererPids(tag: string): number[] {
   const t = processTable();
   const root = [...t.entries()].find(([, p]) => p.cmd.includes(tag))?.[0];
-  if (root === undefined) return undefined;
+  if (root === undefined) return [];
   const isOurs = (pid: number): boolean => {
     for (let p = pid, hops = 0; p > 1 && hops < 10; p = t.get(p)?.ppid ?? 0, hops++) if (p === root) return true;
     return false;
   };
+  return [...t.entries()].filter(([pid, p]) => p.cmd.includes('--type=renderer') && isOurs(pid)).map(([pid]) => pid);
+}
+
+const CLK_TCK = 100; // Linux USER_HZ for /proc/<pid>/stat utime/stime
+
+/** CPU ms (user + system, all threads) of the given processes. */
+function cpuMsOf(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      /* gone */
+    }
+  }
+  return (ticks * 1000) / CLK_TCK;
+}
+
+/** Peak RSS of the renderer processes descending from the browser started with our unique tag. */
+function rendererPeak(tag: string): number | undefined {
   let peak = 0;
-  for (const [pid, p] of t) {
-    if (!p.cmd.includes('--type=renderer') || !isOurs(pid)) continue;
+  for (const pid of rendererPids(tag)) {
     try {
       const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       if (m) peak = Math.max(peak, Number(m[1]) * 1024);
@@ -73,7 +94,7 @@ export async function runBrowser(
   log: (m: string) => void,
 ): Promise<BrowserRun> {
   const dir = await bundleForBrowser(path.join(import.meta.dirname, 'page.ts'));
-  const ortDist = path.join(path.dirname(require.resolve('onnxruntime-web/package.json')), 'dist');
+  const ortDist = path.dirname(require.resolve('onnxruntime-web')); // …/dist/ort.min.js
   await mkdir(path.join(dir, 'ort'), { recursive: true });
   for (const f of ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']) {
     await copyFile(path.join(ortDist, f), path.join(dir, 'ort', f));
@@ -114,6 +135,11 @@ export async function runBrowser(
   try {
     const page = await browser.newPage();
     page.on('console', (m) => log(`  [page] ${m.text()}`));
+    let pids: number[] = [];
+    await page.exposeFunction('__bbCpuMs', () => {
+      if (pids.length === 0) pids = rendererPids(tag);
+      return cpuMsOf(pids);
+    });
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     const result = (await runPage(page, `${server.url}/index.html`, 3_600_000)) as EnvResult;

@@ -55,6 +55,10 @@ export async function runNode(
         maxRss: process.resourceUsage().maxRSS * 1024,
       };
     },
+    cpu: () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    },
     state: {},
     rows: [],
   };

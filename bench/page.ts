@@ -91,6 +91,10 @@ try {
       jsHeapTotal: perf.memory?.totalJSHeapSize ?? NaN,
       tfWasmHeap: wasmHeap(),
     }),
+    cpu:
+      typeof (g as { __bbCpuMs?: unknown }).__bbCpuMs === 'function'
+        ? () => (g as unknown as { __bbCpuMs: () => Promise<number> }).__bbCpuMs()
+        : undefined,
     state: {},
     rows: [],
   };

@@ -34,7 +34,12 @@ async function main(): Promise<void> {
   log(
     `machine: ${machine.cpuModel}, ${machine.cores} cores, load ${machine.loadAverage.join(' ')}, node ${machine.node}`,
   );
-  const corpus = loadSms();
+  const full = loadSms();
+  const keepEvery = args.texts ? Math.max(1, Math.floor(full.texts.length / args.texts)) : 1;
+  const corpus = {
+    texts: full.texts.filter((_, i) => i % keepEvery === 0).slice(0, args.texts),
+    labels: full.labels.filter((_, i) => i % keepEvery === 0).slice(0, args.texts),
+  };
   const tiny = await ensureModel('bert-tiny', log);
   const minilm = args.sections.includes('minilm') ? await ensureModel('minilm', log) : undefined;
   const base = { rounds: args.rounds, quick: args.quick, large: args.large, sections: args.sections };
@@ -111,7 +116,7 @@ async function main(): Promise<void> {
   const finished = new Date();
   const header = [
     `browser-bert bench — ${finished.toISOString()} — ${machine.cpuModel}, ${machine.cores} cores, load ${machine.loadAverage.join(' ')}`,
-    `bert-tiny-shaped random-init fixture (speed only: weights are random, no quality meaning); ${fmt(corpus.texts.length)} SMS texts`,
+    `bert-tiny-shaped random-init fixture (speed only: weights are random, no quality meaning); ${fmt(corpus.texts.length)} SMS texts${args.texts ? ' — SMOKE TEST SUBSET, not the corpus figures' : ''}`,
     `each comparison interleaved in one process/page, ${args.rounds} rounds: median [min–max]; shared machine — trust the ratios`,
   ].join('\n');
   console.log(`${header}\n\n${table}\n`);

@@ -11,6 +11,8 @@ export interface BenchArgs {
   /** Also run the Chromium embed comparison with 1 thread (threads on/off). */
   readonly threadSweep: boolean;
   readonly fullTutorialInNode: boolean;
+  /** Smoke test: use only this many SMS texts (evenly spaced). Figures are then not the corpus figures. */
+  readonly texts: number | undefined;
 }
 
 const USAGE = `usage: npm run bench -- [options]
@@ -21,7 +23,8 @@ const USAGE = `usage: npm run bench -- [options]
   --env E            node | chromium | both (default both)
   --threads N        wasm threads in Chromium for TF.js and ORT (default 2)
   --no-thread-sweep  skip the Chromium 1-thread comparison
-  --full-tutorial    run the tutorial baseline on all texts in Node too (slow: single-threaded)`;
+  --full-tutorial    run the tutorial baseline on all texts in Node too (slow: single-threaded)
+  --texts N          smoke test on N evenly spaced SMS texts (not the corpus figures)`;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   let only: Section[] | undefined;
@@ -32,6 +35,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let threads = 2;
   let threadSweep = true;
   let fullTutorialInNode = false;
+  let texts: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const val = (): string => {
@@ -56,6 +60,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     else if (name === '--threads') threads = Number(val());
     else if (name === '--no-thread-sweep') threadSweep = false;
     else if (name === '--full-tutorial') fullTutorialInNode = true;
+    else if (name === '--texts') texts = Number(val());
     else if (name === '--help' || name === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -73,5 +78,6 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     threads,
     threadSweep,
     fullTutorialInNode,
+    texts,
   };
 }

@@ -26,19 +26,3 @@ export function loadSms(): Corpus {
   }
   return { texts, labels };
 }
-
-/** n texts made by varying SMS texts deterministically (suffix counter, word rotation), labels kept. */
-export function synthesize(base: Corpus, n: number): Corpus {
-  const texts: string[] = [];
-  const labels: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const k = i % base.texts.length;
-    const round = Math.floor(i / base.texts.length);
-    const words = base.texts[k]!.split(' ');
-    const r = round % Math.max(1, words.length);
-    const rotated = round === 0 ? words : [...words.slice(r), ...words.slice(0, r)];
-    texts.push(round === 0 ? base.texts[k]! : `${rotated.join(' ')} #${round}`);
-    labels.push(base.labels[k]!);
-  }
-  return { texts, labels };
-}

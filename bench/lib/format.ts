@@ -19,3 +19,8 @@ export function fmtBytes(b: number): string {
 }
 
 export const NA = 'n/a (not implemented yet)';
+
+/** "wall … · cpu …" when a CPU measurement exists. */
+export function fmtWallCpu(wall: Summary, cpu: Summary | undefined): string {
+  return cpu ? `${fmtMs(wall)} · cpu ${fmtMs(cpu)}` : fmtMs(wall);
+}

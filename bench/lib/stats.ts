@@ -35,8 +35,13 @@ export interface Variant {
 export interface InterleavedResult {
   readonly name: string;
   readonly ms: Summary;
+  /** CPU time of the whole process (all threads) per round, when a CPU clock was given. */
+  readonly cpuMs: Summary | undefined;
   readonly last: unknown;
 }
+
+/** Milliseconds of CPU time used so far by the process running the work (all its threads). */
+export type CpuClock = () => number | Promise<number>;
 
 export type Now = () => number;
 const defaultNow: Now = () => performance.now();
@@ -49,23 +54,32 @@ export async function interleave(
   variants: readonly Variant[],
   rounds: number,
   onRound?: (round: number, name: string, ms: number) => void,
+  cpu?: CpuClock,
   now: Now = defaultNow,
 ): Promise<InterleavedResult[]> {
   for (const v of variants) await v.warmup?.();
   const times = variants.map(() => [] as number[]);
+  const cpuTimes = variants.map(() => [] as number[]);
   const last: unknown[] = variants.map(() => undefined);
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < variants.length; k++) {
       const i = (k + r) % variants.length;
       const v = variants[i]!;
+      const c0 = cpu ? await cpu() : 0;
       const t0 = now();
       last[i] = await v.run();
       const ms = now() - t0;
+      if (cpu) cpuTimes[i]!.push((await cpu()) - c0);
       times[i]!.push(ms);
       onRound?.(r, v.name, ms);
     }
   }
-  return variants.map((v, i) => ({ name: v.name, ms: summarize(times[i]!), last: last[i] }));
+  return variants.map((v, i) => ({
+    name: v.name,
+    ms: summarize(times[i]!),
+    cpuMs: cpu ? summarize(cpuTimes[i]!) : undefined,
+    last: last[i],
+  }));
 }
 
 /** Ratio of medians, plus the spread of per-round ratios (same round = same machine load). */

@@ -3,14 +3,16 @@
  * Linear weights stored [in, out]) to measure what a change in the attention layout would buy on wasm.
  *   - 'rank4':     one rank-4 transpose [B,S,3nH,dH]→[B,3nH,S,dH] + 3 slices (instead of a rank-5 transpose + split)
  *   - 'headslice': no transpose at all: per-head column slices of the fused QKV output, per-head attention, concat
- * Both keep the fused QKV product, with the fused weights built ONCE (not concatenated per forward).
+ *   - 'rank4-jsembed': 'rank4' + the word/position/type embedding sum built in JS from a Float32Array copy of the
+ *                  (frozen) tables, replacing tfjs-wasm's GatherV2 (one upload instead of gather + 2 adds)
+ * All keep the fused QKV product, with the fused weights built ONCE (not concatenated per forward).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig } from '../../packages/core/src/config/types';
 import { activation, dense, layerNorm } from '../../packages/core/src/encoder/ops';
 import type { Padded } from '../lib/batching';
 
-export type VariantName = 'rank4' | 'headslice';
+export type VariantName = 'rank4' | 'headslice' | 'rank4-jsembed';
 
 export interface ProtoEncoder {
   forward(batch: Padded): { lastHiddenState: tf.Tensor3D };
@@ -116,19 +118,47 @@ export function createVariant(
     return ctxs.length === 1 ? ctxs[0]! : tf.concat(ctxs, 1);
   }
 
+  const jsTables =
+    variant === 'rank4-jsembed'
+      ? {
+          word: wordEmb.dataSync() as Float32Array,
+          pos: posEmb.dataSync() as Float32Array,
+          type: typeEmb.dataSync() as Float32Array,
+        }
+      : undefined;
+
+  /** Sum of word + position + token-type rows, gathered with typed-array copies (frozen tables). */
+  function jsEmbedSum(batch: Padded): Float32Array {
+    const { batchSize: B, seqLen: S } = batch;
+    const t = jsTables!;
+    const out = new Float32Array(B * S * H);
+    for (let r = 0; r < B * S; r++) {
+      const o = r * H;
+      const w = batch.inputIds[r]! * H;
+      const p = (r % S) * H;
+      const ty = batch.tokenTypeIds[r]! * H;
+      for (let k = 0; k < H; k++) out[o + k] = t.word[w + k]! + t.pos[p + k]! + t.type[ty + k]!;
+    }
+    return out;
+  }
+
   function forward(batch: Padded): { lastHiddenState: tf.Tensor3D } {
     const { batchSize: B, seqLen: S } = batch;
     return tf.tidy(() => {
       const maskValues = new Float32Array(B * S);
       for (let i = 0; i < B * S; i++) maskValues[i] = batch.attentionMask[i] ? 0 : -1e9;
       const mask = tf.tensor4d(maskValues, [B, 1, 1, S]);
-      const words = tf.gather(wordEmb, tf.tensor1d(batch.inputIds, 'int32'));
-      let e = tf.add(tf.reshape(words, [B, S, H]), tf.slice(posEmb, [0, 0], [S, H]));
-      e = tf.add(e, tf.slice(typeEmb, [0, 0], [1, H]));
+      let e: tf.Tensor;
+      if (jsTables) e = tf.tensor2d(jsEmbedSum(batch), [B * S, H]);
+      else {
+        const words = tf.gather(wordEmb, tf.tensor1d(batch.inputIds, 'int32'));
+        e = tf.add(tf.reshape(words, [B, S, H]), tf.slice(posEmb, [0, 0], [S, H]));
+        e = tf.add(e, tf.slice(typeEmb, [0, 0], [1, H]));
+      }
       let x = layerNorm(tf.reshape(e, [B * S, H]) as tf.Tensor2D, embLnG, embLnB, eps);
       for (const L of layers) {
         const qkv = dense(x, L.wqkv, L.bqkv);
-        const merged = variant === 'rank4' ? attentionRank4(qkv, mask, B, S) : attentionHeadSlice(qkv, mask, B, S);
+        const merged = variant !== 'headslice' ? attentionRank4(qkv, mask, B, S) : attentionHeadSlice(qkv, mask, B, S);
         x = layerNorm(tf.add(dense(merged, L.wo, L.bo), x), L.ln1g, L.ln1b, eps);
         const inter = activation(dense(x, L.wi, L.bi), config.hiddenAct);
         x = layerNorm(tf.add(dense(inter, L.wout, L.bout), x), L.ln2g, L.ln2b, eps);

@@ -1,4 +1,5 @@
 /** What every section gets: the corpus, the models, ORT (when present), options, a logger and memory probes. */
+import type { Classifier } from '../../packages/core/src/classifier/types';
 import type { Encoding } from '../../packages/core/src/tokenizer/types';
 import type { Ort } from './ort';
 import type { Pipeline } from './pipeline';
@@ -18,7 +19,9 @@ export interface SuiteContext {
   readonly opts: SuiteOptions;
   log(message: string): void;
   memory(): MemorySample;
+  /** CPU ms used so far by this process / the page's renderer (all threads); undefined when not measurable. */
+  readonly cpu: (() => number | Promise<number>) | undefined;
   /** Filled by the sections as they go, shared so later sections reuse the tokenization. */
-  state: { pipeline?: Pipeline; encodings?: Encoding[] };
+  state: { pipeline?: Pipeline; encodings?: Encoding[]; classifier?: Classifier | undefined };
   rows: Row[];
 }

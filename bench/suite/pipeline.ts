@@ -6,12 +6,15 @@ import { createBertEncoder } from '../../packages/core/src/encoder/index';
 import type { BertEncoder } from '../../packages/core/src/encoder/types';
 import type { Tokenizer } from '../../packages/core/src/tokenizer/types';
 import type { BertConfig } from '../../packages/core/src/config/types';
+import type { LoadedModel } from '../../packages/core/src/hub/types';
 import type { ModelBytes } from './types';
 
 export interface Pipeline {
   readonly config: BertConfig;
   readonly tokenizer: Tokenizer;
   readonly encoder: BertEncoder;
+  /** The same pieces as the LoadedModel the training pipeline takes (random-init fixture, marked as such). */
+  readonly model: LoadedModel;
   dispose(): void;
 }
 
@@ -22,5 +25,20 @@ export function buildPipeline(m: ModelBytes, maxLength = 128): Pipeline {
     { maxLength, modelMaxLength: config.maxPositionEmbeddings },
   );
   const encoder = createBertEncoder(config, readSafetensors(m.safetensors).tensors, { source: `${m.shape} fixture` });
-  return { config, tokenizer, encoder, dispose: () => encoder.dispose() };
+  const model: LoadedModel = {
+    info: {
+      source: `bench ${m.shape} fixture`,
+      revision: undefined,
+      weightsHash: `bench-${m.shape}-${m.safetensors.byteLength}`,
+      weightsFormat: 'safetensors',
+      randomInit: true,
+      defaultPooling: 'mean',
+      normalize: false,
+    },
+    config,
+    tokenizer,
+    encoder,
+    dispose: () => encoder.dispose(),
+  };
+  return { config, tokenizer, encoder, model, dispose: () => encoder.dispose() };
 }

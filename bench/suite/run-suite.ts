@@ -6,6 +6,9 @@ import { buildPipeline } from './pipeline';
 import { embedSection } from './sections/embed';
 import { profileSection } from './sections/profile';
 import { tokenizerSection } from './sections/tokenizer';
+import { finetuneSection, latencySection, stagesSection } from './sections/train';
+import { largeSection, memorySection } from './sections/memory';
+import { minilmSection } from './sections/minilm';
 import type { Row, Section } from './types';
 
 type SectionFn = (ctx: SuiteContext) => Promise<unknown>;
@@ -14,6 +17,12 @@ const SECTION_FNS: Partial<Record<Section, SectionFn>> = {
   tokenizer: tokenizerSection,
   embed: embedSection,
   profile: profileSection,
+  stages: stagesSection,
+  latency: latencySection,
+  memory: memorySection,
+  finetune: finetuneSection,
+  minilm: minilmSection,
+  large: largeSection,
 };
 
 export async function runSuite(ctx: SuiteContext): Promise<{ rows: Row[]; extra: Record<string, unknown> }> {
@@ -41,6 +50,7 @@ export async function runSuite(ctx: SuiteContext): Promise<{ rows: Row[]; extra:
       );
     }
   } finally {
+    ctx.state.classifier?.dispose();
     ctx.state.pipeline.dispose();
   }
   return { rows: ctx.rows, extra };

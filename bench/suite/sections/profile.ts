@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { embedTexts } from '../../../packages/core/src/features/embed';
 import { padBatch, planBatches } from '../../../packages/core/src/features/embed-batches';
-import { fmt, fmtMs } from '../../lib/format';
+import { fmt, fmtWallCpu } from '../../lib/format';
 import { interleave, type Variant } from '../../lib/stats';
 import { createVariant, type VariantName } from '../../proto/variants';
 import type { SuiteContext } from '../context';
@@ -25,7 +25,7 @@ export async function profileSection(ctx: SuiteContext): Promise<ProfileResult> 
   const plan = planBatches(enc, OUR_BATCH);
   const batches = plan.map((idx) => padBatch(enc, idx, undefined, p.config.padTokenId));
   const out: ProfileResult = { kernels: {}, sweep: [] };
-  const protos = (['rank4', 'headslice'] as VariantName[]).map((v) => ({
+  const protos = (['rank4', 'rank4-jsembed', 'headslice'] as VariantName[]).map((v) => ({
     name: v,
     m: createVariant(p.config, p.encoder.variables, v),
   }));
@@ -67,13 +67,15 @@ export async function profileSection(ctx: SuiteContext): Promise<ProfileResult> 
     };
     const variants: Variant[] = [{ name: 'encoder', run: run(p.encoder), warmup: run(p.encoder) }];
     for (const { name, m } of protos) variants.push({ name, run: run(m), warmup: run(m) });
-    const res = await interleave(variants, ctx.opts.rounds);
+    const res = await interleave(variants, ctx.opts.rounds, undefined, ctx.cpu);
     const base = res[0]!.ms;
     for (const r of res) {
       ctx.rows.push({
         section: 'profile',
         name: `forward ¼ corpus: ${r.name === 'encoder' ? 'project encoder' : `prototype '${r.name}'`}`,
-        display: `${fmtMs(r.ms)} · ${fmt(base.median / r.ms.median, 2)}× vs encoder`,
+        display: `${fmtWallCpu(r.ms, r.cpuMs)} · ${fmt(base.median / r.ms.median, 2)}× vs encoder${
+          r.cpuMs && res[0]!.cpuMs ? ` (cpu ${fmt(res[0]!.cpuMs.median / r.cpuMs.median, 2)}×)` : ''
+        }`,
         ms: r.ms,
       });
     }
@@ -100,13 +102,13 @@ export async function profileSection(ctx: SuiteContext): Promise<ProfileResult> 
     name: `${bs}/${mt}`,
     run: () => embedTexts(p.encoder, enc, { pooling: 'mean', batchSize: bs!, maxTokensPerBatch: mt! }),
   }));
-  const sres = await interleave(sweep, ctx.opts.rounds);
+  const sres = await interleave(sweep, ctx.opts.rounds, undefined, ctx.cpu);
   sres.forEach((r, i) => {
     out.sweep.push({ batchSize: grid[i]![0]!, maxTokens: grid[i]![1]!, ms: [...r.ms.samples] });
     ctx.rows.push({
       section: 'profile',
       name: `embedTexts ¼ corpus, batchSize ${grid[i]![0]} / maxTokensPerBatch ${grid[i]![1]}`,
-      display: `${fmtMs(r.ms)} · ${fmt(enc.length / (r.ms.median / 1000), 0)} texts/s`,
+      display: `${fmtWallCpu(r.ms, r.cpuMs)} · ${fmt(enc.length / (r.ms.median / 1000), 0)} texts/s`,
       ms: r.ms,
     });
   });

@@ -1,0 +1,62 @@
+/** A MiniLM-L6-shaped model (6 layers, hidden 384, 12 heads): ours vs ORT web on the same batches. No target. */
+import { embedTexts } from '../../../packages/core/src/features/embed';
+import { planBatches } from '../../../packages/core/src/features/embed-batches';
+import { corpusFlops } from '../../lib/flops';
+import { fmt, fmtWallCpu } from '../../lib/format';
+import { interleave, ratioOf, type Variant } from '../../lib/stats';
+import type { SuiteContext } from '../context';
+import { createOrtRunner } from '../ort';
+import { buildPipeline } from '../pipeline';
+import { OUR_BATCH } from './embed';
+
+export async function minilmSection(ctx: SuiteContext): Promise<void> {
+  const m = ctx.models.minilm;
+  if (!m) {
+    ctx.rows.push({ section: 'minilm', name: 'MiniLM-L6 shape', display: 'n/a (no checkpoint)', na: true });
+    return;
+  }
+  const p = buildPipeline(m);
+  try {
+    const stride = ctx.opts.quick ? 32 : 8;
+    const texts = ctx.texts.filter((_, i) => i % stride === 0);
+    const enc = p.tokenizer.encodeBatch(texts);
+    const c = p.config;
+    const flops = corpusFlops(
+      { hidden: c.hiddenSize, intermediate: c.intermediateSize, layers: c.numHiddenLayers },
+      enc.map((e) => e.inputIds.length),
+    );
+    const variants: Variant[] = [{ name: 'ours', run: () => embedTexts(p.encoder, enc, { pooling: 'mean' }) }];
+    const ort = ctx.ort && m.onnx ? await createOrtRunner(ctx.ort, m.onnx, c.hiddenSize) : undefined;
+    const batches = planBatches(enc, OUR_BATCH);
+    if (ort) variants.push({ name: 'ort', run: () => ort.embed(enc, batches) });
+    const w = Math.min(64, enc.length);
+    await embedTexts(p.encoder, enc.slice(0, w), { pooling: 'mean' });
+    if (ort) await ort.embed(enc.slice(0, w), [Array.from({ length: w }, (_, i) => i)]);
+    const res = await interleave(
+      variants,
+      Math.min(ctx.opts.rounds, 2),
+      (r, n, ms) => ctx.log(`  minilm round ${r + 1} ${n}: ${fmt(ms)} ms`),
+      ctx.cpu,
+    );
+    const o = res[0]!.ms;
+    ctx.rows.push({
+      section: 'minilm',
+      name: `MiniLM-L6 shape, ours: ${texts.length} texts (every ${stride}th SMS), mean pooling`,
+      key: 'minilm-ours',
+      display: `${fmtWallCpu(o, res[0]!.cpuMs)} · ${fmt(texts.length / (o.median / 1000), 0)} texts/s · ${fmt(flops / (o.median / 1000) / 1e9, 1)} GFLOP/s`,
+      ms: o,
+    });
+    if (ort) {
+      const s = res[1]!.ms;
+      ctx.rows.push({
+        section: 'minilm',
+        name: 'MiniLM-L6 shape, ORT web same batches',
+        display: `${fmtWallCpu(s, res[1]!.cpuMs)} · ${fmt(texts.length / (s.median / 1000), 0)} texts/s · ratio ours/ORT speed ${fmt(ratioOf(s, o).median, 2)}×`,
+        ms: s,
+      });
+      await ort.release();
+    }
+  } finally {
+    p.dispose();
+  }
+}
