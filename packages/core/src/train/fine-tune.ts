@@ -22,6 +22,7 @@ import { bucketedBatches } from './batches';
 import { weightedCrossEntropy } from './loss';
 import { createRng, deriveSeed } from './random';
 import type { TrainPooling } from './types';
+import { useFastWasmBatchMatMul } from './wasm-matmul';
 import { createYielder } from './yield';
 
 export const FROZEN_EMBEDDING = 'embeddings.word_embeddings.weight';
@@ -149,6 +150,7 @@ export async function fineTune(
   validation: FineTuneSet,
 ): Promise<FineTuneResult> {
   if (train.rows.length === 0) throw new TrainingError('The training split is empty');
+  useFastWasmBatchMatMul();
   const encVars = fineTuneVariables(o.encoder, o.layers, o.pooling);
   const headVars = headVariables(o.head);
   const headNames = new Set(headVars.map((v) => v.name));
