@@ -15,7 +15,8 @@ export const MODEL_USAGE = `  --model <dir|id>    a local model folder, or a Hug
   --refresh           download the hub files again even if they are cached
 
 Hub endpoint: HF_ENDPOINT (default https://huggingface.co); private/gated models: HF_TOKEN.
-Downloads are cached in BROWSER_BERT_CACHE (default ~/.cache/browser-bert); a cached model loads offline.
+Downloads are cached in BROWSER_BERT_CACHE (default ~/.cache/browser-bert); a cached model loads offline
+(HF_HUB_OFFLINE=1: cache only, no requests).
 Pin a commit sha (--revision) for reproducible runs: a cached branch is used as is until --refresh.`;
 
 export interface ModelArgs {

@@ -234,6 +234,19 @@ test(
       assert.equal(m.info.weightsFormat, 'torch-zip');
     });
     assert.ok(events.length > 0 && events.every((e) => e.fromCache && e.done));
+    // HF_HUB_OFFLINE=1 against a live hub: cache only, not one request.
+    const live = await startHubServer({ 'org/bin@main': dirs.bin! });
+    try {
+      const liveEnv = {
+        HF_ENDPOINT: live.endpoint,
+        BROWSER_BERT_CACHE: path.join(tmp, 'cache-hf-offline'),
+        HF_HUB_OFFLINE: '1',
+      };
+      await assert.rejects(loadNode('org/bin', { env: liveEnv }), /cannot reach .* offline\?/);
+      assert.deepEqual(live.requests, []);
+    } finally {
+      await live.close();
+    }
     // --refresh while offline still falls back to the cache.
     await withModel(loadNode('org/bin', { env, refresh: true }), (m) => assert.equal(m.info.weightsHash, hash));
     // The tokenizer alone, offline, too.

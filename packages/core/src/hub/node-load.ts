@@ -1,7 +1,7 @@
 /**
  * Node flavour of load(): a string that names an existing folder is read from disk; otherwise it is a hub id.
  * Defaults: endpoint $HF_ENDPOINT (else https://huggingface.co), token $HF_TOKEN, cache folder
- * $BROWSER_BERT_CACHE (else ~/.cache/browser-bert).
+ * $BROWSER_BERT_CACHE (else ~/.cache/browser-bert); HF_HUB_OFFLINE=1 uses the cache only.
  */
 import { existsSync, statSync } from 'node:fs';
 import { BrowserBertError } from '../errors';
@@ -29,7 +29,12 @@ export function nodeLoadDefaults(options: NodeLoadOptions = {}): LoadOptions & {
   const endpoint = options.endpoint ?? (env.HF_ENDPOINT?.trim() || undefined);
   const token = options.token ?? (env.HF_TOKEN?.trim() || undefined);
   const cache = options.cache ?? createFolderCache(defaultCacheDir(env));
-  return { ...options, endpoint, token, cache };
+  // HF_HUB_OFFLINE=1 (the huggingface_hub convention): cached files only, no request at all.
+  const offline = /^(1|true|yes|on)$/i.test(env.HF_HUB_OFFLINE?.trim() ?? '');
+  const fetch = offline
+    ? () => Promise.reject(new TypeError('HF_HUB_OFFLINE is set: no network requests'))
+    : options.fetch;
+  return { ...options, endpoint, token, cache, ...(fetch ? { fetch } : {}) };
 }
 
 export function resolveNodeSource(source: ModelSource, options: NodeLoadOptions = {}): FileSource {
