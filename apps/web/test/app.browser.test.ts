@@ -110,7 +110,11 @@ async function uploadDataset(
 }
 
 async function shot(page: Page, section: string, name = section): Promise<void> {
-  await page.locator(`#${section}`).screenshot({ path: path.join(screenshotDir, `${name}.png`) });
+  await page.locator(`#${section}`).screenshot({
+    path: path.join(screenshotDir, `${name}.png`),
+    // The sticky step bar would cover the top of an element screenshot.
+    style: 'nav.steps { position: static !important; }',
+  });
 }
 
 async function scoresShown(page: Page): Promise<Record<string, number>> {
@@ -192,6 +196,8 @@ test(
       const rows = await page.getByTestId('metrics-table').locator('tbody tr').allInnerTexts();
       assert.equal(rows.length, 2);
       await shot(page, 'train');
+      // ROC/PR curves and the threshold table follow the report (binary problems).
+      await page.getByTestId('threshold-metrics').waitFor({ timeout: 60_000 });
       await shot(page, 'evaluate');
 
       // Threshold slider moves precision/recall.
@@ -210,6 +216,13 @@ test(
       await page.getByRole('button', { name: 'Save in this browser' }).click();
       await page.getByTestId('saved-list').filter({ hasText: 'e2e-sms' }).waitFor({ timeout: 30_000 });
       await shot(page, 'keep');
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Download bundle (.zip)' }).click();
+      const zipPath = await (await download).path();
+      const zip = await readFile(zipPath);
+      assert.equal(zip.subarray(0, 2).toString(), 'PK', 'the bundle is a zip');
+      assert.ok(zip.includes(Buffer.from('manifest.json')), 'the zip holds manifest.json');
+      log(`downloaded bundle: ${zip.length} bytes`);
 
       // Reload: the saved classifier is listed and predicts the same scores.
       await page.reload();
@@ -271,6 +284,13 @@ test(
         'a local folder makes no request outside the app',
       );
 
+      // Offline (nothing listens at the endpoint): a hub model fails with a message that says what to do.
+      await page.getByRole('button', { name: 'Load model' }).click();
+      const offline = page.locator('#model').getByTestId('error');
+      await offline.waitFor({ timeout: 60_000 });
+      log(`offline error: ${(await offline.innerText()).replace(/\s+/g, ' ')}`);
+      assert.match(await page.getByTestId('model-summary').innerText(), /2 layers/, 'the local model is still loaded');
+
       await uploadDataset(page, { name: 'tiny.csv', mimeType: 'text/csv', buffer: Buffer.from(syntheticCsv()) });
       await page.getByTestId('dataset-summary').filter({ hasText: 'tiny.csv' }).waitFor({ timeout: 30_000 });
       await page.getByLabel('Epochs').fill('3');
@@ -294,8 +314,18 @@ test(
       await page.locator('#model details summary').filter({ hasText: 'Model host' }).click();
       await page.getByLabel(/Hub endpoint/).fill(hub.endpoint);
       await page.getByRole('button', { name: 'Use this host' }).click();
+      await loadHubModel(page, 'test/no-such-model');
+      const notFound = page
+        .locator('#model')
+        .getByTestId('error')
+        .filter({ hasText: /not found/i });
+      await notFound.waitFor({ timeout: 60_000 });
+      log(`404 error: ${(await notFound.innerText()).replace(/\s+/g, ' ')}`);
       await loadHubModel(page, CORRUPT);
-      const modelError = page.locator('#model').getByTestId('error');
+      const modelError = page
+        .locator('#model')
+        .getByTestId('error')
+        .filter({ hasText: /safetensors|weights/i });
       await modelError.waitFor({ timeout: 60_000 });
       log(`corrupt weights error: ${(await modelError.innerText()).replace(/\s+/g, ' ')}`);
       assert.match(await page.getByTestId('model-summary').innerText(), /local files|bert-tiny/i);
@@ -334,6 +364,9 @@ test('usable at mobile width: no horizontal scrolling, every control labelled', 
     );
     assert.deepEqual(unlabelled, []);
     await page.screenshot({ path: path.join(screenshotDir, 'mobile.png') });
+    // Manual backend override: the active backend is shown.
+    await page.getByLabel('Backend').selectOption('cpu');
+    await page.getByTestId('active-backend').filter({ hasText: 'active: cpu' }).waitFor({ timeout: 60_000 });
   } finally {
     await ctx.close();
   }

@@ -17,10 +17,12 @@ interface Props {
   readonly yRange?: [number, number];
   readonly xRange?: [number, number];
   readonly height?: number;
+  /** Show uPlot's legend (series names and values under the cursor). Default: when there are several series. */
+  readonly legend?: boolean;
 }
 
 /** A uPlot line chart that follows its container's width. */
-export function Chart({ title, x, xLabel, series, yRange, xRange, height = 200 }: Props) {
+export function Chart({ title, x, xLabel, series, yRange, xRange, height = 200, legend = series.length > 1 }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const shape = series.map((s) => s.label).join('|');
@@ -31,6 +33,7 @@ export function Chart({ title, x, xLabel, series, yRange, xRange, height = 200 }
     const opts: uPlot.Options = {
       width: Math.max(240, el.clientWidth),
       height,
+      legend: { show: legend },
       scales: {
         x: { time: false, ...(xRange ? { range: xRange } : {}) },
         y: yRange ? { range: yRange } : {},
@@ -51,7 +54,7 @@ export function Chart({ title, x, xLabel, series, yRange, xRange, height = 200 }
       plot.current = null;
     };
     // The chart is rebuilt only when its series change, not on each data update.
-  }, [shape, height, xLabel]);
+  }, [shape, height, xLabel, legend]);
 
   useEffect(() => {
     plot.current?.setData([x as number[], ...series.map((s) => s.values as (number | null)[])] as uPlot.AlignedData);

@@ -119,7 +119,7 @@ export function DataPanel({ data, onLoad, onDismiss }: Props) {
           )}
           <details>
             <summary>Preview ({s.preview.length} rows)</summary>
-            <div className="scroll">
+            <div className="scroll preview">
               <table aria-label="Dataset preview">
                 <thead>
                   <tr>

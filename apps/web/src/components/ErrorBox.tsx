@@ -16,10 +16,19 @@ const ADVICE: Record<string, string> = {
   DATA: 'Fix the file (or choose other text/label columns) and load it again; your previous dataset is kept.',
 };
 
+/** The library words some hints for its CLI; say the same in terms of this page. */
+function forThePage(text: string): string {
+  return text
+    .replace(/set HF_ENDPOINT to a reachable mirror/g, 'set a reachable mirror under "Model host"')
+    .replace(/--label-col/g, 'the Label column picker')
+    .replace(/--text-col/g, 'the Text column picker')
+    .replace(/--pooling/g, 'the Pooling setting');
+}
+
 export function toUiError(title: string, e: unknown): UiError {
   if (e instanceof WorkerError) {
     const advice = ADVICE[e.code] ?? '';
-    return { title, message: e.message, hint: e.hint || advice, code: e.code };
+    return { title, message: forThePage(e.message), hint: forThePage(e.hint || advice), code: e.code };
   }
   const msg = e instanceof Error ? e.message : String(e);
   return { title, message: msg, hint: '', code: 'INTERNAL' };

@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { client } from '../lib/client-instance';
 import { toUiError, type UiError } from '../components/ErrorBox';
 import { WorkerError, type Call } from '../worker/client';
@@ -30,6 +30,16 @@ export function useTraining(onClassifier: (c: ClassifierSummary) => void) {
   });
   const current = useRef<Call<'train'> | undefined>(undefined);
   const [progress] = useState(createProgressStore);
+  const clickedAt = useRef<number | undefined>(undefined);
+
+  // Train click → results committed to the screen (measured after React has rendered them).
+  useEffect(() => {
+    const t0 = clickedAt.current;
+    if (state.report && t0 !== undefined) {
+      clickedAt.current = undefined;
+      setState((s) => ({ ...s, elapsedMs: performance.now() - t0 }));
+    }
+  }, [state.report]);
 
   /** `prepare` re-sends model and data if the worker was restarted (e.g. after running out of memory). */
   const train = useCallback(
@@ -48,11 +58,15 @@ export function useTraining(onClassifier: (c: ClassifierSummary) => void) {
         current.current = call;
         const { report, classifier } = await call.promise;
         // The report replaces the previous one only when training finished.
-        setState((s) => ({ ...s, running: false, report, curves: undefined, elapsedMs: performance.now() - t0 }));
-        onClassifier(classifier);
+        // A transition: React renders the results in slices, so the main thread never blocks for long.
+        clickedAt.current = t0;
+        startTransition(() => {
+          setState((s) => ({ ...s, running: false, report, curves: undefined }));
+          onClassifier(classifier);
+        });
         client.run('curves', {}).then(
-          (curves) => setState((s) => (s.report === report ? { ...s, curves } : s)),
-          () => undefined, // the curves are an extra; the metrics table already shows the test results
+          (curves) => startTransition(() => setState((s) => (s.report === report ? { ...s, curves } : s))),
+          (e: unknown) => console.warn('test curves unavailable:', e), // the metrics table already has the results
         );
       } catch (e) {
         const cancelled = e instanceof WorkerError && e.code === 'CANCELLED';
