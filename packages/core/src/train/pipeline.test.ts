@@ -15,6 +15,7 @@ import '../storage/node-folder';
 import { sharedPath, skipUnlessShared } from '../../test-support/shared';
 import { fixtureModel } from './node-test-model';
 import { trainClassifier } from './pipeline';
+import { CancelledError } from '../errors';
 import type { TrainProgress } from './types';
 
 const skip = skipUnlessShared('data/sms-spam/bigml-subset.tsv') || skipUnlessShared('data/bert-base-uncased/vocab.txt');
@@ -165,5 +166,39 @@ test(
     assert.deepEqual(await loaded.classify(texts), before);
     loaded.dispose();
     classifier.dispose();
+  },
+);
+
+test(
+  'cancellation: an abort between batches rejects with CancelledError and frees every tensor',
+  { skip },
+  async () => {
+    const cache = createFolderFeatureCache(path.join(dir, 'features'));
+    for (const fineTuneLayers of [0, 1]) {
+      let tensors = -1;
+      // twice: the first run is the warm-up (kernels create cached constants once), the second must not leak
+      for (let round = 0; round < 2; round++) {
+        const ac = new AbortController();
+        let batchesAfterAbort = 0;
+        await assert.rejects(
+          trainClassifier({
+            model,
+            dataset: fineTuneLayers ? { texts: data.texts.slice(0, 80), labels: data.labels.slice(0, 80) } : data,
+            options: { seed: 5, epochs: 8, fineTuneLayers },
+            featureCache: cache,
+            signal: ac.signal,
+            onProgress: (e) => {
+              if (e.stage !== 'batch') return;
+              if (ac.signal.aborted) batchesAfterAbort++;
+              if (e.done === 2) ac.abort();
+            },
+          }),
+          (e) => e instanceof CancelledError,
+        );
+        assert.equal(batchesAfterAbort, 0, 'stops before the next batch');
+        if (round === 0) tensors = tf.memory().numTensors;
+        else assert.equal(tf.memory().numTensors, tensors, `fineTuneLayers ${fineTuneLayers}: nothing leaked`);
+      }
+    }
   },
 );
