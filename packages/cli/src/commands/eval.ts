@@ -5,14 +5,10 @@
 import { writeFile } from 'node:fs/promises';
 import {
   BrowserBertError,
-  evaluateSplit,
-  majorityBaseline,
-  misclassified,
+  buildEvalReport,
+  formatEvalTable,
   parseDataset,
-  predictBinary,
-  argmax,
   RANDOM_INIT_NOTICE,
-  type SplitReport,
 } from '@browser-bert/core';
 import { initNodeBackend } from '@browser-bert/core/node';
 import { enumOption, parseOptions } from '../args';
@@ -22,35 +18,6 @@ import { loadClassifierFolder } from './predict';
 import { readDataFile } from './train';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
-const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)} %`);
-const num = (x: number | null | undefined) => (x === null || x === undefined ? '–' : x.toFixed(3));
-
-function table(r: SplitReport, labels: readonly string[]): string {
-  const lines = [
-    `accuracy ${pct(r.accuracy)} · macro-F1 ${num(r.macro_f1)}${r.roc_auc !== undefined ? ` · ROC-AUC ${num(r.roc_auc)} · PR-AUC ${num(r.pr_auc)}` : ''}${r.threshold !== undefined ? ` · threshold ${r.threshold.toFixed(4)}` : ''}`,
-    '',
-    'class'.padEnd(16) + 'precision'.padStart(10) + 'recall'.padStart(8) + 'F1'.padStart(8) + 'support'.padStart(9),
-  ];
-  for (const l of labels) {
-    const c = r.per_class[l]!;
-    lines.push(
-      l.slice(0, 15).padEnd(16) +
-        num(c.precision).padStart(10) +
-        num(c.recall).padStart(8) +
-        num(c.f1).padStart(8) +
-        String(c.support).padStart(9),
-    );
-  }
-  lines.push(
-    '',
-    'confusion (rows = true, columns = predicted):',
-    ''.padEnd(16) + labels.map((l) => l.slice(0, 10).padStart(11)).join(''),
-  );
-  r.confusion.forEach((row, i) =>
-    lines.push(labels[i]!.slice(0, 15).padEnd(16) + row.map((v) => String(v).padStart(11)).join('')),
-  );
-  return lines.join('\n');
-}
 
 const command: Command = {
   name: 'eval',
@@ -105,6 +72,7 @@ Options:
           );
         }
         const y = Int32Array.from(dataset.labels, (l) => index.get(l)!);
+        const t0 = performance.now();
         const bar = progress.task('classify', dataset.texts.length, 'texts');
         const C = labels.length;
         const probs = new Float32Array(dataset.texts.length * C);
@@ -116,22 +84,12 @@ Options:
         bar.stop();
         const rows = Array.from({ length: dataset.texts.length }, (_, i) => probs.subarray(i * C, (i + 1) * C));
         const m = clf.manifest;
-        const positiveIndex = m.positive_label === null ? undefined : labels.indexOf(m.positive_label);
-        const threshold = m.threshold ?? undefined;
-        const binary = C === 2 && positiveIndex !== undefined && threshold !== undefined;
-        const metrics = evaluateSplit(y, rows, { labels, ...(binary ? { positiveIndex, threshold } : {}) });
-        const preds = binary ? predictBinary(rows, positiveIndex, threshold) : argmax(rows);
-        const base = majorityBaseline(y, y, C);
-        const report = {
-          ...(m.encoder.random_init ? { notice: RANDOM_INIT_NOTICE } : {}),
-          classifier: values.classifier,
-          data: values.data,
-          labels: [...labels],
-          ...(m.positive_label === null ? {} : { positive_label: m.positive_label }),
-          n: dataset.texts.length,
-          // On evaluation data the "majority" is that of the data itself (an upper bound for a constant guess).
-          baseline: { majority_label: labels[base.index], majority_accuracy: base.accuracy },
-          metrics,
+        const trainMajority = (m.metrics as { train_majority_label?: unknown } | null)?.train_majority_label;
+        const report = buildEvalReport({
+          labels,
+          ...(m.positive_label === null ? {} : { positiveLabel: m.positive_label }),
+          ...(m.threshold === null ? {} : { threshold: m.threshold }),
+          data: { labels: y, scores: rows, texts: dataset.texts },
           encoder: {
             source: m.encoder.source,
             revision_or_hash: m.encoder.revision ?? `sha256:${m.encoder.weights_hash}`,
@@ -139,13 +97,12 @@ Options:
             fine_tune_layers: m.encoder.fine_tune_layers,
             random_init: m.encoder.random_init,
           },
-          misclassified: misclassified(y, preds, rows, dataset.texts, labels, { limit: 200 }),
-        };
-        if (values.report) await writeFile(values.report, JSON.stringify(report, null, 2) + '\n');
-        const head = m.encoder.random_init ? `${RANDOM_INIT_NOTICE}\n\n` : '';
-        io.stdout.write(
-          `${head}${values.data}: ${dataset.texts.length} texts · baseline (always "${labels[base.index]}") ${pct(base.accuracy)}\n${table(metrics, labels)}\n`,
-        );
+          ...(typeof trainMajority === 'string' ? { trainMajorityLabel: trainMajority } : {}),
+          timingMs: { classify: Math.round(performance.now() - t0) },
+        });
+        const json = m.encoder.random_init ? { notice: RANDOM_INIT_NOTICE, ...report } : report;
+        if (values.report) await writeFile(values.report, JSON.stringify(json, null, 2) + '\n');
+        io.stdout.write(formatEvalTable(report) + '\n');
         return 0;
       } finally {
         clf.dispose();

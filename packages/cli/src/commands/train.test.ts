@@ -113,10 +113,11 @@ test(
     const evalReport = path.join(tmp, 'eval.json');
     const e = await runCli(['eval', '--classifier', out, '--data', small, '--report', evalReport], '', env);
     assert.equal(e.code, 0, e.stderr);
-    assert.match(e.stdout, /accuracy \d+\.\d %/);
+    assert.match(e.stdout, /accuracy\s+\d+\.\d %/);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON read back from disk
     const ev = JSON.parse(await readFile(evalReport, 'utf8')) as Record<string, any>;
-    assert.equal(ev.n, 120);
+    assert.equal(ev.metrics.n, 120);
+    assert.match(ev.notice, /random-init encoder/);
     assert.equal(ev.metrics.threshold, rep.validation.threshold);
 
     // predict: JSON lines equal to the library's classify() on the loaded bundle

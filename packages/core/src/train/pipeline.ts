@@ -305,6 +305,7 @@ export async function trainClassifier(args: TrainArgs): Promise<TrainResult> {
           ...(report.test.roc_auc === undefined ? {} : { roc_auc: report.test.roc_auc }),
         },
         baseline_majority_accuracy: report.baseline.majority_accuracy,
+        train_majority_label: report.baseline.majority_label,
       },
       created_at: new Date().toISOString(),
     };
