@@ -41,14 +41,14 @@ async function bytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await r.arrayBuffer());
 }
 
-async function model(ref: ModelRef): Promise<ModelBytes> {
+async function model(ref: ModelRef, withOnnx: boolean): Promise<ModelBytes> {
   return {
     shape: ref.shape,
     configJson: ref.configJson,
     vocabTxt: ref.vocabTxt,
     tokenizerConfig: ref.tokenizerConfig,
     safetensors: await bytes(ref.safetensorsUrl),
-    onnx: ref.onnxUrl ? await bytes(ref.onnxUrl) : undefined,
+    onnx: ref.onnxUrl && withOnnx ? await bytes(ref.onnxUrl) : undefined,
   };
 }
 
@@ -79,9 +79,13 @@ try {
     env: 'chromium',
     texts: input.texts,
     labels: input.labels,
+    // Only what the selected sections use, so the memory run measures the pipeline, not the benchmark's inputs.
     models: {
-      tiny: await model(input.models.tiny),
-      minilm: input.models.minilm ? await model(input.models.minilm) : undefined,
+      tiny: await model(input.models.tiny, input.opts.sections.includes('embed')),
+      minilm:
+        input.models.minilm && input.opts.sections.includes('minilm')
+          ? await model(input.models.minilm, true)
+          : undefined,
     },
     ort,
     opts: { ...input.opts, tfThreads: multithread ? input.threads : 1, ortThreads: input.threads },

@@ -47,7 +47,13 @@ async function main(): Promise<void> {
   const results: Record<string, EnvResult | BrowserRun> = {};
   const columns: Column[] = [];
   if (args.envs.includes('node')) {
-    const r = await runNode(corpus, tiny, minilm, { ...base, tutorialStride: args.fullTutorialInNode ? 1 : 8 }, log);
+    const r = await runNode(
+      corpus,
+      tiny,
+      minilm,
+      { ...base, sections: args.nodeSections, tutorialStride: args.fullTutorial ? 1 : 8 },
+      log,
+    );
     results.node = r;
     columns.push({ title: `node wasm ${r.info.simd ? 'SIMD' : ''} 1 thread`, rows: r.rows });
   }
@@ -61,7 +67,7 @@ async function main(): Promise<void> {
           corpus,
           tiny,
           minilm,
-          { ...base, sections: mainSections, tutorialStride: args.quick ? 8 : 1 },
+          { ...base, sections: mainSections, tutorialStride: args.fullTutorial ? 1 : 8 },
           args.threads,
           log,
         );

@@ -10,7 +10,10 @@ export interface BenchArgs {
   readonly threads: number;
   /** Also run the Chromium embed comparison with 1 thread (threads on/off). */
   readonly threadSweep: boolean;
-  readonly fullTutorialInNode: boolean;
+  /** Tutorial baseline on every text (default: every 8th text, extrapolated — fixed length 128 = constant cost/text). */
+  readonly fullTutorial: boolean;
+  /** Sections run in Node (default: the selected ones minus finetune/minilm/large, which are slow single-threaded). */
+  readonly nodeSections: Section[];
   /** Smoke test: use only this many SMS texts (evenly spaced). Figures are then not the corpus figures. */
   readonly texts: number | undefined;
 }
@@ -18,12 +21,14 @@ export interface BenchArgs {
 const USAGE = `usage: npm run bench -- [options]
   --only a,b,…       sections (default: all except large): ${SECTIONS.join(', ')}
   --rounds N         interleaved rounds per comparison (default 3; --quick: 2)
-  --quick            fewer rounds, tutorial baseline on 1/8 of the texts (extrapolated), smaller sweeps
+  --quick            2 rounds, smaller sweeps and samples
   --large            also the 100,000-text synthetic run (slow)
   --env E            node | chromium | both (default both)
   --threads N        wasm threads in Chromium for TF.js and ORT (default 2)
   --no-thread-sweep  skip the Chromium 1-thread comparison
-  --full-tutorial    run the tutorial baseline on all texts in Node too (slow: single-threaded)
+  --full-tutorial    run the tutorial baseline on all 5,574 texts (default: every 8th text, ×8 — its cost per
+                     text is constant at fixed length 128; all texts take ~15 min per round here)
+  --node-all         also run finetune / minilm / large in Node (default: Chromium only; slow single-threaded)
   --texts N          smoke test on N evenly spaced SMS texts (not the corpus figures)`;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
@@ -34,8 +39,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let env = 'both';
   let threads = 2;
   let threadSweep = true;
-  let fullTutorialInNode = false;
+  let fullTutorial = false;
   let texts: number | undefined;
+  let nodeAll = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const val = (): string => {
@@ -59,8 +65,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     else if (name === '--env') env = val();
     else if (name === '--threads') threads = Number(val());
     else if (name === '--no-thread-sweep') threadSweep = false;
-    else if (name === '--full-tutorial') fullTutorialInNode = true;
+    else if (name === '--full-tutorial') fullTutorial = true;
     else if (name === '--texts') texts = Number(val());
+    else if (name === '--node-all') nodeAll = true;
     else if (name === '--help' || name === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -77,7 +84,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     envs: env === 'both' ? ['node', 'chromium'] : [env as 'node' | 'chromium'],
     threads,
     threadSweep,
-    fullTutorialInNode,
+    fullTutorial,
+    nodeSections: nodeAll || only ? sections : sections.filter((s) => !['finetune', 'minilm', 'large'].includes(s)),
     texts,
   };
 }

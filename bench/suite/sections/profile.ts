@@ -12,9 +12,11 @@ import { createVariant, type VariantName } from '../../proto/variants';
 import type { SuiteContext } from '../context';
 import { profileKernels } from '../kernels';
 import { maxAbsDiff, OUR_BATCH } from './embed';
+import { finetuneProfile } from './train-profile';
 
 export interface ProfileResult {
-  readonly kernels: Record<string, { ms: number; calls: number; share: number }[]>;
+  readonly kernels: Record<string, { name: string; ms: number; calls: number; share: number }[]>;
+  finetuneKernels?: { name: string; ms: number; calls: number }[];
   readonly sweep: { batchSize: number; maxTokens: number; ms: number[] }[];
 }
 
@@ -82,6 +84,7 @@ export async function profileSection(ctx: SuiteContext): Promise<ProfileResult> 
   } finally {
     for (const { m } of protos) m.dispose();
   }
+  out.finetuneKernels = await finetuneProfile(ctx);
   // Batch size / token budget sweep of the real embedTexts (interleaved).
   const grid = ctx.opts.quick
     ? [
