@@ -9,7 +9,8 @@ export const MODEL_OPTIONS = {
   refresh: { type: 'boolean' },
 } as const;
 
-export const MODEL_USAGE = `  --model <dir|id>    a local model folder, or a HuggingFace hub id org/name[@revision] (required)
+export const MODEL_USAGE = `  --model <dir|id>    a local model folder, a HuggingFace hub id org/name[@revision], or the http(s) URL
+                      of a model folder on a web server (required)
   --revision <rev>    hub branch, tag or commit (default main)
   --max-length <N>    truncate texts to N tokens including [CLS]/[SEP] (default 128, at most the model's limit)
   --refresh           download the hub files again even if they are cached

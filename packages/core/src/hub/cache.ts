@@ -1,12 +1,17 @@
 /** Cache helpers shared by every ModelCache: grouping entries into models, removing a model, an in-memory cache. */
+import { MANIFEST_FILE } from './hub-source';
 import { parseHubFileUrl } from './source';
 import type { CachedModel, CacheEntry, ModelCache } from './types';
 
 /** The cached models (endpoint + repo + revision), largest first. Keys that are not hub file URLs are skipped. */
 export async function listCachedModels(cache: ModelCache): Promise<CachedModel[]> {
   const groups = new Map<string, { endpoint: string; repo: string; revision: string; files: CacheEntry[] }>();
-  for (const entry of await cache.list()) {
-    const parsed = parseHubFileUrl(entry.key);
+  const entries = await cache.list();
+  const bases = entries
+    .filter((e) => e.key.endsWith('/' + MANIFEST_FILE))
+    .map((e) => e.key.slice(0, -MANIFEST_FILE.length - 1));
+  for (const entry of entries) {
+    const parsed = parseHubFileUrl(entry.key) ?? parseFolderUrl(entry.key, bases);
     if (!parsed) continue;
     const id = `${parsed.endpoint}\n${parsed.repo}\n${parsed.revision}`;
     let g = groups.get(id);
@@ -17,6 +22,24 @@ export async function listCachedModels(cache: ModelCache): Promise<CachedModel[]
   return [...groups.values()]
     .map((g) => ({ ...g, size: g.files.reduce((s, f) => s + f.size, 0) }))
     .sort((a, b) => b.size - a.size || a.repo.localeCompare(b.repo));
+}
+
+/**
+ * Files of a model folder on a plain web server: grouped under the folder whose manifest entry is the longest
+ * prefix of the key (so "1_Pooling/config.json" stays with its model), else under the key's own folder.
+ */
+function parseFolderUrl(
+  key: string,
+  bases: readonly string[],
+): { endpoint: string; repo: string; revision: string } | undefined {
+  try {
+    const u = new URL(key);
+    const base = bases.filter((b) => key.startsWith(b + '/')).sort((x, y) => y.length - x.length)[0];
+    const dir = base ?? key.replace(/\/[^/]*$/, '');
+    return { endpoint: u.origin, repo: decodeURIComponent(new URL(dir).pathname.replace(/^\//, '')), revision: '' };
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -30,16 +30,51 @@ interface Manifest {
   readonly absent: string[];
 }
 
-export interface HubSource extends FileSource {
+export interface HubSource extends RemoteSource {
   readonly endpoint: string;
   readonly ref: HubRef;
+}
+
+/** Remote sources (hub repos, static folders on a web server) record what they learnt in the cache. */
+export interface RemoteSource extends FileSource {
   /** Records present/absent files in the cache after a successful load. */
   finish(): Promise<void>;
 }
 
+export type UrlSourceOptions = Omit<HubSourceOptions, 'endpoint' | 'ref'>;
+
+/** Joins a folder URL and a repo-relative file name, each segment percent-encoded. */
+export function joinUrl(baseUrl: string, file: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/${file.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/**
+ * A model folder served by any static web server (e.g. `browser-bert convert` output): `{baseUrl}/{file}`.
+ * Same download, cache and offline behaviour as a hub repo.
+ */
+export function createUrlSource(baseUrl: string, options: UrlSourceOptions = {}): RemoteSource {
+  const base = baseUrl.replace(/\/+$/, '');
+  return createRemoteSource((name) => joinUrl(base, name), { label: base, endpoint: new URL(base).origin }, options);
+}
+
 export function createHubSource(options: HubSourceOptions): HubSource {
-  const { endpoint, ref, cache, refresh } = options;
-  const id = `${ref.repo}@${ref.revision}`;
+  const { endpoint, ref } = options;
+  const remote = createRemoteSource(
+    (name) => hubFileUrl(endpoint, ref, name),
+    { label: ref.repo, endpoint, ref },
+    options,
+  );
+  return { ...remote, get: remote.get, finish: remote.finish, endpoint, ref };
+}
+
+function createRemoteSource(
+  urlOf: (name: string) => string,
+  where: { readonly label: string; readonly endpoint: string; readonly ref?: HubRef },
+  options: UrlSourceOptions,
+): RemoteSource {
+  const { cache, refresh } = options;
+  const { endpoint, ref } = where;
+  const id = ref ? `${ref.repo}@${ref.revision}` : where.label;
   const present = new Set<string>();
   const absent = new Set<string>();
   let manifest: Promise<Manifest | undefined> | undefined;
@@ -47,7 +82,7 @@ export function createHubSource(options: HubSourceOptions): HubSource {
 
   const readManifest = (): Promise<Manifest | undefined> =>
     (manifest ??= (async () => {
-      const bytes = await cache?.get(hubFileUrl(endpoint, ref, MANIFEST_FILE)).catch(() => undefined);
+      const bytes = await cache?.get(urlOf(MANIFEST_FILE)).catch(() => undefined);
       if (!bytes) return undefined;
       try {
         const m = JSON.parse(new TextDecoder().decode(bytes)) as Manifest;
@@ -58,7 +93,7 @@ export function createHubSource(options: HubSourceOptions): HubSource {
     })());
 
   async function fromCache(name: string, onProgress?: (p: FileProgress) => void): Promise<Uint8Array | undefined> {
-    const bytes = await cache?.get(hubFileUrl(endpoint, ref, name)).catch(() => undefined);
+    const bytes = await cache?.get(urlOf(name)).catch(() => undefined);
     if (bytes) {
       onProgress?.({ file: name, loaded: bytes.byteLength, total: bytes.byteLength, done: true, fromCache: true });
     }
@@ -66,7 +101,7 @@ export function createHubSource(options: HubSourceOptions): HubSource {
   }
 
   async function get(name: string, onProgress?: (p: FileProgress) => void): Promise<Uint8Array | undefined> {
-    const url = hubFileUrl(endpoint, ref, name);
+    const url = urlOf(name);
     const known = await readManifest();
     if (!refresh) {
       const cached = await fromCache(name, onProgress);
@@ -76,7 +111,7 @@ export function createHubSource(options: HubSourceOptions): HubSource {
     if (offline) return offlineFallback(name, known, offline, onProgress);
     let result;
     try {
-      result = await download(url, { ...options, file: name, onProgress });
+      result = await download(url, { ...options, endpoint, file: name, onProgress });
     } catch (e) {
       if (e instanceof HubError && e.code === 'NETWORK') {
         // Cannot reach the hub, or the transfer broke: use the cache if it has the answer.
@@ -93,7 +128,7 @@ export function createHubSource(options: HubSourceOptions): HubSource {
     if (status === 401 || status === 403 || errorCode === 'GatedRepo') {
       if (errorCode === 'RepoNotFound') throw notFound(status);
       throw new HubError(
-        `model ${ref.repo} is gated or private (HTTP ${status} for ${name})`,
+        `model ${where.label} is gated or private (HTTP ${status} for ${name})`,
         options.token
           ? 'the token was refused: check it has read access and that you accepted the model’s terms on the hub'
           : 'pass a token (option token, or HF_TOKEN in Node) after accepting the model’s terms on the hub',
@@ -102,7 +137,7 @@ export function createHubSource(options: HubSourceOptions): HubSource {
     }
     if (status === 404 || errorCode === 'EntryNotFound') {
       if (errorCode === 'RepoNotFound') throw notFound(status);
-      if (errorCode === 'RevisionNotFound') {
+      if (errorCode === 'RevisionNotFound' && ref) {
         throw new HubError(`model ${ref.repo} has no revision "${ref.revision}"`, 'check the branch, tag or commit', {
           status,
           url,
@@ -120,7 +155,7 @@ export function createHubSource(options: HubSourceOptions): HubSource {
 
   function notFound(status: number): HubError {
     return new HubError(
-      `model ${ref.repo} not found at ${endpoint}`,
+      `model ${where.label} not found at ${endpoint}`,
       'check the id, or that it is public (private models need a token)',
       { status, code: 'NOT_FOUND' },
     );
@@ -145,10 +180,8 @@ export function createHubSource(options: HubSourceOptions): HubSource {
   }
 
   return {
-    description: ref.repo,
-    revision: ref.revision,
-    endpoint,
-    ref,
+    description: where.label,
+    revision: ref?.revision,
     get,
     async finish() {
       if (!cache) return;
@@ -157,9 +190,7 @@ export function createHubSource(options: HubSourceOptions): HubSource {
       const p = new Set([...(before?.present ?? []).filter((n) => !absent.has(n)), ...present]);
       const a = new Set([...(before?.absent ?? []).filter((n) => !present.has(n)), ...absent]);
       const m: Manifest = { present: [...p].sort(), absent: [...a].sort() };
-      await cache
-        .put(hubFileUrl(endpoint, ref, MANIFEST_FILE), new TextEncoder().encode(JSON.stringify(m)))
-        .catch(() => undefined);
+      await cache.put(urlOf(MANIFEST_FILE), new TextEncoder().encode(JSON.stringify(m))).catch(() => undefined);
     },
   };
 }

@@ -5,6 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -14,7 +16,7 @@ import { makeBertCheckpoint } from '../../test-support/fixtures';
 import { startHubServer, type HubServer } from '../../test-support/hub-server';
 import { skipUnlessShared } from '../../test-support/shared';
 import { readSafetensors, writeTfjsBundle } from '../weights';
-import { createMemoryCache } from './cache';
+import { createMemoryCache, listCachedModels } from './cache';
 import { createFilesSource } from './local-files';
 import { load, loadFromFiles } from './load';
 import { createFolderCache } from './node-cache';
@@ -378,5 +380,38 @@ test(
     });
     const loose = picked.slice(0, 4).map((f) => new File([f], f.name));
     await withModel(load({ files: loose }), (m) => assert.equal(m.info.weightsFormat, 'safetensors'));
+  },
+);
+
+test(
+  'a model folder on a plain web server (URL source): loads, caches, lists as one model, works offline',
+  { skip },
+  async () => {
+    const requests: string[] = [];
+    const server = createServer((req, res) => {
+      requests.push(req.url ?? '');
+      const rel = decodeURIComponent((req.url ?? '').replace(/^\/models\/st-model\//, ''));
+      readFile(path.join(dirs['st-model']!, ...rel.split('/')))
+        .then((b) => res.writeHead(200, { 'content-length': String(b.length) }).end(b))
+        .catch(() => res.writeHead(404).end('not found'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/models/st-model/`;
+    const cacheDir = path.join(tmp, 'cache-url');
+    const env = { BROWSER_BERT_CACHE: cacheDir };
+    try {
+      await withModel(loadNode(base, { env }), (m) => {
+        assert.equal(m.info.source, base.replace(/\/$/, ''));
+        assert.equal(m.info.revision, undefined);
+        assert.equal(m.info.defaultPooling, 'cls', '1_Pooling/config.json fetched from the subfolder');
+      });
+      assert.ok(requests.includes('/models/st-model/model.safetensors'));
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+    const models = await listCachedModels(createFolderCache(cacheDir));
+    assert.equal(models.length, 1, JSON.stringify(models.map((m) => m.files.map((f) => f.key))));
+    assert.equal(models[0]!.repo, 'models/st-model');
+    await withModel(loadNode(base, { env }), (m) => assert.equal(m.info.defaultPooling, 'cls'));
   },
 );

@@ -8,7 +8,7 @@ import { parseBertConfig } from '../config';
 import type { Tokenizer } from '../tokenizer/types';
 import { assembleModel, buildTokenizer } from './assemble';
 import { createBrowserCache, hasCacheApi } from './cache-api';
-import { createHubSource, missingHubFile, type HubSource } from './hub-source';
+import { createHubSource, createUrlSource, missingHubFile, type HubSource, type RemoteSource } from './hub-source';
 import { createDirectorySource, createFilesSource } from './local-files';
 import { readModelFiles } from './model-files';
 import { normalizeEndpoint, parseHubId } from './source';
@@ -39,6 +39,15 @@ export function hubSourceFor(
 
 /** The FileSource for a ModelSource, without Node: strings are hub ids. */
 export function resolveSource(source: ModelSource, options: LoadOptions = {}): FileSource {
+  if (typeof source === 'string' && isModelUrl(source)) {
+    return createUrlSource(source, {
+      token: options.token,
+      cache: defaultCache(options),
+      refresh: options.refresh,
+      signal: options.signal,
+      fetch: options.fetch,
+    });
+  }
   if (typeof source === 'string') return hubSourceFor(source, options, defaultCache(options));
   if ('hub' in source) {
     return hubSourceFor(
@@ -57,7 +66,16 @@ export function resolveSource(source: ModelSource, options: LoadOptions = {}): F
 }
 
 function isHubSource(s: FileSource): s is HubSource {
-  return typeof (s as Partial<HubSource>).finish === 'function' && (s as Partial<HubSource>).ref !== undefined;
+  return isRemoteSource(s) && (s as Partial<HubSource>).ref !== undefined;
+}
+
+function isRemoteSource(s: FileSource): s is RemoteSource {
+  return typeof (s as Partial<RemoteSource>).finish === 'function';
+}
+
+/** An http(s) URL of a model folder on a web server (not a hub id). */
+export function isModelUrl(source: string): boolean {
+  return /^https?:\/\/[^/]/i.test(source);
 }
 
 function missingFileError(source: FileSource, hub: HubSource | undefined) {
@@ -93,7 +111,7 @@ export async function loadFromFiles(source: FileSource, options: LoadOptions = {
     revision: source.revision,
     maxLength: options.maxLength,
   });
-  if (hub) await hub.finish();
+  if (isRemoteSource(source)) await source.finish();
   return model;
 }
 
@@ -108,7 +126,7 @@ export async function loadTokenizerFromFiles(source: FileSource, options: LoadOp
   });
   const config = files.config === undefined ? undefined : parseBertConfig(files.config);
   const tokenizer = buildTokenizer(files, config, options.maxLength);
-  if (hub) await hub.finish();
+  if (isRemoteSource(source)) await source.finish();
   return tokenizer;
 }
 
@@ -117,7 +135,10 @@ export async function loadTokenizer(source: ModelSource, options: LoadOptions = 
   return loadTokenizerFromFiles(resolveSource(source, options), options);
 }
 
-/** Loads a model from a hub id (`org/name[@revision]`), `{ hub, revision }`, `{ files }` or `{ directory }`. */
+/**
+ * Loads a model from a hub id (`org/name[@revision]`), `{ hub, revision }`, the URL of a model folder on a web
+ * server (`https://host/models/tiny/`, e.g. `browser-bert convert` output), `{ files }` or `{ directory }`.
+ */
 export async function load(source: ModelSource, options: LoadOptions = {}): Promise<LoadedModel> {
   return loadFromFiles(resolveSource(source, options), options);
 }

@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { BrowserBertError } from '../errors';
-import { hubSourceFor, loadFromFiles, loadTokenizerFromFiles, resolveSource } from './load';
+import { hubSourceFor, isModelUrl, loadFromFiles, loadTokenizerFromFiles, resolveSource } from './load';
 import { createFolderCache, defaultCacheDir } from './node-cache';
 import { createFolderSource } from './node-folder';
 import type { Tokenizer } from '../tokenizer/types';
@@ -39,7 +39,7 @@ export function nodeLoadDefaults(options: NodeLoadOptions = {}): LoadOptions & {
 
 export function resolveNodeSource(source: ModelSource, options: NodeLoadOptions = {}): FileSource {
   const opts = nodeLoadDefaults(options);
-  if (typeof source !== 'string') return resolveSource(source, opts);
+  if (typeof source !== 'string' || isModelUrl(source)) return resolveSource(source, opts);
   if (existsSync(source)) {
     if (!statSync(source).isDirectory()) {
       throw new BrowserBertError(
