@@ -14,7 +14,8 @@ export interface FileProgress {
 
 /**
  * Where a model comes from.
- * - a string: a hub id `org/name` (optionally `org/name@revision`), or in Node a local folder path;
+ * - a string: a hub id `org/name` (optionally `org/name@revision`), the http(s) URL of a model folder on a web
+ *   server, or in Node a local folder path;
  * - `{ hub, revision }`;
  * - `{ files }`: files picked in a browser (File[] with webkitRelativePath or plain names), or a directory handle.
  */
@@ -26,7 +27,7 @@ export type ModelSource =
 
 /** What is known about a loaded model, for reports, cache keys and the "random-init test model" badge. */
 export interface ModelInfo {
-  /** Hub id, folder path or "local files". */
+  /** Hub id, folder URL, folder path or "local files". */
   readonly source: string;
   /** Hub revision asked for (branch/tag/commit) or undefined for local sources. */
   readonly revision: string | undefined;
