@@ -228,6 +228,10 @@ test('gradients of the top layer work on the wasm backend (embedding gathers sta
   assert.equal(tf.getBackend(), 'wasm');
   const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64 });
   const enc = createBertEncoder(config, randomBertWeights(config, { seed: 18 }));
+  // Warm-up: frozen layers build their resident fused-QKV weights on first use.
+  tf.tidy(() => {
+    enc.forward(pad([Int32Array.from([101, 102])]));
+  });
   const before = tf.memory().numTensors;
   try {
     const top = enc.layerVariables(1);
@@ -322,6 +326,81 @@ test('bad batches: ids outside the vocabulary and over-long sequences are reject
     assert.throws(() => enc.forward(pad([Int32Array.from([101, 300])])), /outside the model's vocabulary/);
     assert.throws(() => enc.forward(pad([new Int32Array(9)])), /max_position_embeddings 8/);
     assert.throws(() => createBertEncoder(config, new Map(), { dtype: 'float16' as 'float32' }), ConfigError);
+  } finally {
+    enc.dispose();
+  }
+});
+
+test('resident copies follow the variables: assign() and trainable layers give the same numbers as a fresh encoder', () => {
+  const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64 });
+  const weights = randomBertWeights(config, { seed: 23 });
+  const enc = createBertEncoder(config, weights);
+  const batch = pad([Int32Array.from([101, 7, 8, 9, 102]), Int32Array.from([101, 10, 102])]);
+  const run = (e: BertEncoder): Float32Array =>
+    tf.tidy(() => e.forward(batch, { pooler: true }).lastHiddenState.dataSync() as Float32Array);
+  const maxDiff = (a: Float32Array, b: Float32Array): number =>
+    a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+  try {
+    const original = run(enc);
+    // Trainable layer (concatenated inside the forward) = frozen layer (resident fused copy).
+    for (const v of enc.layerVariables(0)) v.trainable = true;
+    assert.ok(maxDiff(run(enc), original) <= 1e-6);
+    for (const v of enc.layerVariables(0)) v.trainable = false;
+    // Replace the query weight and the word embeddings: outputs must follow (as a fresh encoder would).
+    const wq = enc.variables.get('encoder.layer.0.attention.self.query.weight')!;
+    const we = enc.variables.get('embeddings.word_embeddings.weight')!;
+    const [oldQ, oldE] = [tf.clone(wq), tf.clone(we)];
+    wq.assign(tf.tidy(() => tf.mul(wq, -0.5)));
+    we.assign(tf.tidy(() => tf.add(we, 0.25)));
+    const changed = run(enc);
+    assert.ok(maxDiff(changed, original) > 1e-2);
+    const modified = new Map(weights);
+    const toRaw = (name: string, t: tf.Tensor, transpose: boolean): void => {
+      const values = (transpose ? tf.tidy(() => tf.transpose(t)) : t).dataSync() as Float32Array;
+      const raw = weights.get(name)!;
+      modified.set(name, { ...raw, data: new Uint8Array(Float32Array.from(values).buffer) });
+    };
+    toRaw('encoder.layer.0.attention.self.query.weight', wq, true);
+    toRaw('embeddings.word_embeddings.weight', we, false);
+    const fresh = createBertEncoder(config, modified);
+    assert.ok(maxDiff(run(fresh), changed) <= 1e-6);
+    fresh.dispose();
+    wq.assign(oldQ);
+    we.assign(oldE);
+    tf.dispose([oldQ, oldE]);
+    assert.ok(maxDiff(run(enc), original) <= 1e-6);
+  } finally {
+    enc.dispose();
+  }
+});
+
+test('trainable embeddings: the differentiable embedding path gives the same output and wasm gradients', () => {
+  const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64 });
+  const enc = createBertEncoder(config, randomBertWeights(config, { seed: 24 }));
+  const batch = pad([Int32Array.from([101, 7, 8, 9, 102]), Int32Array.from([101, 10, 102])], undefined, [
+    Int32Array.from([0, 0, 0, 1, 1]),
+    Int32Array.from([0, 0, 0]),
+  ]);
+  try {
+    const frozen = tf.tidy(() => enc.forward(batch).lastHiddenState.dataSync() as Float32Array);
+    const names = [
+      'embeddings.position_embeddings.weight',
+      'embeddings.token_type_embeddings.weight',
+      'embeddings.LayerNorm.weight',
+    ];
+    const vars = names.map((n) => enc.variables.get(n)!);
+    for (const v of vars) v.trainable = true;
+    const trainable = tf.tidy(() => enc.forward(batch).lastHiddenState.dataSync() as Float32Array);
+    assert.ok(frozen.every((v, i) => Math.abs(v - trainable[i]!) <= 1e-5));
+    const { value, grads } = tf.variableGrads(
+      () => tf.mean(tf.square(enc.forward(batch).lastHiddenState)) as tf.Scalar,
+      vars,
+    );
+    for (const v of vars) {
+      const g = grads[v.name]!.dataSync();
+      assert.ok(g.every(Number.isFinite) && g.some((q) => q !== 0), v.name);
+    }
+    tf.dispose([value, ...Object.values(grads)]);
   } finally {
     enc.dispose();
   }

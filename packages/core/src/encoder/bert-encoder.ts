@@ -8,7 +8,10 @@ import { BrowserBertError, ConfigError, WeightsError } from '../errors';
 import type { BertConfig } from '../config/types';
 import type { TensorMap } from '../weights/types';
 import type { BertEncoder, EncoderOutput, ForwardOptions, PaddedBatch } from './types';
+import { selfAttention } from './attention';
 import { rawToFloat32 } from './float32';
+import { FusedQkv } from './fused-qkv';
+import { EmbeddingLookup } from './embedding-lookup';
 import { activation, dense, layerNorm, maybeDropout, siteSeed } from './ops';
 import { detectPrefix, findWeight, poolerWeights, requiredWeights, takeWeight, type WeightSpec } from './weight-map';
 
@@ -111,6 +114,7 @@ export function createBertEncoder(
   const id = ++instances;
   const variables = new Map<string, tf.Variable>();
   const byLayer: tf.Variable[][] = Array.from({ length: config.numHiddenLayers }, () => []);
+  const tables = new Map<string, Float32Array>(); // JS copies of the embedding tables (see embedding-lookup.ts)
   try {
     specs.forEach((spec: WeightSpec, k) => {
       const raw = raws[k]!;
@@ -124,6 +128,8 @@ export function createBertEncoder(
       const v = tf.variable(init, false, `bert${id}/${spec.name}`);
       init.dispose();
       variables.set(spec.name, v);
+      if (spec.name.startsWith('embeddings.') && spec.name.endsWith('_embeddings.weight'))
+        tables.set(spec.name, values);
       if (spec.layer >= 0) byLayer[spec.layer]!.push(v);
     });
   } catch (e) {
@@ -158,7 +164,15 @@ export function createBertEncoder(
       ln2b: get1(`${p}output.LayerNorm.bias`),
     });
   }
-  const wordEmb = get2('embeddings.word_embeddings.weight');
+  const table = (name: string) => ({ variable: variables.get(name)!, values: tables.get(name)! });
+  const lookup = new EmbeddingLookup(
+    {
+      word: table('embeddings.word_embeddings.weight'),
+      position: table('embeddings.position_embeddings.weight'),
+      tokenType: table('embeddings.token_type_embeddings.weight'),
+    },
+    config.hiddenSize,
+  );
   const posEmb = get2('embeddings.position_embeddings.weight');
   const typeEmb = get2('embeddings.token_type_embeddings.weight');
   const embLnG = get1('embeddings.LayerNorm.weight');
@@ -167,26 +181,25 @@ export function createBertEncoder(
   const H = config.hiddenSize;
   const nH = config.numAttentionHeads;
   const dH = H / nH;
-  const scale = 1 / Math.sqrt(dH);
+  // Fused QKV per layer ([H, 3H]), the 1/√dH score scale folded into the query part.
+  const fusedQkv = layers.map((L) => new FusedQkv(L, 1 / Math.sqrt(dH)));
   const eps = config.layerNormEps;
   let disposed = false;
 
   function embed(batch: PaddedBatch): tf.Tensor2D {
     const { batchSize: B, seqLen: S } = batch;
-    // Word embeddings: a gather, kept off the gradient path (the table is frozen; wasm has no gather gradient).
-    const words = tf.gather(wordEmb, tf.tensor1d(batch.inputIds, 'int32')) as tf.Tensor2D;
+    // Frozen tables: the whole embedding sum in JS, one upload.
+    if (lookup.canSum) return layerNorm(lookup.sum(batch.inputIds, batch.tokenTypeIds, S), embLnG, embLnB, eps);
+    // Trainable position/type tables: word rows from JS (off the gradient path: wasm has no gather gradient),
+    // position rows as a slice and token types as a one-hot product, both differentiable.
+    const words = lookup.words(batch.inputIds);
     const pos = tf.slice(posEmb, [0, 0], [S, H]);
     let x = tf.add(tf.reshape(words, [B, S, H]), pos);
-    // Token types: a one-hot product (differentiable), or one broadcast row when every type is 0.
-    if (batch.tokenTypeIds.every((t) => t === 0)) {
-      x = tf.add(x, tf.slice(typeEmb, [0, 0], [1, H]));
-    } else {
-      // One-hot built in JS: tf.oneHot with a float dtype returns zeros on tfjs-backend-wasm 4.22.
-      const T = config.typeVocabSize;
-      const oneHot = new Float32Array(B * S * T);
-      batch.tokenTypeIds.forEach((t, i) => (oneHot[i * T + t] = 1));
-      x = tf.add(x, tf.reshape(tf.matMul(tf.tensor2d(oneHot, [B * S, T]), typeEmb), [B, S, H]));
-    }
+    // One-hot built in JS: tf.oneHot with a float dtype returns zeros on tfjs-backend-wasm 4.22.
+    const T = config.typeVocabSize;
+    const oneHot = new Float32Array(B * S * T);
+    batch.tokenTypeIds.forEach((t, i) => (oneHot[i * T + t] = 1));
+    x = tf.add(x, tf.reshape(tf.matMul(tf.tensor2d(oneHot, [B * S, T]), typeEmb), [B, S, H]));
     return layerNorm(tf.reshape(x, [B * S, H]), embLnG, embLnB, eps);
   }
 
@@ -205,6 +218,7 @@ export function createBertEncoder(
     const hDrop = training ? (config.hiddenDropoutProb ?? 0.1) : 0;
     const aDrop = training ? (config.attentionProbsDropoutProb ?? 0.1) : 0;
     let site = 0;
+    const shape = { batch: B, seq: S, heads: nH, headDim: dH };
 
     return tf.tidy(() => {
       const maskValues = new Float32Array(B * S);
@@ -212,24 +226,16 @@ export function createBertEncoder(
       const additiveMask = tf.tensor4d(maskValues, [B, 1, 1, S]);
 
       let x = maybeDropout(embed(batch), hDrop, siteSeed(opts.seed, site++));
-      for (const L of layers) {
-        // Fused QKV: one [H, 3H] product; the 1/√dH score scale is folded into the query weights.
-        const wqkv = tf.concat([tf.mul(L.wq, scale), L.wk, L.wv], 1);
-        const bqkv = tf.concat([tf.mul(L.bq, scale), L.bk, L.bv], 0);
-        const qkv = dense(x, wqkv, bqkv); // [B·S, 3H]
-        const heads = tf.transpose(tf.reshape(qkv, [B, S, 3, nH, dH]), [2, 0, 3, 1, 4]); // [3, B, nH, S, dH]
-        const [q, k, v] = tf.split(tf.reshape(heads, [3, B * nH, S, dH]), 3, 0);
-        const scores = tf.matMul(tf.reshape(q!, [B * nH, S, dH]), tf.reshape(k!, [B * nH, S, dH]), false, true);
-        let probs = tf.softmax(tf.add(tf.reshape(scores, [B, nH, S, S]), additiveMask));
-        probs = maybeDropout(probs, aDrop, siteSeed(opts.seed, site++));
-        const ctx = tf.matMul(tf.reshape(probs, [B * nH, S, S]), tf.reshape(v!, [B * nH, S, dH]));
-        const merged = tf.reshape(tf.transpose(tf.reshape(ctx, [B, nH, S, dH]), [0, 2, 1, 3]), [B * S, H]);
-        const attn = maybeDropout(dense(merged, L.wo, L.bo), hDrop, siteSeed(opts.seed, site++));
+      layers.forEach((L, i) => {
+        const { w, b } = fusedQkv[i]!.get();
+        const qkv = dense(x, w, b); // [B·S, 3H]
+        const ctx = selfAttention(qkv, additiveMask, shape, aDrop, siteSeed(opts.seed, site++));
+        const attn = maybeDropout(dense(ctx, L.wo, L.bo), hDrop, siteSeed(opts.seed, site++));
         x = layerNorm(tf.add(attn, x), L.ln1g, L.ln1b, eps);
         const inter = activation(dense(x, L.wi, L.bi), config.hiddenAct);
         const out = maybeDropout(dense(inter, L.wout, L.bout), hDrop, siteSeed(opts.seed, site++));
         x = layerNorm(tf.add(out, x), L.ln2g, L.ln2b, eps);
-      }
+      });
       const lastHiddenState = tf.reshape(x, [B, S, H]) as tf.Tensor3D;
       let poolerOutput: tf.Tensor2D | undefined;
       if (opts.pooler === true) {
@@ -258,6 +264,7 @@ export function createBertEncoder(
     dispose(): void {
       if (disposed) return;
       disposed = true;
+      for (const f of fusedQkv) f.dispose();
       for (const v of variables.values()) v.dispose();
     },
   };

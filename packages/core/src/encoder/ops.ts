@@ -28,9 +28,26 @@ export function activation(x: tf.Tensor2D, act: HiddenAct): tf.Tensor2D {
   }
 }
 
-/** x·W + b as one fused kernel (W stored [in, out]). */
+/**
+ * x·W + b as one fused kernel (W stored [in, out]), with a gradient whose products all reach XNNPACK on wasm:
+ * tfjs-core's own matMul gradient multiplies with transposeA/transposeB, which tfjs-backend-wasm 4.22 runs in its
+ * scalar slow_batch_matmul; materialising Wᵀ and xᵀ with the fast 2-D Transpose is ~3.5× faster (measured).
+ */
+const denseWithGrad = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [x, w, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  save([x, w]);
+  return {
+    value: tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b }),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const d = dy as tf.Tensor2D;
+      return [tf.matMul(d, tf.transpose(sw)), tf.matMul(tf.transpose(sx), d), tf.sum(d, 0)];
+    },
+  };
+});
+
 export function dense(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
-  return tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b }) as tf.Tensor2D;
+  return denseWithGrad(x, w, b) as tf.Tensor2D;
 }
 
 /** Deterministic per-site seeds from one forward seed. */
