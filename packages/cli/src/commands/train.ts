@@ -50,7 +50,10 @@ export async function readDataFile(file: string | undefined): Promise<Uint8Array
   }
 }
 
-export function trainProgressHandler(progress: CliProgress): {
+export function trainProgressHandler(
+  progress: CliProgress,
+  options: { batchBars: boolean },
+): {
   onProgress: (e: TrainProgress) => void;
   stop: () => void;
 } {
@@ -86,6 +89,11 @@ export function trainProgressHandler(progress: CliProgress): {
           if (e.done >= e.total) finish('embed');
           break;
         case 'batch':
+          // the epochs bar starts with the first batch (so its time covers training); a batch bar per epoch
+          bar('epochs', 'epochs', e.totalEpochs, 'epochs');
+          if (!options.batchBars) break;
+          bar(`epoch ${e.epoch}`, `epoch ${e.epoch}`, e.total, 'batches').update(e.done);
+          if (e.done >= e.total) finish(`epoch ${e.epoch}`);
           break;
         case 'epoch':
           bar('epochs', 'epochs', e.totalEpochs, 'epochs').update(e.epoch);
@@ -129,7 +137,7 @@ Options:
   --patience <N>          epochs without validation-loss improvement before stopping (default 3, 0 = off)
   --lr <x>                head learning rate, Adam (default 0.001)
   --fine-tune-lr <x>      encoder learning rate when fine-tuning (default 5e-5)
-  --batch-size <N>        training batch size (default 32 frozen, 16 fine-tuning)
+  --batch-size <N>        training batch size (default 32)
   --class-weights <w>     none (default) | balanced (inverse class frequency)
   --positive <label>      positive class of a binary problem (default: spam/1/true/… else the minority)
   --seed <N>              seed of split, initialisation, shuffling and dropout (default 42)
@@ -200,7 +208,9 @@ ${MODEL_USAGE}`,
 
     await initNodeBackend(backend);
     const progress = createProgress(io.stderr);
-    const handler = trainProgressHandler(progress);
+    // fine-tuning epochs take minutes: show their batches too
+    const ft = options.fineTuneLayers;
+    const handler = trainProgressHandler(progress, { batchBars: ft === 'all' || (ft ?? 0) > 0 });
     try {
       for (const w of dataset.warnings) progress.note(`data: ${w}`);
       const model = await loadNode(args.model, {

@@ -19,7 +19,7 @@ export function resolveTrainOptions(options: TrainOptions, model: LoadedModel): 
     dropout: options.dropout ?? HEAD_DEFAULTS.dropout,
     epochs: options.epochs ?? (fineTuning ? 3 : 20),
     learningRate: options.learningRate ?? 1e-3,
-    batchSize: options.batchSize ?? (fineTuning ? 16 : 32),
+    batchSize: options.batchSize ?? 32,
     fineTuneLayers,
     fineTuneLearningRate: options.fineTuneLearningRate ?? 5e-5,
     clipNorm: options.clipNorm ?? 1,

@@ -2,6 +2,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
+import { createServer } from 'node:http';
+import { readFile as readFileRaw } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../node';
@@ -124,6 +126,22 @@ test('train → save (folder, zip) → load → classify gives identical scores;
   assert.deepEqual(await loaded.classify(texts), before);
   const fromZip = await loadClassifier(bundleToZip(await loaded.toBundle()), { model });
   assert.deepEqual(await fromZip.classify(texts), before);
+  // a bundle folder published on a static host loads by URL
+  const server = createServer((req, res) => {
+    readFileRaw(path.join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)))
+      .then((b) => res.end(b))
+      .catch(() => res.writeHead(404).end());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const fromUrl = await loadClassifier(`http://127.0.0.1:${port}/clf/`, { model });
+    assert.deepEqual(await fromUrl.classify(texts), before);
+    fromUrl.dispose();
+    await assert.rejects(loadClassifier(`http://127.0.0.1:${port}/nothing/`, { model }), /answered 404/);
+  } finally {
+    server.close();
+  }
   for (const p of before) {
     assert.ok(['ham', 'spam'].includes(p.label));
     assert.ok(Math.abs(p.scores.ham! + p.scores.spam! - 1) < 1e-5);
@@ -200,5 +218,24 @@ test(
         else assert.equal(tf.memory().numTensors, tensors, `fineTuneLayers ${fineTuneLayers}: nothing leaked`);
       }
     }
+  },
+);
+
+test(
+  "pooling 'flatten' (the tutorial's baseline): 128 × hidden features, trains and classifies",
+  { skip },
+  async () => {
+    const small = { texts: data.texts.slice(0, 150), labels: data.labels.slice(0, 150) };
+    const { classifier, report } = await trainClassifier({
+      model,
+      dataset: small,
+      options: { pooling: 'flatten', epochs: 2 },
+    });
+    assert.equal(report.encoder.pooling, 'flatten');
+    assert.equal(classifier.manifest.head.input_dim, 128 * model.config.hiddenSize);
+    assert.equal(classifier.manifest.flatten_length, 128);
+    const [p] = await classifier.classify(['a text longer than nothing']);
+    assert.ok(Math.abs(p!.scores.ham! + p!.scores.spam! - 1) < 1e-5);
+    classifier.dispose();
   },
 );

@@ -130,7 +130,14 @@ export async function trainClassifier(args: TrainArgs): Promise<TrainResult> {
     emit({ stage: 'epoch', totalEpochs: o.epochs, ...s });
   };
   const onBatch = (done: number, total: number) =>
-    emit({ stage: 'batch', epoch: currentEpoch, done, total, etaMs: eta(epochStart, done, total) });
+    emit({
+      stage: 'batch',
+      epoch: currentEpoch,
+      totalEpochs: o.epochs,
+      done,
+      total,
+      etaMs: eta(epochStart, done, total),
+    });
 
   const head: tfl.LayersModel = createHead(dimFor(model, pooling, flattenLength), C, {
     kind: o.head,

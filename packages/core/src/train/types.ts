@@ -17,7 +17,7 @@ export interface TrainOptions {
   epochs?: number;
   /** Adam learning rate of the head. Default 1e-3. */
   learningRate?: number;
-  /** Default 32 (head on features) / 16 (fine-tuning). */
+  /** Training batch size (head on features, or fine-tuning). Default 32. */
   batchSize?: number;
   /** Encoder layers to train with the head: 0 = frozen encoder (default), k = top k layers (+ pooler), 'all'. */
   fineTuneLayers?: number | 'all';
@@ -63,7 +63,7 @@ export type TrainProgress =
     }
   | ({ readonly stage: 'tokenize' } & StageProgress)
   | ({ readonly stage: 'embed'; readonly cached: boolean } & StageProgress)
-  | ({ readonly stage: 'batch'; readonly epoch: number } & StageProgress)
+  | ({ readonly stage: 'batch'; readonly epoch: number; readonly totalEpochs: number } & StageProgress)
   | ({ readonly stage: 'epoch'; readonly totalEpochs: number } & EpochStats)
   | ({ readonly stage: 'evaluate' } & StageProgress);
 
