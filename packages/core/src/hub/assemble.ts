@@ -47,6 +47,17 @@ function readAllWeights(files: ModelFiles): Weights {
     const metadata = Object.assign({}, ...parts.map((p) => p.info.metadata)) as Record<string, string>;
     return { format: 'safetensors-sharded', tensors, metadata, files: w.shards };
   }
+  if (w.kind === 'torch-sharded') {
+    const index = readSafetensorsIndex(w.index);
+    const parts = w.shards.map((s) => readWeights(s.bytes, s.name));
+    const tensors = mergeTensorMaps(
+      parts.map((p) => p.tensors),
+      { index, shardNames: w.shards.map((s) => s.name) },
+    );
+    const first = parts[0]?.info.format;
+    const format = first === 'torch-legacy' ? 'torch-legacy' : 'torch-zip';
+    return { format, tensors, metadata: {}, files: w.shards };
+  }
   if (w.kind === 'tfjs-bundle') {
     const r = readTfjsWeights(
       w.modelJson,

@@ -15,7 +15,7 @@ import { initNodeBackend } from '../node';
 import { makeBertCheckpoint } from '../../test-support/fixtures';
 import { startHubServer, type HubServer } from '../../test-support/hub-server';
 import { skipUnlessShared } from '../../test-support/shared';
-import { readSafetensors, writeTfjsBundle } from '../weights';
+import { readSafetensors, writeTfjsBundle, writeTorchZip } from '../weights';
 import { createMemoryCache, listCachedModels } from './cache';
 import { createFilesSource } from './local-files';
 import { load, loadFromFiles } from './load';
@@ -288,7 +288,7 @@ test('a local folder loads without the network; a folder without weights says wh
   await writeFile(path.join(empty, 'config.json'), await readFile(path.join(dirs.st!, 'config.json')));
   await assert.rejects(
     loadNode(empty, { cache: false }),
-    /has no weights file — looked for model\.safetensors, model\.safetensors\.index\.json, pytorch_model\.bin, model\.json/,
+    /has no weights file — looked for model\.safetensors, model\.safetensors\.index\.json, pytorch_model\.bin, pytorch_model\.bin\.index\.json, model\.json/,
   );
 });
 
@@ -413,5 +413,43 @@ test(
     assert.equal(models.length, 1, JSON.stringify(models.map((m) => m.files.map((f) => f.key))));
     assert.equal(models[0]!.repo, 'models/st-model');
     await withModel(loadNode(base, { env }), (m) => assert.equal(m.info.defaultPooling, 'cls'));
+  },
+);
+
+test(
+  'sharded pytorch_model.bin (pytorch_model.bin.index.json + shards) loads with the same weights',
+  { skip },
+  async () => {
+    const dir = path.join(tmp, 'bin-sharded');
+    await mkdir(dir);
+    for (const f of ['config.json', 'vocab.txt', 'tokenizer_config.json']) {
+      await writeFile(path.join(dir, f), await readFile(path.join(dirs.st!, f)));
+    }
+    const st = readSafetensors(new Uint8Array(await readFile(path.join(dirs.st!, 'model.safetensors'))));
+    const all = [...st.tensors.values()];
+    const halves = [all.slice(0, 7), all.slice(7)];
+    const weightMap: Record<string, string> = {};
+    for (const [i, part] of halves.entries()) {
+      const name = `pytorch_model-0000${i + 1}-of-00002.bin`;
+      for (const t of part) weightMap[t.name] = name;
+      await writeFile(path.join(dir, name), writeTorchZip(part));
+    }
+    await writeFile(
+      path.join(dir, 'pytorch_model.bin.index.json'),
+      JSON.stringify({ metadata: {}, weight_map: weightMap }),
+    );
+    const server = await startHubServer({ 'org/bin-sharded@main': dir });
+    const ref = await loadNode(dirs.st!, { cache: false });
+    try {
+      await withModel(load('org/bin-sharded', { endpoint: server.endpoint, cache: false }), (m) => {
+        assert.equal(m.info.weightsFormat, 'torch-zip');
+        const a = weightsOf(ref);
+        for (const [k, v] of weightsOf(m)) assert.deepEqual(v, a.get(k), k);
+      });
+      assert.ok(server.requests.includes('/org/bin-sharded/resolve/main/pytorch_model-00002-of-00002.bin'));
+    } finally {
+      ref.dispose();
+      await server.close();
+    }
   },
 );

@@ -15,7 +15,7 @@ export interface NamedBytes {
 
 export type WeightsFiles =
   | { readonly kind: 'single'; readonly file: NamedBytes }
-  | { readonly kind: 'safetensors-sharded'; readonly index: unknown; readonly shards: NamedBytes[] }
+  | { readonly kind: 'safetensors-sharded' | 'torch-sharded'; readonly index: unknown; readonly shards: NamedBytes[] }
   | {
       readonly kind: 'tfjs-bundle' | 'tfjs-graph';
       readonly modelJson: unknown;
@@ -38,6 +38,7 @@ export const WEIGHTS_CANDIDATES = [
   'model.safetensors',
   'model.safetensors.index.json',
   'pytorch_model.bin',
+  'pytorch_model.bin.index.json',
   'model.json',
 ] as const;
 
@@ -116,11 +117,13 @@ async function readWeightsFiles(
     if (!bytes) continue;
     if (name === 'model.safetensors' || name === 'pytorch_model.bin') return { kind: 'single', file: { name, bytes } };
     const json = parseJson(source, name, bytes);
-    if (name === 'model.safetensors.index.json') {
+    if (name === 'model.safetensors.index.json' || name === 'pytorch_model.bin.index.json') {
+      // Both index files have the same {"weight_map": {tensor: shard}} layout.
       const shardNames = readSafetensorsIndex(json).files;
       const shards: NamedBytes[] = [];
       for (const shard of shardNames) shards.push({ name: shard, bytes: await required(shard) });
-      return { kind: 'safetensors-sharded', index: json, shards };
+      const kind = name === 'model.safetensors.index.json' ? 'safetensors-sharded' : 'torch-sharded';
+      return { kind, index: json, shards };
     }
     const format = (json as { format?: unknown } | undefined)?.format;
     const shards: NamedBytes[] = [];

@@ -52,7 +52,7 @@ test(
       assert.ok(hub.requests.includes('/sentence-transformers/all-MiniLM-L6-v2/resolve/main/tokenizer.json'));
       await assert.rejects(
         loadNode('sentence-transformers/all-MiniLM-L6-v2', { env, cache }),
-        /sentence-transformers\/all-MiniLM-L6-v2 has no weights file — looked for model\.safetensors, model\.safetensors\.index\.json, pytorch_model\.bin, model\.json/,
+        /sentence-transformers\/all-MiniLM-L6-v2 has no weights file — looked for model\.safetensors, model\.safetensors\.index\.json, pytorch_model\.bin, pytorch_model\.bin\.index\.json, model\.json/,
       );
     } finally {
       await hub.close();
