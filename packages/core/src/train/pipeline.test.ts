@@ -239,3 +239,34 @@ test(
     classifier.dispose();
   },
 );
+
+test('multi-class data: three classes, arg-max decisions, no threshold', { skip }, async () => {
+  const words = [
+    ['football', 'goal', 'match', 'team', 'score'],
+    ['election', 'vote', 'minister', 'party', 'policy'],
+    ['recipe', 'oven', 'flour', 'sugar', 'bake'],
+  ];
+  const texts: string[] = [];
+  const labels: string[] = [];
+  for (let i = 0; i < 90; i++) {
+    const c = i % 3;
+    texts.push(`${words[c]![i % 5]} ${words[c]![(i * 7) % 5]} and ${words[c]![(i * 3) % 5]} number ${i}`);
+    labels.push(['sport', 'politics', 'food'][c]!);
+  }
+  const { classifier, report } = await trainClassifier({
+    model,
+    dataset: { texts, labels },
+    options: { epochs: 30, seed: 3 },
+  });
+  assert.deepEqual(report.labels, ['food', 'politics', 'sport']);
+  assert.equal(report.positive_label, undefined);
+  assert.equal(report.test.threshold, undefined);
+  assert.equal(classifier.manifest.threshold, null);
+  assert.equal(report.test.confusion.length, 3);
+  const preds = await classifier.classify(['football match goal', 'vote for the party']);
+  for (const p of preds) {
+    const best = Object.entries(p.scores).sort((a, b) => b[1] - a[1])[0]![0];
+    assert.equal(p.label, best, 'multi-class decisions are the arg-max');
+  }
+  classifier.dispose();
+});
