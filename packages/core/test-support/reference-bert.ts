@@ -239,7 +239,17 @@ function encode(values: Float64Array, dtype: DType): Uint8Array {
     else if (dtype === 'BF16') {
       f[0] = values[i]!;
       dv.setUint16(2 * i, u[0]! >>> 16, true); // truncation is fine: the reference decodes the same bits
-    } else throw new Error(`randomBertWeights: dtype ${dtype} not supported (use F32 or BF16)`);
+    } else if (dtype === 'F16') {
+      // Values are drawn on a 2^-10 grid within ±2, so they are exact in float16: encode the bits directly.
+      const v = values[i]!;
+      const a = Math.abs(v);
+      let bits = 0;
+      if (a !== 0) {
+        const e = Math.floor(Math.log2(a));
+        bits = ((e + 15) << 10) | Math.round((a / 2 ** e - 1) * 1024);
+      }
+      dv.setUint16(2 * i, (v < 0 ? 0x8000 : 0) | bits, true);
+    } else throw new Error(`randomBertWeights: dtype ${dtype} not supported (use F32, F16 or BF16)`);
   }
   return out;
 }
@@ -249,7 +259,7 @@ export interface RandomWeightsOptions {
   /** "bert." as in BertFor* checkpoints, or "" as in BertModel ones. */
   prefix?: '' | 'bert.';
   pooler?: boolean;
-  dtype?: 'F32' | 'BF16';
+  dtype?: 'F32' | 'F16' | 'BF16';
   /** Extra head tensors (cls.*, classifier.*) that the encoder must ignore. */
   extraHeads?: boolean;
 }
@@ -268,7 +278,7 @@ export function randomBertWeights(cfg: RefConfig, opts: RandomWeightsOptions = {
   const add = (name: string, shape: number[], gen: () => number): void => {
     const n = shape.reduce((a, b) => a * b, 1);
     const v = new Float64Array(n);
-    for (let i = 0; i < n; i++) v[i] = gen();
+    for (let i = 0; i < n; i++) v[i] = dtype === 'F16' ? Math.round(gen() * 1024) / 1024 : gen();
     map.set(prefix + name, { name: prefix + name, dtype, shape, data: encode(v, dtype) });
   };
   const u = (r: number) => () => (rnd() * 2 - 1) * r;
@@ -320,52 +330,4 @@ export function smsTexts(tsv: string): string[] {
     .split(/\r?\n/)
     .filter((l) => l.includes('\t'))
     .map((l) => l.slice(l.indexOf('\t') + 1));
-}
-
-/**
- * A deliberately simple uncased WordPiece (lower-case, strip accents, split on spaces and punctuation, greedy
- * longest match) used only to get realistic id sequences for numeric tests; the real tokenizer is tested elsewhere.
- */
-export function simpleEncode(vocab: ReadonlyMap<string, number>, text: string, maxLength = 128): Int32Array {
-  const id = (t: string): number => vocab.get(t) ?? vocab.get('[UNK]') ?? 100;
-  const words = text
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/\p{Mn}/gu, '')
-    .split(/(\p{P}|\p{S})|\s+/u)
-    .filter((w): w is string => w !== undefined && w !== '');
-  const ids = [id('[CLS]')];
-  for (const w of words) {
-    let start = 0;
-    const pieces: number[] = [];
-    while (start < w.length) {
-      let end = w.length;
-      let found: number | undefined;
-      while (end > start) {
-        const sub = (start > 0 ? '##' : '') + w.slice(start, end);
-        found = vocab.get(sub);
-        if (found !== undefined) break;
-        end--;
-      }
-      if (found === undefined) {
-        pieces.length = 0;
-        pieces.push(id('[UNK]'));
-        break;
-      }
-      pieces.push(found);
-      start = end;
-    }
-    ids.push(...pieces);
-  }
-  const out = ids.slice(0, maxLength - 1);
-  out.push(id('[SEP]'));
-  return Int32Array.from(out);
-}
-
-export function parseVocab(vocabTxt: string): Map<string, number> {
-  const m = new Map<string, number>();
-  vocabTxt.split(/\r?\n/).forEach((t, i) => {
-    if (t !== '' && !m.has(t)) m.set(t, i);
-  });
-  return m;
 }

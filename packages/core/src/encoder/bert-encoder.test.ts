@@ -9,13 +9,8 @@ import { ConfigError, MissingWeightError, ShapeMismatchError } from '../errors';
 import type { TensorMap } from '../weights/types';
 import { createBertEncoder } from './bert-encoder';
 import type { BertEncoder, PaddedBatch } from './types';
-import {
-  parseVocab,
-  randomBertWeights,
-  referenceForward,
-  simpleEncode,
-  smsTexts,
-} from '../../test-support/reference-bert';
+import { createTokenizer } from '../tokenizer';
+import { randomBertWeights, referenceForward, smsTexts } from '../../test-support/reference-bert';
 import { sharedPath, skipUnlessShared } from '../../test-support/shared';
 
 const SMS = 'data/sms-spam/SMSSpamCollection.tsv';
@@ -30,8 +25,10 @@ let texts: Int32Array[] = [];
 before(async () => {
   await initNodeBackend('wasm');
   if (skip) return;
-  const vocab = parseVocab(readFileSync(sharedPath(VOCAB)!, 'utf8'));
-  const all = smsTexts(readFileSync(sharedPath(SMS)!, 'utf8')).map((t) => simpleEncode(vocab, t, 128));
+  const tokenizer = createTokenizer({ vocabTxt: readFileSync(sharedPath(VOCAB)!, 'utf8') });
+  const all = tokenizer
+    .encodeBatch(smsTexts(readFileSync(sharedPath(SMS)!, 'utf8')), { maxLength: 128 })
+    .map((e) => e.inputIds);
   // The first texts of the corpus plus the longest ones (truncated at 128), so long attention spans are covered.
   const longest = all
     .map((e, i) => [e.length, i] as const)
@@ -140,19 +137,21 @@ for (const act of ['gelu_new', 'relu'] as const) {
   });
 }
 
-test('BF16 weights and token_type_ids 1 (text pairs): match the reference', { skip }, () => {
-  const config = parseBertConfig(TINY);
-  const weights = randomBertWeights(config, { seed: 14, dtype: 'BF16' });
-  const enc = createBertEncoder(config, weights);
-  try {
-    const seqs = texts.slice(0, 8);
-    const types = seqs.map((s) => Int32Array.from(s, (_, i) => (i > s.length / 2 ? 1 : 0)));
-    const d = maxDiffVsReference(enc, config, weights, seqs, 4, types);
-    assert.ok(d <= TOL, `max |Δ| ${d}`);
-  } finally {
-    enc.dispose();
-  }
-});
+for (const dtype of ['F16', 'BF16'] as const) {
+  test(`${dtype} weights and token_type_ids 1 (text pairs): match the reference`, { skip }, () => {
+    const config = parseBertConfig(TINY);
+    const weights = randomBertWeights(config, { seed: 14, dtype });
+    const enc = createBertEncoder(config, weights);
+    try {
+      const seqs = texts.slice(0, 8);
+      const types = seqs.map((s) => Int32Array.from(s, (_, i) => (i > s.length / 2 ? 1 : 0)));
+      const d = maxDiffVsReference(enc, config, weights, seqs, 4, types);
+      assert.ok(d <= TOL, `max |Δ| ${d}`);
+    } finally {
+      enc.dispose();
+    }
+  });
+}
 
 test(
   'padding invariance: a text alone, in a batch with longer texts, or padded further gives the same output',
@@ -326,6 +325,13 @@ test('bad batches: ids outside the vocabulary and over-long sequences are reject
     assert.throws(() => enc.forward(pad([Int32Array.from([101, 300])])), /outside the model's vocabulary/);
     assert.throws(() => enc.forward(pad([new Int32Array(9)])), /max_position_embeddings 8/);
     assert.throws(() => createBertEncoder(config, new Map(), { dtype: 'float16' as 'float32' }), ConfigError);
+    const ints = randomBertWeights(config, { seed: 22 });
+    const t = ints.get('encoder.layer.0.output.dense.bias')!;
+    ints.set(t.name, { ...t, dtype: 'I32' });
+    assert.throws(
+      () => createBertEncoder(config, ints),
+      /"encoder\.layer\.0\.output\.dense\.bias" in the checkpoint has dtype I32/,
+    );
   } finally {
     enc.dispose();
   }

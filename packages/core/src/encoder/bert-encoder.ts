@@ -6,10 +6,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { BrowserBertError, ConfigError, WeightsError } from '../errors';
 import type { BertConfig } from '../config/types';
-import type { TensorMap } from '../weights/types';
+import { toFloat32 } from '../weights/dtype';
+import type { RawTensor, TensorMap } from '../weights/types';
 import type { BertEncoder, EncoderOutput, ForwardOptions, PaddedBatch } from './types';
 import { selfAttention } from './attention';
-import { rawToFloat32 } from './float32';
 import { FusedQkv } from './fused-qkv';
 import { EmbeddingLookup } from './embedding-lookup';
 import { activation, dense, layerNorm, maybeDropout, siteSeed } from './ops';
@@ -29,6 +29,19 @@ export interface CreateEncoderOptions {
 const MASK_NEG = -1e9;
 
 let instances = 0;
+
+const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16', 'F64']);
+
+/** A weight's values as float32 (F16/BF16/F64 widened or narrowed); integer tensors are not weights. */
+function floatValues(t: RawTensor, where: string): Float32Array {
+  if (!FLOAT_DTYPES.has(t.dtype)) {
+    throw new WeightsError(
+      `Tensor "${t.name}" in ${where} has dtype ${t.dtype}; encoder weights must be F32, F16, BF16 or F64`,
+      'the file is not a BERT checkpoint, or it was quantised; use a float checkpoint',
+    );
+  }
+  return toFloat32(t);
+}
 
 /** [out, in] row-major → [in, out]. */
 function transpose2d(src: Float32Array, rows: number, cols: number): Float32Array {
@@ -118,7 +131,7 @@ export function createBertEncoder(
   try {
     specs.forEach((spec: WeightSpec, k) => {
       const raw = raws[k]!;
-      let values = rawToFloat32(raw);
+      let values = floatValues(raw, where);
       let shape = [...spec.shape];
       if (spec.layout === 'linear') {
         values = transpose2d(values, spec.shape[0]!, spec.shape[1]!);
