@@ -12,7 +12,8 @@ export type Fault =
   | 'cut'
   /** Declare a Content-Length larger than the body, send the body, close the connection. */
   | 'short'
-  | { status: number; errorCode?: string };
+  /** Answer with this status; with `times`, only for that many requests (then serve normally). */
+  | { status: number; errorCode?: string; times?: number };
 
 export interface HubServer {
   /** http://127.0.0.1:PORT — use as endpoint / HF_ENDPOINT. */
@@ -56,7 +57,9 @@ export function createHubHandler(repos: Record<string, string> = {}, prefix = ''
       return void res.end(repoKnown ? 'Invalid rev id' : 'Repository not found');
     }
     const fault = faults.get(`${repo}@${revision}/${file}`);
-    if (typeof fault === 'object') {
+    if (typeof fault === 'object' && fault.times !== undefined && --fault.times < 0) {
+      faults.delete(`${repo}@${revision}/${file}`);
+    } else if (typeof fault === 'object') {
       const headers: Record<string, string> = {};
       if (fault.errorCode) headers['x-error-code'] = fault.errorCode;
       return void res.writeHead(fault.status, headers).end(`error ${fault.status}`);

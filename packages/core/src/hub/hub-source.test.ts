@@ -216,3 +216,42 @@ test('a throwing onProgress (how the web app cancels) stops the download and cac
   await assert.rejects(src2.get('big.bin'), { name: 'CancelledError' });
   assert.equal(cache.entries.size, 0);
 });
+
+test('transient failures (5xx, a cut transfer) are retried once; a lasting one is reported', async () => {
+  const path1 = '/org/m/resolve/main/a.json';
+  const count = () => hub.requests.filter((r) => r === path1).length;
+  hub.requests.length = 0;
+  hub.faults.set('org/m@main/a.json', { status: 503, times: 1 });
+  const src = createHubSource({ endpoint: hub.endpoint, ref: parseHubId('org/m') });
+  assert.equal(text(await src.get('a.json')), '{"a":1}');
+  assert.equal(count(), 2);
+
+  hub.requests.length = 0;
+  hub.faults.set('org/m@main/a.json', { status: 502 });
+  try {
+    await assert.rejects(
+      createHubSource({ endpoint: hub.endpoint, ref: parseHubId('org/m') }).get('a.json'),
+      (e: unknown) => {
+        assert.ok(e instanceof HubError);
+        assert.equal(e.status, 502);
+        assert.match(e.message, /the hub answered HTTP 502 for a\.json of org\/m@main/);
+        return true;
+      },
+    );
+    assert.equal(count(), 2);
+  } finally {
+    hub.faults.delete('org/m@main/a.json');
+  }
+
+  hub.requests.length = 0;
+  hub.faults.set('org/m@main/big.bin', 'cut');
+  try {
+    await assert.rejects(
+      createHubSource({ endpoint: hub.endpoint, ref: parseHubId('org/m') }).get('big.bin'),
+      /stopped after/,
+    );
+    assert.equal(hub.requests.filter((r) => r.endsWith('/big.bin')).length, 2);
+  } finally {
+    hub.faults.delete('org/m@main/big.bin');
+  }
+});

@@ -7,7 +7,7 @@
  * "main" can move on: pass `refresh: true` (CLI --refresh) to download again, which still falls back to the cache
  * when the hub cannot be reached; pin a commit sha for reproducible runs.
  */
-import { HubError } from '../errors';
+import { HubError, throwIfAborted } from '../errors';
 import { download } from './download';
 import { hubFileUrl, type HubRef } from './source';
 import type { FileProgress, FileSource, ModelCache } from './types';
@@ -21,6 +21,8 @@ export interface HubSourceOptions {
   readonly signal?: AbortSignal | undefined;
   readonly fetch?: typeof fetch | undefined;
 }
+
+const RETRY_DELAY_MS = 300;
 
 /** Name of the cache entry (next to the repo's files) listing which files a load found and which were absent. */
 export const MANIFEST_FILE = '.browser-bert-manifest.json';
@@ -111,7 +113,7 @@ function createRemoteSource(
     if (offline) return offlineFallback(name, known, offline, onProgress);
     let result;
     try {
-      result = await download(url, { ...options, endpoint, file: name, onProgress });
+      result = await downloadWithRetry(url, name, onProgress);
     } catch (e) {
       if (e instanceof HubError && e.code === 'NETWORK') {
         // Cannot reach the hub, or the transfer broke: use the cache if it has the answer.
@@ -151,6 +153,24 @@ function createRemoteSource(
       'try again later, or download the files and use a local folder',
       { status, url },
     );
+  }
+
+  /**
+   * One retry, after a short pause, for what is usually transient: a transfer cut midway, HTTP 429 or 5xx.
+   * An unreachable host is not retried (that is the offline case).
+   */
+  async function downloadWithRetry(url: string, name: string, onProgress?: (p: FileProgress) => void) {
+    const once = () => download(url, { ...options, endpoint, file: name, onProgress });
+    const transient = (status: number) => status === 429 || status >= 500;
+    try {
+      const first = await once();
+      if (first.ok || !transient(first.status)) return first;
+    } catch (e) {
+      if (!(e instanceof HubError && e.code === 'NETWORK' && !e.message.startsWith('cannot reach'))) throw e;
+    }
+    await new Promise((r) => setTimeout(r, RETRY_DELAY_MS));
+    throwIfAborted(options.signal);
+    return once();
   }
 
   function notFound(status: number): HubError {
