@@ -126,6 +126,15 @@ test('train → save (folder, zip) → load → classify gives identical scores;
   assert.deepEqual(await loaded.classify(texts), before);
   const fromZip = await loadClassifier(bundleToZip(await loaded.toBundle()), { model });
   assert.deepEqual(await fromZip.classify(texts), before);
+  // a picked folder (File[] with folder-relative names)
+  const b = await loaded.toBundle();
+  const picked = [
+    new File([JSON.stringify(b.manifest)], 'my-clf/manifest.json'),
+    ...Object.entries(b.files).map(([n, bytes]) => new File([bytes as Uint8Array<ArrayBuffer>], `my-clf/${n}`)),
+  ];
+  const fromFiles = await loadClassifier(picked, { model });
+  assert.deepEqual(await fromFiles.classify(texts), before);
+  fromFiles.dispose();
   // a bundle folder published on a static host loads by URL
   const server = createServer((req, res) => {
     readFileRaw(path.join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)))
