@@ -1,0 +1,79 @@
+// Page script for encoder.browser.test.ts (bundled by esbuild; runs in Chromium on the wasm backend).
+// Rebuilds the same seeded random weights as the Node side, runs the encoder on the given token ids and reports
+// the max |Δ| against the float64 reference outputs computed in Node.
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '../runtime/backend';
+import { parseBertConfig } from '../config/parse';
+import { createBertEncoder } from './bert-encoder';
+import { randomBertWeights, type RandomWeightsOptions } from '../../test-support/reference-bert';
+import type { PaddedBatch } from './types';
+
+export interface PageCase {
+  readonly name: string;
+  readonly config: Record<string, unknown>;
+  readonly weights: RandomWeightsOptions;
+  readonly texts: number[][];
+  /** Float64 file: per text, its last_hidden_state rows, then its pooler output (when the weights have one). */
+  readonly expected: string;
+}
+
+const g = globalThis as unknown as { __done?: unknown; __result?: unknown };
+
+function pad(seqs: number[][]): PaddedBatch {
+  const S = Math.max(...seqs.map((s) => s.length));
+  const B = seqs.length;
+  const inputIds = new Int32Array(B * S);
+  const attentionMask = new Int32Array(B * S);
+  seqs.forEach((s, b) => {
+    inputIds.set(s, b * S);
+    attentionMask.fill(1, b * S, b * S + s.length);
+  });
+  return { batchSize: B, seqLen: S, inputIds, tokenTypeIds: new Int32Array(B * S), attentionMask };
+}
+
+try {
+  const backend = await useBackend('wasm', { wasmPaths: new URL('./wasm/', location.href).href });
+  const cases = (await (await fetch('./cases.json')).json()) as PageCase[];
+  const results: Record<string, { maxDiff: number; texts: number; leaked: number }> = {};
+  for (const c of cases) {
+    const config = parseBertConfig(c.config);
+    const H = config.hiddenSize;
+    const expected = new Float64Array(await (await fetch(`./${c.expected}`)).arrayBuffer());
+    const enc = createBertEncoder(config, randomBertWeights(config, c.weights));
+    let maxDiff = 0;
+    let at = 0;
+    let before = -1;
+    for (let s = 0; s < c.texts.length; s += 8) {
+      const chunk = c.texts.slice(s, s + 8);
+      const batch = pad(chunk);
+      const out = enc.forward(batch, { pooler: enc.hasPooler });
+      const last = out.lastHiddenState.dataSync();
+      const pooled = out.poolerOutput?.dataSync();
+      tf.dispose([out.lastHiddenState, ...(out.poolerOutput ? [out.poolerOutput] : [])]);
+      if (before < 0) before = tf.memory().numTensors; // after the first batch (warm-up)
+      chunk.forEach((ids, b) => {
+        for (let t = 0; t < ids.length; t++)
+          for (let h = 0; h < H; h++) {
+            const d = Math.abs(last[(b * batch.seqLen + t) * H + h]! - expected[at++]!);
+            if (!(d <= maxDiff)) maxDiff = d;
+          }
+        if (pooled)
+          for (let h = 0; h < H; h++) maxDiff = Math.max(maxDiff, Math.abs(pooled[b * H + h]! - expected[at++]!));
+      });
+    }
+    const leaked = tf.memory().numTensors - before;
+    if (at !== expected.length) throw new Error(`${c.name}: compared ${at} of ${expected.length} expected values`);
+    enc.dispose();
+    results[c.name] = { maxDiff, texts: c.texts.length, leaked };
+  }
+  g.__result = {
+    backend,
+    simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
+    threads: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
+    results,
+    tensorsAfterDispose: tf.memory().numTensors,
+  };
+  g.__done = true;
+} catch (e) {
+  g.__done = String((e as Error).stack ?? e);
+}
