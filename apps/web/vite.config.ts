@@ -31,8 +31,19 @@ export default defineConfig({
     assetsInlineLimit: (file) => (file.endsWith('.wasm') ? false : undefined),
   },
   optimizeDeps: {
-    // The wasm backend locates its .wasm files by URL; pre-bundling would not change that, but excluding it keeps
-    // the dev server from rewriting its worker glue.
-    exclude: ['@tensorflow/tfjs-backend-wasm'],
+    // The worker's dependencies are not found by Vite's HTML scan; listing them avoids a late re-optimisation and
+    // page reload on the first visit of the dev server.
+    include: [
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-backend-webgl',
+      '@tensorflow/tfjs-backend-webgpu',
+      '@tensorflow/tfjs-layers',
+      'fflate',
+      'papaparse',
+      'postal-mime',
+      'html-to-text',
+    ],
   },
 });

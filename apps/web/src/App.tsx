@@ -15,6 +15,9 @@ import { KeepPanel } from './components/KeepPanel';
 import { ErrorBox, toUiError, type UiError } from './components/ErrorBox';
 import type { BackendInfo, BackendPref, ClassifierSummary, ModelSourceMsg, TrainOptionsMsg } from './worker/protocol';
 
+/** Largest trained-classifier zip the page keeps a copy of (fine-tuned bundles include the encoder). */
+const MAX_KEPT_BUNDLE = 64 * 1024 * 1024;
+
 function Step(props: {
   id: string;
   n: number;
@@ -56,8 +59,35 @@ export function App() {
     setClassifier(c);
     setClfVersion((v) => v + 1);
   }, []);
-  const training = useTraining(onClassifier);
-  const saved = useSaved(onClassifier, endpoint);
+  /**
+   * Where the active classifier lives besides the worker, to restore it if the worker dies: the page keeps a zip of
+   * the last trained one (when small), saved ones are in IndexedDB.
+   */
+  const activeCopy = useRef<{ kind: 'zip'; bytes: ArrayBuffer } | { kind: 'saved'; name: string } | undefined>(
+    undefined,
+  );
+  const onTrained = useCallback(
+    (c: ClassifierSummary) => {
+      onClassifier(c);
+      activeCopy.current = undefined;
+      client.run('exportZip', {}).then(
+        ({ bytes }) => {
+          if (bytes.byteLength <= MAX_KEPT_BUNDLE) activeCopy.current = { kind: 'zip', bytes };
+        },
+        () => undefined, // without a copy, a worker crash loses the unsaved classifier (the report stays)
+      );
+    },
+    [onClassifier],
+  );
+  const onLoadedSaved = useCallback(
+    (c: ClassifierSummary) => {
+      onClassifier(c);
+      if (c.name) activeCopy.current = { kind: 'saved', name: c.name };
+    },
+    [onClassifier],
+  );
+  const training = useTraining(onTrained);
+  const saved = useSaved(onLoadedSaved, endpoint);
 
   const initBackend = useCallback(async (pref: BackendPref) => {
     try {
@@ -71,14 +101,19 @@ export function App() {
   }, []);
 
   useEffect(() => {
+    let lastCrash = -Infinity;
     client.onCrash = (message) => {
       setBackend(undefined);
+      // Restore at once, but not in a loop: a second crash within a minute waits for the user's next action.
+      const again = performance.now() - lastCrash < 60_000;
+      lastCrash = performance.now();
       setAppError({
         title: 'The training worker stopped',
         message,
-        hint: 'Your dataset, results and saved classifiers are kept; the model is reloaded on your next action. If it ran out of memory, use a smaller model or batch size.',
+        hint: `Your dataset, results and classifiers are kept${again ? '; the model is reloaded on your next action' : ' and are being restored'}. If it ran out of memory, use a smaller model, batch size or dataset.`,
         code: /memory/i.test(message) ? 'OOM' : 'INTERNAL',
       });
+      if (!again) void ensureRef.current().catch(() => undefined);
     };
     void initBackend(backendPref).then(() => saved.refresh());
     // Runs once: the backend preference changes go through changeBackend.
@@ -115,7 +150,15 @@ export function App() {
     await initBackend(backendPref);
     if (lastModel.current && model.state.summary) await model.load(lastModel.current);
     if (data.state.source) await data.load(data.state.source, data.state.options);
+    const copy = activeCopy.current;
+    if (copy?.kind === 'zip') {
+      const c = await client.run('loadBundle', { bytes: copy.bytes.slice(0), name: classifier?.name, endpoint });
+      setClassifier(c);
+    } else if (copy?.kind === 'saved') await saved.load(copy.name);
   };
+
+  const ensureRef = useRef(ensureWorker);
+  ensureRef.current = ensureWorker;
 
   const canTrain = Boolean(model.state.summary && data.state.summary && !model.state.loading && !data.state.loading);
   const whyNot = !model.state.summary

@@ -207,6 +207,15 @@ test(
       for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowRight');
       assert.notEqual(await page.getByTestId('threshold-metrics').innerText(), before);
 
+      // Again with the feature cache warm (same model, texts and pooling): the encoder does not run.
+      const tw = Date.now();
+      await page.getByRole('button', { name: 'Train', exact: true }).click();
+      await page.locator('[data-testid="train-time"][data-run="2"]').waitFor({ timeout: 120_000 });
+      log(
+        `warm feature cache: Train click → metrics ${Date.now() - tw} ms; ${await page.getByTestId('stage-times').innerText()}`,
+      );
+      assert.match(await page.getByTestId('train-progress').innerText(), /feature cache/);
+
       const scores = await typeAndClassify(page, TRY_TEXT);
       assert.deepEqual(Object.keys(scores).sort(), ['ham', 'spam']);
       assert.ok(Math.abs((scores.ham ?? 0) + (scores.spam ?? 0) - 1) < 1e-4, 'probabilities sum to 1');
@@ -335,7 +344,25 @@ test(
       assert.equal(await page.getByTestId('report').count(), 1);
       const still = await typeAndClassify(page, 'WIN a free prize now');
       assert.ok(Math.abs((still.spam ?? NaN) - (scores.spam ?? NaN)) < 1e-6);
-      assert.deepEqual(errors, []);
+
+      // The worker dies (simulated: an uncaught error inside it, as an out-of-memory abort would be): the page says
+      // so, restarts it and restores backend, model, dataset and the unsaved classifier from its own copies.
+      const trainingWorker = page.workers().find((w) => /\/assets\/worker-/.test(w.url()));
+      assert.ok(trainingWorker, 'the training worker is visible to the test');
+      await trainingWorker.evaluate(() => {
+        setTimeout(() => {
+          throw new Error('simulated: out of memory');
+        });
+      });
+      await page.getByRole('alert').filter({ hasText: 'The training worker stopped' }).waitFor({ timeout: 30_000 });
+      await page.getByTestId('active-backend').filter({ hasText: 'active: wasm' }).waitFor({ timeout: 60_000 });
+      const restored = await typeAndClassify(page, 'WIN a free prize now');
+      assert.ok(Math.abs((restored.spam ?? NaN) - (scores.spam ?? NaN)) < 1e-6, 'the unsaved classifier was restored');
+      assert.match(await page.getByTestId('dataset-summary').innerText(), /tiny\.csv/);
+      assert.deepEqual(
+        errors.filter((e) => !e.includes('simulated')),
+        [],
+      );
     } finally {
       await ctx.close();
     }

@@ -214,13 +214,13 @@ export function TrainPanel({
           </span>
         )}
         {!t.running && t.elapsedMs !== undefined && t.report && (
-          <span className="note" data-testid="train-time">
+          <span className="note" data-testid="train-time" data-run={t.runs}>
             Train → metrics: {formatMs(t.elapsedMs)}
           </span>
         )}
       </div>
       <ErrorBox error={t.error} onDismiss={onDismiss} />
-      <TrainProgressView store={progress} visible={t.running || t.started} />
+      <TrainProgressView store={progress} visible={t.running || t.started} chartsReady={canTrain} />
     </>
   );
 }

@@ -7,9 +7,12 @@ import { ProgressBar } from './ProgressBar';
 export const TrainProgressView = memo(function TrainProgressView({
   store,
   visible,
+  chartsReady,
 }: {
   store: ProgressStore;
   visible: boolean;
+  /** Draw the (empty) charts before training starts, so that training only ever updates them. */
+  chartsReady: boolean;
 }) {
   const { stages: st, history: h } = useSyncExternalStore(store.subscribe, store.get);
   const curves = useMemo(() => {
@@ -26,29 +29,33 @@ export const TrainProgressView = memo(function TrainProgressView({
       ],
     };
   }, [h]);
-  if (!visible && Object.keys(st).length === 0) return null;
+  const bars = visible || Object.keys(st).length > 0;
   return (
     <>
-      <div aria-live="polite" data-testid="train-progress">
-        {st.tokenize && (
-          <ProgressBar label="Tokenize" done={st.tokenize.done} total={st.tokenize.total} etaMs={st.tokenize.etaMs} />
-        )}
-        {st.embed && (
-          <ProgressBar
-            label="Embed"
-            done={st.embed.done}
-            total={st.embed.total}
-            etaMs={st.embed.etaMs}
-            note={st.embed.fromCache ? '(feature cache)' : ''}
-          />
-        )}
-        {st.epoch && <ProgressBar label="Epochs" done={st.epoch.done} total={st.epoch.total} etaMs={st.epoch.etaMs} />}
-        {st.evaluate && (
-          <ProgressBar label="Evaluate" done={st.evaluate.done} total={st.evaluate.total} etaMs={st.evaluate.etaMs} />
-        )}
-      </div>
-      {h.length > 0 && (
-        <div className="charts">
+      {bars && (
+        <div aria-live="polite" data-testid="train-progress">
+          {st.tokenize && (
+            <ProgressBar label="Tokenize" done={st.tokenize.done} total={st.tokenize.total} etaMs={st.tokenize.etaMs} />
+          )}
+          {st.embed && (
+            <ProgressBar
+              label="Embed"
+              done={st.embed.done}
+              total={st.embed.total}
+              etaMs={st.embed.etaMs}
+              note={st.embed.fromCache ? '(feature cache)' : ''}
+            />
+          )}
+          {st.epoch && (
+            <ProgressBar label="Epochs" done={st.epoch.done} total={st.epoch.total} etaMs={st.epoch.etaMs} />
+          )}
+          {st.evaluate && (
+            <ProgressBar label="Evaluate" done={st.evaluate.done} total={st.evaluate.total} etaMs={st.evaluate.etaMs} />
+          )}
+        </div>
+      )}
+      {(chartsReady || h.length > 0) && (
+        <div className="charts" aria-label="Training curves (filled in while training)">
           <Chart title="Loss" xLabel="epoch" x={curves.x} series={curves.loss} />
           <Chart title="Accuracy" xLabel="epoch" x={curves.x} series={curves.acc} yRange={[0, 1]} />
         </div>

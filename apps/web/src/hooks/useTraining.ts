@@ -13,6 +13,8 @@ export interface TrainingState {
   readonly cancelled: boolean;
   /** Train click → report on screen, measured on the page. */
   readonly elapsedMs: number | undefined;
+  /** Trainings finished so far on this page. */
+  readonly runs: number;
   readonly report: ReportMsg | undefined;
   /** Binary: test curves + threshold table, fetched right after the report is shown. */
   readonly curves: BinaryCurves | undefined;
@@ -25,6 +27,7 @@ export function useTraining(onClassifier: (c: ClassifierSummary) => void) {
     error: undefined,
     cancelled: false,
     elapsedMs: undefined,
+    runs: 0,
     report: undefined,
     curves: undefined,
   });
@@ -61,7 +64,7 @@ export function useTraining(onClassifier: (c: ClassifierSummary) => void) {
         // A transition: React renders the results in slices, so the main thread never blocks for long.
         clickedAt.current = t0;
         startTransition(() => {
-          setState((s) => ({ ...s, running: false, report, curves: undefined }));
+          setState((s) => ({ ...s, running: false, report, curves: undefined, runs: s.runs + 1 }));
           onClassifier(classifier);
         });
         client.run('curves', {}).then(

@@ -42,41 +42,61 @@ export async function save(name: string): Promise<SavedClassifierMsg[]> {
   return listSaved();
 }
 
+/** Loads a classifier (saved in IndexedDB or a zip), reusing the loaded encoder when it is the right one. */
+async function loadAny(
+  source: string | Uint8Array,
+  endpoint: string,
+  ctx: OpContext<FileProgressMsg>,
+): Promise<{ classifier: Classifier; borrows: LoadedModel | undefined }> {
+  const current = state.model;
+  // Reuse the loaded encoder when it is the one the classifier was trained on (no download at all); otherwise the
+  // library loads the encoder from its source (model cache first, then the hub).
+  if (current) {
+    try {
+      const classifier = await loadClassifier(source, { model: current, signal: ctx.signal });
+      return { classifier, borrows: classifier.manifest.encoder.included ? undefined : current };
+    } catch (e) {
+      if (!(e instanceof StorageError && /is not the one/.test(e.message))) throw e;
+    }
+  }
+  const classifier = await loadClassifier(source, {
+    modelOptions: { endpoint, onProgress: (p) => ctx.progress({ ...p }) },
+    signal: ctx.signal,
+  });
+  return { classifier, borrows: undefined };
+}
+
+function summaryOf(classifier: Classifier, name: string | undefined, savedAt: string | undefined): ClassifierSummary {
+  return {
+    name,
+    labels: [...classifier.labels],
+    encoderSource: classifier.manifest.encoder.source,
+    randomInit: classifier.manifest.encoder.random_init,
+    savedAt,
+  };
+}
+
 export async function loadSaved(
   name: string,
   endpoint: string,
   ctx: OpContext<FileProgressMsg>,
 ): Promise<ClassifierSummary> {
-  const url = `${IDB_SCHEME}${name}`;
-  const current = state.model;
   const info = (await listSavedClassifiers()).find((s) => s.name === name);
   if (!info) throw new StorageError(`No saved classifier named "${name}"`, 'pick one from the list');
-  // Reuse the loaded encoder when it is the one the classifier was trained on (no download at all); otherwise the
-  // library loads the encoder from its source (model cache first, then the hub).
-  let loaded: { classifier: Classifier; borrows: LoadedModel | undefined } | undefined;
-  if (current) {
-    try {
-      const classifier = await loadClassifier(url, { model: current, signal: ctx.signal });
-      loaded = { classifier, borrows: classifier.manifest.encoder.included ? undefined : current };
-    } catch (e) {
-      if (!(e instanceof StorageError && /is not the one/.test(e.message))) throw e;
-    }
-  }
-  loaded ??= {
-    classifier: await loadClassifier(url, {
-      modelOptions: { endpoint, onProgress: (p) => ctx.progress({ ...p }) },
-      signal: ctx.signal,
-    }),
-    borrows: undefined,
-  };
-  const { classifier, borrows } = loaded;
-  const summary: ClassifierSummary = {
-    name,
-    labels: [...classifier.labels],
-    encoderSource: classifier.manifest.encoder.source,
-    randomInit: classifier.manifest.encoder.random_init,
-    savedAt: info.savedAt,
-  };
+  const { classifier, borrows } = await loadAny(`${IDB_SCHEME}${name}`, endpoint, ctx);
+  const summary = summaryOf(classifier, name, info.savedAt);
+  replaceActive({ classifier, borrows, summary, trained: undefined });
+  return summary;
+}
+
+export async function loadBundle(
+  bytes: ArrayBuffer,
+  name: string | undefined,
+  endpoint: string,
+  ctx: OpContext<FileProgressMsg>,
+): Promise<ClassifierSummary> {
+  const { classifier, borrows } = await loadAny(new Uint8Array(bytes), endpoint, ctx);
+  const summary = summaryOf(classifier, name, undefined);
   replaceActive({ classifier, borrows, summary, trained: undefined });
   return summary;
 }

@@ -188,6 +188,12 @@ export interface Operations {
   loadSaved: { req: { name: string; endpoint: string }; res: ClassifierSummary; progress: FileProgressMsg };
   deleteSaved: { req: { name: string }; res: SavedClassifierMsg[]; progress: never };
   exportZip: { req: Record<string, never>; res: { fileName: string; bytes: ArrayBuffer }; progress: never };
+  /** Makes a zipped bundle (e.g. the page's copy of the last trained classifier) the active classifier. */
+  loadBundle: {
+    req: { bytes: ArrayBuffer; name: string | undefined; endpoint: string };
+    res: ClassifierSummary;
+    progress: FileProgressMsg;
+  };
   /** Aborts request `target` (it then ends with an error whose code is CANCELLED, between two batches). */
   cancel: { req: { target: number }; res: { cancelled: boolean }; progress: never };
 }

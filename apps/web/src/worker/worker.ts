@@ -9,7 +9,7 @@ import { toErrorMsg } from './errors';
 import { initBackend, listCache, loadModel, removeCache } from './ops-model';
 import { loadDataset } from './ops-data';
 import { curves, predict, train } from './ops-train';
-import { deleteSaved, exportZip, listSaved, loadSaved, save } from './ops-classifier';
+import { deleteSaved, exportZip, listSaved, loadBundle, loadSaved, save } from './ops-classifier';
 import type { OpName, Operations, Request, RequestOf, Response } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -72,6 +72,8 @@ async function handle(
       return { result: await loadSaved(req.name, req.endpoint, ctx) };
     case 'deleteSaved':
       return { result: await deleteSaved(req.name) };
+    case 'loadBundle':
+      return { result: await loadBundle(req.bytes, req.name, req.endpoint, ctx) };
     case 'exportZip': {
       const r = await exportZip();
       return { result: r, transfer: [r.bytes] };
