@@ -1,0 +1,170 @@
+/** load() on other model sources and weights layouts: TF.js bundles, sharded .bin, URL folders, browser-picked files. */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { HubError } from '../errors';
+import { initNodeBackend } from '../node';
+import { makeLoadFixtures, weightsOf, withModel, type LoadFixture } from '../../test-support/hub-fixtures';
+import { startHubServer } from '../../test-support/hub-server';
+import { skipUnlessShared } from '../../test-support/shared';
+import { readSafetensors, writeTfjsBundle, writeTorchZip } from '../weights';
+import { listCachedModels } from './cache';
+import { createFilesSource } from './local-files';
+import { load, loadFromFiles } from './load';
+import { createFolderCache } from './node-cache';
+import { loadNode } from './node-load';
+
+const skip = skipUnlessShared('data/bert-base-uncased/vocab.txt');
+
+let tmp: string;
+let dirs: Record<LoadFixture, string>;
+
+before(async () => {
+  if (skip) return;
+  await initNodeBackend('cpu');
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'bb-load-formats-'));
+  dirs = await makeLoadFixtures(tmp, ['st', 'st-model']);
+});
+after(async () => {
+  if (skip) return;
+  await rm(tmp, { recursive: true, force: true });
+});
+
+test(
+  'a TF.js weights bundle folder (model.json + shards, as convert writes) loads with the same weights',
+  { skip },
+  async () => {
+    const bundleDir = path.join(tmp, 'bundle');
+    await mkdir(bundleDir);
+    for (const f of ['config.json', 'vocab.txt', 'tokenizer_config.json']) {
+      await writeFile(path.join(bundleDir, f), await readFile(path.join(dirs.st, f)));
+    }
+    const st = readSafetensors(new Uint8Array(await readFile(path.join(dirs.st, 'model.safetensors'))));
+    const bundle = writeTfjsBundle(st.tensors, { shardBytes: 100_000 });
+    assert.ok(bundle.shards.length > 1, 'several shards');
+    const modelJson = { format: 'browser-bert-weights', weightsManifest: bundle.manifest };
+    await writeFile(path.join(bundleDir, 'model.json'), JSON.stringify(modelJson));
+    const paths = bundle.manifest[0]!.paths;
+    await Promise.all(bundle.shards.map((b, i) => writeFile(path.join(bundleDir, paths[i]!), b)));
+    const a = await loadNode(dirs.st, { cache: false });
+    try {
+      await withModel(loadNode(bundleDir, { cache: false }), (m) => {
+        assert.equal(m.info.weightsFormat, 'tfjs-bundle');
+        const wa = weightsOf(a);
+        for (const [k, v] of weightsOf(m)) assert.deepEqual(v, wa.get(k), k);
+      });
+    } finally {
+      a.dispose();
+    }
+    await rm(path.join(bundleDir, paths[1]!));
+    await assert.rejects(loadNode(bundleDir, { cache: false }), (e: unknown) => {
+      assert.ok(e instanceof HubError);
+      assert.ok(e.message.includes(`has no ${paths[1]}`), e.message);
+      return true;
+    });
+  },
+);
+
+test(
+  'browser-picked files: folder picker paths (incl. 1_Pooling/config.json) and loose dropped files',
+  { skip },
+  async () => {
+    const names = [
+      'config.json',
+      'vocab.txt',
+      'tokenizer_config.json',
+      'model.safetensors',
+      'modules.json',
+      '1_Pooling/config.json',
+    ];
+    const picked = await Promise.all(
+      names.map(async (n) => {
+        const f = new File([await readFile(path.join(dirs['st-model'], n))], path.basename(n));
+        Object.defineProperty(f, 'webkitRelativePath', { value: `my-model/${n}` });
+        return f;
+      }),
+    );
+    await withModel(loadFromFiles(createFilesSource(picked)), (m) => {
+      assert.equal(m.info.source, 'local files');
+      assert.equal(m.info.defaultPooling, 'cls');
+      assert.equal(m.config.hiddenSize, 32, 'config.json is the top-level one, not 1_Pooling/config.json');
+    });
+    const loose = picked.slice(0, 4).map((f) => new File([f], f.name));
+    await withModel(load({ files: loose }), (m) => assert.equal(m.info.weightsFormat, 'safetensors'));
+  },
+);
+
+test(
+  'a model folder on a plain web server (URL source): loads, caches, lists as one model, works offline',
+  { skip },
+  async () => {
+    const requests: string[] = [];
+    const server = createServer((req, res) => {
+      requests.push(req.url ?? '');
+      const rel = decodeURIComponent((req.url ?? '').replace(/^\/models\/st-model\//, ''));
+      readFile(path.join(dirs['st-model'], ...rel.split('/')))
+        .then((b) => res.writeHead(200, { 'content-length': String(b.length) }).end(b))
+        .catch(() => res.writeHead(404).end('not found'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/models/st-model/`;
+    const cacheDir = path.join(tmp, 'cache-url');
+    const env = { BROWSER_BERT_CACHE: cacheDir };
+    try {
+      await withModel(loadNode(base, { env }), (m) => {
+        assert.equal(m.info.source, base.replace(/\/$/, ''));
+        assert.equal(m.info.revision, undefined);
+        assert.equal(m.info.defaultPooling, 'cls', '1_Pooling/config.json fetched from the subfolder');
+      });
+      assert.ok(requests.includes('/models/st-model/model.safetensors'));
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+    const models = await listCachedModels(createFolderCache(cacheDir));
+    assert.equal(models.length, 1, JSON.stringify(models.map((m) => m.files.map((f) => f.key))));
+    assert.equal(models[0]!.repo, 'models/st-model');
+    await withModel(loadNode(base, { env }), (m) => assert.equal(m.info.defaultPooling, 'cls'));
+  },
+);
+
+test(
+  'sharded pytorch_model.bin (pytorch_model.bin.index.json + shards) loads with the same weights',
+  { skip },
+  async () => {
+    const dir = path.join(tmp, 'bin-sharded');
+    await mkdir(dir);
+    for (const f of ['config.json', 'vocab.txt', 'tokenizer_config.json']) {
+      await writeFile(path.join(dir, f), await readFile(path.join(dirs.st, f)));
+    }
+    const st = readSafetensors(new Uint8Array(await readFile(path.join(dirs.st, 'model.safetensors'))));
+    const all = [...st.tensors.values()];
+    const halves = [all.slice(0, 7), all.slice(7)];
+    const weightMap: Record<string, string> = {};
+    for (const [i, part] of halves.entries()) {
+      const name = `pytorch_model-0000${i + 1}-of-00002.bin`;
+      for (const t of part) weightMap[t.name] = name;
+      await writeFile(path.join(dir, name), writeTorchZip(part));
+    }
+    await writeFile(
+      path.join(dir, 'pytorch_model.bin.index.json'),
+      JSON.stringify({ metadata: {}, weight_map: weightMap }),
+    );
+    const server = await startHubServer({ 'org/bin-sharded@main': dir });
+    const ref = await loadNode(dirs.st, { cache: false });
+    try {
+      await withModel(load('org/bin-sharded', { endpoint: server.endpoint, cache: false }), (m) => {
+        assert.equal(m.info.weightsFormat, 'torch-zip');
+        const a = weightsOf(ref);
+        for (const [k, v] of weightsOf(m)) assert.deepEqual(v, a.get(k), k);
+      });
+      assert.ok(server.requests.includes('/org/bin-sharded/resolve/main/pytorch_model-00002-of-00002.bin'));
+    } finally {
+      ref.dispose();
+      await server.close();
+    }
+  },
+);
