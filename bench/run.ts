@@ -3,7 +3,7 @@
  * Runs the suite in Node (tfjs wasm, 1 thread) and in headless Chromium (tfjs wasm SIMD + threads, COOP/COEP),
  * every comparison interleaved in the same process/page; prints a table; writes bench/results/<ts>.json + latest.json.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CHROMIUM_PATH } from '../packages/core/test-support/browser';
@@ -23,6 +23,7 @@ const log = (m: string): void => {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.merge) return mergeResults(args.merge);
   for (const f of [smsPath, vocabPath]) {
     if (!existsSync(f)) {
       console.error(`bench needs ${f} (the shared data folder beside the repo, ../shared); not found`);
@@ -128,6 +129,8 @@ async function main(): Promise<void> {
   console.log(`${header}\n\n${table}\n`);
   const out = {
     schema: 'browser-bert/bench@1',
+    header,
+    columns,
     started: started.toISOString(),
     finished: finished.toISOString(),
     args,
@@ -137,11 +140,51 @@ async function main(): Promise<void> {
   const dir = path.join(import.meta.dirname, 'results');
   await mkdir(dir, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, '-');
+  const suffix = args.out ? `-${args.out}` : '';
   const json = JSON.stringify(out, null, 1);
-  await writeFile(path.join(dir, `${stamp}.json`), json);
-  await writeFile(path.join(dir, 'latest.json'), json);
+  await writeFile(path.join(dir, `${stamp}${suffix}.json`), json);
+  await writeFile(path.join(dir, `latest${suffix}.json`), json);
+  await writeFile(path.join(dir, `latest${suffix}.txt`), `${header}\n\n${table}\n`);
+  log(`wrote bench/results/${stamp}${suffix}.json and latest${suffix}.json`);
+}
+
+/** Several result files (e.g. Node and Chromium run as separate processes) → one latest.json and one table. */
+async function mergeResults(names: readonly string[]): Promise<void> {
+  const dir = path.join(import.meta.dirname, 'results');
+  const parts = names.map(
+    (n) =>
+      JSON.parse(readFileSync(path.join(dir, `latest-${n}.json`), 'utf8')) as {
+        header: string;
+        columns: Column[];
+        environments: Record<string, unknown>;
+        machine: unknown;
+        args: unknown;
+        started: string;
+        finished: string;
+      },
+  );
+  const columns = parts.flatMap((p) => p.columns);
+  const header =
+    parts.map((p) => p.header.split('\n')[0]).join('\n') + '\n' + parts[0]!.header.split('\n').slice(1).join('\n');
+  const table = renderTable(columns);
+  console.log(`${header}\n\n${table}\n`);
+  const merged = {
+    schema: 'browser-bert/bench@1',
+    header,
+    columns,
+    mergedFrom: names.map((n) => `latest-${n}.json`),
+    started: parts.map((p) => p.started).sort()[0],
+    finished: parts
+      .map((p) => p.finished)
+      .sort()
+      .at(-1),
+    args: Object.fromEntries(parts.map((p, i) => [names[i], p.args])),
+    machine: parts[0]!.machine,
+    environments: Object.assign({}, ...parts.map((p) => p.environments)),
+  };
+  await writeFile(path.join(dir, 'latest.json'), JSON.stringify(merged, null, 1));
   await writeFile(path.join(dir, 'latest.txt'), `${header}\n\n${table}\n`);
-  log(`wrote bench/results/${stamp}.json and latest.json`);
+  log('wrote bench/results/latest.json (merged)');
 }
 
 main().catch((e: unknown) => {

@@ -14,6 +14,10 @@ export interface BenchArgs {
   readonly fullTutorial: boolean;
   /** Sections run in Node (default: the selected ones minus finetune/minilm/large, which are slow single-threaded). */
   readonly nodeSections: Section[];
+  /** Results name suffix: results/<stamp>-<out>.json and latest-<out>.json (to run envs in separate processes). */
+  readonly out: string | undefined;
+  /** Combine results/latest-<a>.json, latest-<b>.json … into latest.json and print the table; runs nothing. */
+  readonly merge: string[] | undefined;
   /** Smoke test: use only this many SMS texts (evenly spaced). Figures are then not the corpus figures. */
   readonly texts: number | undefined;
 }
@@ -29,6 +33,8 @@ const USAGE = `usage: npm run bench -- [options]
   --full-tutorial    run the tutorial baseline on all 5,574 texts (default: every 8th text, ×8 — its cost per
                      text is constant at fixed length 128; all texts take ~15 min per round here)
   --node-all         also run finetune / minilm / large in Node (default: Chromium only; slow single-threaded)
+  --out NAME         write results/<stamp>-NAME.json and latest-NAME.json instead of latest.json
+  --merge a,b        combine results/latest-a.json, latest-b.json into latest.json + print the table (runs nothing)
   --texts N          smoke test on N evenly spaced SMS texts (not the corpus figures)`;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
@@ -42,6 +48,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let fullTutorial = false;
   let texts: number | undefined;
   let nodeAll = false;
+  let out: string | undefined;
+  let merge: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const val = (): string => {
@@ -68,6 +76,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     else if (name === '--full-tutorial') fullTutorial = true;
     else if (name === '--texts') texts = Number(val());
     else if (name === '--node-all') nodeAll = true;
+    else if (name === '--out') out = val();
+    else if (name === '--merge') merge = val().split(',');
     else if (name === '--help' || name === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -87,5 +97,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     fullTutorial,
     nodeSections: nodeAll || only ? sections : sections.filter((s) => !['finetune', 'minilm', 'large'].includes(s)),
     texts,
+    out,
+    merge,
   };
 }

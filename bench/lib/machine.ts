@@ -11,6 +11,8 @@ export interface MachineInfo {
   readonly platform: string;
   readonly chromium: string | undefined;
   readonly gitCommit: string | undefined;
+  /** Uncommitted files under packages/core/src when the bench ran (others' work in progress is measured too). */
+  readonly coreUncommitted: string[];
 }
 
 function tryRun(cmd: string, args: string[]): string | undefined {
@@ -32,5 +34,6 @@ export function machineInfo(chromiumPath: string): MachineInfo {
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     chromium: tryRun(chromiumPath, ['--version']),
     gitCommit: tryRun('git', ['rev-parse', '--short', 'HEAD']),
+    coreUncommitted: (tryRun('git', ['status', '--porcelain', 'packages/core/src']) ?? '').split('\n').filter(Boolean),
   };
 }

@@ -5,6 +5,8 @@
  *   - 'headslice': no transpose at all: per-head column slices of the fused QKV output, per-head attention, concat
  *   - 'rank4-jsembed': 'rank4' + the word/position/type embedding sum built in JS from a Float32Array copy of the
  *                  (frozen) tables, replacing tfjs-wasm's GatherV2 (one upload instead of gather + 2 adds)
+ *   - 'headmajor':  transpose [B,S,3nH,dH]→[3nH,B,S,dH] (rank 4) so q, k, v are CONTIGUOUS slices (one memcpy each in
+ *                  wasm's JS Slice, instead of B·nH·S row copies), mask as [1,B,1,S], merge with one rank-4 transpose
  * All keep the fused QKV product, with the fused weights built ONCE (not concatenated per forward).
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -12,7 +14,7 @@ import type { BertConfig } from '../../packages/core/src/config/types';
 import { activation, dense, layerNorm } from '../../packages/core/src/encoder/ops';
 import type { Padded } from '../lib/batching';
 
-export type VariantName = 'rank4' | 'headslice' | 'rank4-jsembed';
+export type VariantName = 'rank4' | 'headslice' | 'rank4-jsembed' | 'headmajor';
 
 export interface ProtoEncoder {
   forward(batch: Padded): { lastHiddenState: tf.Tensor3D };
@@ -104,6 +106,15 @@ export function createVariant(
     return tf.reshape(tf.transpose(ctx, [0, 2, 1, 3]), [B * S, H]);
   }
 
+  function attentionHeadMajor(qkv: tf.Tensor2D, mask: tf.Tensor4D, B: number, S: number): tf.Tensor2D {
+    const t = tf.transpose(tf.reshape(qkv, [B, S, 3 * nH, dH]), [2, 0, 1, 3]); // [3nH, B, S, dH]
+    const part = (i: number) => tf.reshape(tf.slice(t, [i * nH, 0, 0, 0], [nH, B, S, dH]), [nH * B, S, dH]);
+    const scores = tf.reshape(tf.matMul(part(0), part(1), false, true), [nH, B, S, S]);
+    const probs = tf.reshape(tf.softmax(tf.add(scores, tf.reshape(mask, [1, B, 1, S]))), [nH * B, S, S]);
+    const ctx = tf.reshape(tf.matMul(probs, part(2)), [nH, B, S, dH]);
+    return tf.reshape(tf.transpose(ctx, [1, 2, 0, 3]), [B * S, H]); // [B, S, nH, dH]
+  }
+
   function attentionHeadSlice(qkv: tf.Tensor2D, mask: tf.Tensor4D, B: number, S: number): tf.Tensor2D {
     const N = B * S;
     const mask3 = tf.reshape(mask, [B, 1, S]);
@@ -158,7 +169,12 @@ export function createVariant(
       let x = layerNorm(tf.reshape(e, [B * S, H]) as tf.Tensor2D, embLnG, embLnB, eps);
       for (const L of layers) {
         const qkv = dense(x, L.wqkv, L.bqkv);
-        const merged = variant !== 'headslice' ? attentionRank4(qkv, mask, B, S) : attentionHeadSlice(qkv, mask, B, S);
+        const merged =
+          variant === 'headslice'
+            ? attentionHeadSlice(qkv, mask, B, S)
+            : variant === 'headmajor'
+              ? attentionHeadMajor(qkv, mask, B, S)
+              : attentionRank4(qkv, mask, B, S);
         x = layerNorm(tf.add(dense(merged, L.wo, L.bo), x), L.ln1g, L.ln1b, eps);
         const inter = activation(dense(x, L.wi, L.bi), config.hiddenAct);
         x = layerNorm(tf.add(dense(inter, L.wout, L.bout), x), L.ln2g, L.ln2b, eps);

@@ -29,6 +29,8 @@ export async function profileKernels(
     });
     wallMs += performance.now() - t0;
     for (const k of info.kernels) {
+      // Wrappers (op-level "x__op", customGrad's "unnamed scope") also appear as kernels: count only real kernels.
+      if (k.name.endsWith('__op') || k.name === 'unnamed scope') continue;
       const e = byName.get(k.name) ?? { ms: 0, calls: 0 };
       e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
       e.calls += 1;

@@ -17,7 +17,7 @@ export async function minilmSection(ctx: SuiteContext): Promise<void> {
   }
   const p = buildPipeline(m);
   try {
-    const stride = ctx.opts.quick ? 32 : 8;
+    const stride = ctx.opts.quick ? 32 : 16;
     const texts = ctx.texts.filter((_, i) => i % stride === 0);
     const enc = p.tokenizer.encodeBatch(texts);
     const c = p.config;

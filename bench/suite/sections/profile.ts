@@ -27,7 +27,7 @@ export async function profileSection(ctx: SuiteContext): Promise<ProfileResult> 
   const plan = planBatches(enc, OUR_BATCH);
   const batches = plan.map((idx) => padBatch(enc, idx, undefined, p.config.padTokenId));
   const out: ProfileResult = { kernels: {}, sweep: [] };
-  const protos = (['rank4', 'rank4-jsembed', 'headslice'] as VariantName[]).map((v) => ({
+  const protos = (['headmajor', 'rank4-jsembed'] as VariantName[]).map((v) => ({
     name: v,
     m: createVariant(p.config, p.encoder.variables, v),
   }));

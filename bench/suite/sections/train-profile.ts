@@ -26,7 +26,7 @@ export async function finetuneProfile(ctx: SuiteContext): Promise<{ name: string
       return out;
     });
     for (const k of info.kernels) {
-      if (k.name.endsWith('__op')) continue;
+      if (k.name.endsWith('__op') || k.name === 'unnamed scope') continue;
       const e = byName.get(k.name) ?? { ms: 0, calls: 0 };
       e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
       e.calls++;
