@@ -2,7 +2,7 @@
  * Browser test support: bundle a test entry with esbuild, serve it on 127.0.0.1 (with COOP/COEP so wasm
  * threads work), and drive Debian's chromium through playwright-core.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, writeFile, cp } from 'node:fs/promises';
 import os from 'node:os';
@@ -56,7 +56,7 @@ export interface StaticServer {
  */
 export async function serveStatic(
   root: string,
-  extra?: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean,
+  extra?: (req: IncomingMessage, res: ServerResponse) => boolean,
 ): Promise<StaticServer> {
   const server = createServer((req, res) => {
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
