@@ -82,7 +82,16 @@ async function readBody(url: string, response: Response, options: DownloadOption
     return bytes;
   }
   // Preallocate when the size is known (no second copy of a large weights file); grow if the server sends more.
-  let buf = new Uint8Array(total ?? 1 << 16);
+  let buf: Uint8Array;
+  try {
+    buf = new Uint8Array(total ?? 1 << 16);
+  } catch (e) {
+    throw new HubError(
+      `${file} is ${total} bytes, too large to hold in memory here`,
+      'use a smaller model (bert-tiny, bert-mini, MiniLM) or a float16 bundle from browser-bert convert',
+      { cause: e, url },
+    );
+  }
   let loaded = 0;
   const reader = response.body.getReader();
   try {

@@ -255,3 +255,14 @@ test('transient failures (5xx, a cut transfer) are retried once; a lasting one i
     hub.faults.delete('org/m@main/big.bin');
   }
 });
+
+test('a Content-Length too large to allocate is a clear HubError, not a crash', async () => {
+  const fakeFetch = (async () =>
+    new Response(new Uint8Array(4), { headers: { 'content-length': String(2 ** 53 - 1) } })) as unknown as typeof fetch;
+  const src = createHubSource({ endpoint: 'https://hub.invalid', ref: parseHubId('org/m'), fetch: fakeFetch });
+  await assert.rejects(src.get('huge.bin'), (e: unknown) => {
+    assert.ok(e instanceof HubError, String(e));
+    assert.match(e.message, /huge\.bin is 9007199254740991 bytes, too large to hold in memory here/);
+    return true;
+  });
+});
