@@ -3,7 +3,17 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.cache/**', 'bench/results/**', 'test-results/**', '.tmp/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.cache/**',
+      'bench/results/**',
+      'test-results/**',
+      '.tmp/**',
+      '.scratch*/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
