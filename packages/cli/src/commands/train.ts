@@ -135,9 +135,9 @@ Options:
   --fine-tune-layers <k>  0 = frozen encoder (default), k = train the top k layers with the head, all
   --epochs <N>            maximum epochs (default 20 frozen, 3 fine-tuning; early stopping on validation)
   --patience <N>          epochs without validation-loss improvement before stopping (default 3, 0 = off)
-  --lr <x>                head learning rate, Adam (default 0.001)
+  --lr <x>                head learning rate, Adam (default 0.004 frozen, 0.001 fine-tuning)
   --fine-tune-lr <x>      encoder learning rate when fine-tuning (default 5e-5)
-  --batch-size <N>        training batch size (default 32)
+  --batch-size <N>        training batch size (default 128 frozen, 32 fine-tuning)
   --class-weights <w>     none (default) | balanced (inverse class frequency)
   --positive <label>      positive class of a binary problem (default: spam/1/true/… else the minority)
   --seed <N>              seed of split, initialisation, shuffling and dropout (default 42)

@@ -9,7 +9,6 @@ import { createRng, deriveSeed } from '../train/random';
 import { weightedCrossEntropy } from '../train/loss';
 import { createYielder } from '../train/yield';
 import { headLogits, headVariables } from './model';
-import { standardize } from './standardize';
 import type { EpochStats, FeatureMatrix, Standardizer } from './types';
 
 /** A labelled subset of a feature matrix (no copies: `rows` index into `features`). */
@@ -46,24 +45,43 @@ export interface FitResult {
   readonly stoppedEarly: boolean;
 }
 
-/** `rows`: positions in the set (0…labels.length-1). */
+/**
+ * `rows`: positions in the set (0…labels.length-1). Standardisation is applied here in JS while copying the rows
+ * (no per-batch tensor ops or constant tensors: the head's steps are tiny, so op count is what costs).
+ */
 function batchTensors(
   data: LabelledFeatures,
   rows: readonly number[],
   standardizer: Standardizer | undefined,
-): { x: tf.Tensor2D; y: tf.Tensor1D } {
+): { x: tf.Tensor2D; y: tf.Tensor1D; ys: Int32Array } {
   const { dim } = data.features;
+  const src = data.features.data;
   const buf = new Float32Array(rows.length * dim);
   const ys = new Int32Array(rows.length);
   rows.forEach((p, i) => {
     const r = rowOf(data, p);
-    buf.set(data.features.data.subarray(r * dim, (r + 1) * dim), i * dim);
+    if (standardizer) {
+      const { mean, std } = standardizer;
+      for (let j = 0, a = r * dim, b = i * dim; j < dim; j++) {
+        buf[b + j] = ((src[a + j] as number) - (mean[j] as number)) / (std[j] as number);
+      }
+    } else {
+      buf.set(src.subarray(r * dim, (r + 1) * dim), i * dim);
+    }
     ys[i] = data.labels[p] as number;
   });
-  return tf.tidy(() => {
-    const raw = tf.tensor2d(buf, [rows.length, dim]);
-    return { x: standardizer ? standardize(raw, standardizer) : raw, y: tf.tensor1d(ys, 'int32') };
-  });
+  return { x: tf.tensor2d(buf, [rows.length, dim]), y: tf.tensor1d(ys, 'int32'), ys };
+}
+
+/** Rows whose arg-max of `logits` (row-major [n, C]) equals the label. */
+function countHits(logits: Float32Array | Int32Array | Uint8Array, labels: Int32Array, C: number): number {
+  let hits = 0;
+  for (let i = 0; i < labels.length; i++) {
+    let best = 0;
+    for (let c = 1; c < C; c++) if ((logits[i * C + c] as number) > (logits[i * C + best] as number)) best = c;
+    if (best === labels[i]) hits++;
+  }
+  return hits;
 }
 
 /** Loss (class-weighted, like training) and accuracy of the head on a labelled set, batched. */
@@ -131,19 +149,18 @@ export async function fitHead(
       for (let b = 0; b < batches; b++) {
         await yielder.maybeYield();
         const rows = order.slice(b * options.batchSize, (b + 1) * options.batchSize);
-        const { x, y } = batchTensors(train, rows, options.standardizer);
+        const { x, y, ys } = batchTensors(train, rows, options.standardizer);
         const dropoutSeed = dropoutRng.nextUint32();
-        let hits: tf.Scalar | undefined;
+        let logits: tf.Tensor2D | undefined;
         const { value, grads } = tf.variableGrads(() => {
-          const logits = headLogits(model, x, { training: true, dropoutSeed });
-          hits = tf.keep<tf.Scalar>(tf.sum(tf.cast(tf.equal(tf.cast(tf.argMax(logits, 1), 'int32'), y), 'int32')));
+          logits = tf.keep(headLogits(model, x, { training: true, dropoutSeed }));
           return weightedCrossEntropy(logits, y, cw);
         }, vars);
         optimizer.applyGradients(grads as Record<string, tf.Variable>);
-        const [lv, hv] = await Promise.all([value.data(), (hits as tf.Scalar).data()]);
-        tf.dispose([x, y, value, hits as tf.Scalar, ...Object.values(grads)]);
+        const [lv, lg] = await Promise.all([value.data(), (logits as tf.Tensor2D).data()]);
+        tf.dispose([x, y, value, logits as tf.Tensor2D, ...Object.values(grads)]);
+        correct += countHits(lg, ys, (logits as tf.Tensor2D).shape[1]);
         lossSum += (lv[0] as number) * rows.length;
-        correct += hv[0] as number;
         options.onBatch?.(b + 1, batches);
       }
       const val = hasValidation

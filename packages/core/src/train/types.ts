@@ -15,9 +15,9 @@ export interface TrainOptions {
   dropout?: number;
   /** Maximum epochs (early stopping may stop sooner). Default 20 frozen, 3 when fine-tuning. */
   epochs?: number;
-  /** Adam learning rate of the head. Default 1e-3. */
+  /** Adam learning rate of the head. Default 4e-3 on frozen features, 1e-3 when fine-tuning. */
   learningRate?: number;
-  /** Training batch size (head on features, or fine-tuning). Default 32. */
+  /** Training batch size. Default 128 on frozen features, 32 when fine-tuning. */
   batchSize?: number;
   /** Encoder layers to train with the head: 0 = frozen encoder (default), k = top k layers (+ pooler), 'all'. */
   fineTuneLayers?: number | 'all';
