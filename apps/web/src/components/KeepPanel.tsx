@@ -19,7 +19,9 @@ function snippet(name: string): string {
   return `// npm install @browser-bert/core @tensorflow/tfjs-core
 import { loadClassifier } from '@browser-bert/core';
 
-// Unzip the downloaded bundle next to your page (or use 'indexeddb://${name}' on this origin).
+// Unzip the downloaded bundle next to your page (or pass the .zip as a Blob,
+// or 'indexeddb://${name}' on this origin). The encoder is fetched from its hub
+// unless the bundle includes it (fine-tuned classifiers do).
 const clf = await loadClassifier('./${name}/');
 const [result] = await clf.classify(['Win a free cruise, reply now']);
 console.log(result.label, result.scores); // e.g. "spam" { ham: 0.03, spam: 0.97 }`;
