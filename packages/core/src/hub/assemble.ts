@@ -1,8 +1,7 @@
 /** Turns the plain files of a model folder into a LoadedModel: config → tokenizer → weights → encoder. */
 import { parseBertConfig } from '../config';
 import type { BertConfig } from '../config/types';
-import { createBertEncoder } from '../encoder';
-import { HubError } from '../errors';
+import { createBertEncoder, createGraphModelEncoder } from '../encoder';
 import type { BertEncoder } from '../encoder/types';
 import { createTokenizer } from '../tokenizer';
 import type { Tokenizer } from '../tokenizer/types';
@@ -79,7 +78,10 @@ export async function assembleModel(files: ModelFiles, options: AssembleOptions)
   let metaRandomInit = false;
   if (files.weights?.kind === 'tfjs-graph') {
     const w = files.weights;
-    encoder = await createGraphEncoder(w.modelJson, w.shards, files.config);
+    encoder = await createGraphModelEncoder(
+      { modelJson: w.modelJson, shards: w.shards.map((s) => exactBuffer(s.bytes)) },
+      files.config === undefined ? {} : { config: parseBertConfig(files.config) },
+    );
     config = encoder.config;
     format = 'tfjs-graph';
     hashFiles = [w.modelJsonFile, ...w.shards];
@@ -127,7 +129,9 @@ export function buildTokenizer(
   });
 }
 
-// TODO(graph): wire createGraphModelEncoder from encoder/ when it lands.
-async function createGraphEncoder(_modelJson: unknown, _shards: NamedBytes[], _config: unknown): Promise<BertEncoder> {
-  throw new HubError('TF.js graph models are not supported yet', 'use the original HF checkpoint folder');
+/** The bytes as an ArrayBuffer of exactly their length (a view into a larger buffer is copied). */
+function exactBuffer(b: Uint8Array): ArrayBuffer {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer
+    ? b.buffer
+    : b.slice().buffer;
 }

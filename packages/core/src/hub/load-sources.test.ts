@@ -168,3 +168,122 @@ test(
     }
   },
 );
+
+/**
+ * A folder like the tutorial's export: a TF.js graph model (model.json "graph-model" + shard) with inputs input_ids,
+ * token_type_ids, attention_mask, plus vocab.txt — no config.json. The hand-built graph computes
+ * last_hidden_state = word_embedding[input_ids] × attention_mask, so the expected rows are known independently.
+ */
+async function writeGraphModelFolder(dir: string, vocabFrom: string): Promise<{ word: Float32Array; H: number }> {
+  const H = 8;
+  const vocab = (await readFile(path.join(vocabFrom, 'vocab.txt'), 'utf8')).split('\n').filter((l) => l !== '');
+  const V = vocab.length;
+  const word = Float32Array.from({ length: V * H }, (_, i) => Math.sin(i * 0.37));
+  const dims = (...d: number[]) => ({ dim: d.map((size) => ({ size: String(size) })) });
+  const T = (type: string) => ({ type });
+  const ints = Int32Array.from([0, -1]);
+  const modelJson = {
+    format: 'graph-model',
+    generatedBy: 'browser-bert test',
+    convertedBy: 'hand-written in tensorflowjs_converter format',
+    signature: {
+      inputs: Object.fromEntries(
+        ['input_ids', 'token_type_ids', 'attention_mask'].map((n) => [
+          n,
+          { name: `${n}:0`, dtype: 'DT_INT32', tensorShape: dims(-1, -1) },
+        ]),
+      ),
+      outputs: { last_hidden_state: { name: 'out:0', dtype: 'DT_FLOAT', tensorShape: dims(-1, -1, H) } },
+    },
+    modelTopology: {
+      node: [
+        ...['input_ids', 'token_type_ids', 'attention_mask'].map((name) => ({
+          name,
+          op: 'Placeholder',
+          attr: { dtype: T('DT_INT32'), shape: { shape: dims(-1, -1) } },
+        })),
+        {
+          name: 'word',
+          op: 'Const',
+          attr: { value: { tensor: { dtype: 'DT_FLOAT', tensorShape: dims(V, H) } }, dtype: T('DT_FLOAT') },
+        },
+        {
+          name: 'axis',
+          op: 'Const',
+          attr: { value: { tensor: { dtype: 'DT_INT32', tensorShape: dims() } }, dtype: T('DT_INT32') },
+        },
+        {
+          name: 'expand_dim',
+          op: 'Const',
+          attr: { value: { tensor: { dtype: 'DT_INT32', tensorShape: dims() } }, dtype: T('DT_INT32') },
+        },
+        {
+          name: 'g_word',
+          op: 'GatherV2',
+          input: ['word', 'input_ids', 'axis'],
+          attr: { Tparams: T('DT_FLOAT'), Tindices: T('DT_INT32'), Taxis: T('DT_INT32'), batch_dims: { i: '0' } },
+        },
+        { name: 'maskf', op: 'Cast', input: ['attention_mask'], attr: { SrcT: T('DT_INT32'), DstT: T('DT_FLOAT') } },
+        {
+          name: 'mask3',
+          op: 'ExpandDims',
+          input: ['maskf', 'expand_dim'],
+          attr: { T: T('DT_FLOAT'), Tdim: T('DT_INT32') },
+        },
+        { name: 'out', op: 'Mul', input: ['g_word', 'mask3'], attr: { T: T('DT_FLOAT') } },
+      ],
+      versions: { producer: 1 },
+    },
+    weightsManifest: [
+      {
+        paths: ['group1-shard1of1.bin'],
+        weights: [
+          { name: 'word', shape: [V, H], dtype: 'float32' },
+          { name: 'axis', shape: [], dtype: 'int32' },
+          { name: 'expand_dim', shape: [], dtype: 'int32' },
+        ],
+      },
+    ],
+  };
+  await mkdir(dir);
+  const shard = new Uint8Array(word.byteLength + ints.byteLength);
+  shard.set(new Uint8Array(word.buffer), 0);
+  shard.set(new Uint8Array(ints.buffer), word.byteLength);
+  await writeFile(path.join(dir, 'model.json'), JSON.stringify(modelJson));
+  await writeFile(path.join(dir, 'group1-shard1of1.bin'), shard);
+  await writeFile(path.join(dir, 'vocab.txt'), vocab.join('\n') + '\n');
+  await writeFile(path.join(dir, 'tokenizer_config.json'), JSON.stringify({ do_lower_case: true }));
+  return { word, H };
+}
+
+test('the tutorial-style TF.js graph model folder (no config.json) loads as a frozen encoder', { skip }, async () => {
+  const dir = path.join(tmp, 'graph');
+  const { word, H } = await writeGraphModelFolder(dir, dirs.st);
+  await withModel(loadNode(dir, { cache: false }), (m) => {
+    assert.equal(m.info.weightsFormat, 'tfjs-graph');
+    assert.equal(m.info.randomInit, false);
+    assert.equal(m.config.hiddenSize, H);
+    assert.equal(m.encoder.variables.size, 0, 'frozen: no variables');
+    const ids = m.tokenizer.encode('hello world').inputIds;
+    assert.equal(ids[0], 101);
+    const out = m.encoder.forward({
+      batchSize: 1,
+      seqLen: ids.length + 1,
+      inputIds: Int32Array.from([...ids, 0]),
+      tokenTypeIds: new Int32Array(ids.length + 1),
+      attentionMask: Int32Array.from([...ids.map(() => 1), 0]),
+    });
+    const got = out.lastHiddenState.dataSync();
+    out.lastHiddenState.dispose();
+    out.poolerOutput?.dispose();
+    ids.forEach((id, t) =>
+      assert.deepEqual(got.slice(t * H, (t + 1) * H), word.slice(id * H, (id + 1) * H), `token ${t}`),
+    );
+    assert.ok(
+      got.slice(ids.length * H).every((v) => v === 0),
+      'the padded position is masked',
+    );
+  });
+  await rm(path.join(dir, 'vocab.txt'));
+  await assert.rejects(loadNode(dir, { cache: false }), /has no vocab\.txt \(nor tokenizer\.json\)/);
+});
