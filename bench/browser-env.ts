@@ -136,6 +136,7 @@ export async function runBrowser(
     const page = await browser.newPage();
     page.on('console', (m) => log(`  [page] ${m.text()}`));
     let pids: number[] = [];
+    await page.exposeFunction('__bbPeakRss', () => rendererPeak(tag) ?? NaN);
     await page.exposeFunction('__bbCpuMs', () => {
       if (pids.length === 0) pids = rendererPids(tag);
       return cpuMsOf(pids);

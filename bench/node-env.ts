@@ -59,6 +59,7 @@ export async function runNode(
       const u = process.cpuUsage();
       return (u.user + u.system) / 1000;
     },
+    peakRss: () => process.resourceUsage().maxRSS * 1024,
     state: {},
     rows: [],
   };

@@ -99,6 +99,10 @@ try {
       typeof (g as { __bbCpuMs?: unknown }).__bbCpuMs === 'function'
         ? () => (g as unknown as { __bbCpuMs: () => Promise<number> }).__bbCpuMs()
         : undefined,
+    peakRss:
+      typeof (g as { __bbPeakRss?: unknown }).__bbPeakRss === 'function'
+        ? () => (g as unknown as { __bbPeakRss: () => Promise<number> }).__bbPeakRss()
+        : undefined,
     state: {},
     rows: [],
   };

@@ -21,6 +21,8 @@ export interface SuiteContext {
   memory(): MemorySample;
   /** CPU ms used so far by this process / the page's renderer (all threads); undefined when not measurable. */
   readonly cpu: (() => number | Promise<number>) | undefined;
+  /** Peak resident memory so far of this process / the page's renderer (bytes); undefined when not measurable. */
+  readonly peakRss: (() => number | Promise<number>) | undefined;
   /** Filled by the sections as they go, shared so later sections reuse the tokenization. */
   state: { pipeline?: Pipeline; encodings?: Encoding[]; classifier?: Classifier | undefined };
   rows: Row[];

@@ -45,6 +45,7 @@ const mainProbe = (ctx: SuiteContext): string => (ctx.env === 'node' ? 'rss' : '
 export async function memorySection(ctx: SuiteContext): Promise<void> {
   const { model } = ctx.state.pipeline!;
   const before = ctx.memory();
+  const peakBefore = ctx.peakRss ? await ctx.peakRss() : undefined;
   const { trace, onProgress } = tracer(ctx);
   const r = await trainClassifier({
     model,
@@ -53,6 +54,15 @@ export async function memorySection(ctx: SuiteContext): Promise<void> {
     onProgress,
   });
   r.classifier.dispose();
+  const peakAfter = ctx.peakRss ? await ctx.peakRss() : undefined;
+  if (peakBefore !== undefined && peakAfter !== undefined) {
+    ctx.rows.push({
+      section: 'memory',
+      name: `peak RSS: with the model loaded → after SMS trainClassifier (${ctx.env === 'node' ? 'process' : 'renderer'})`,
+      display: `${fmtBytes(peakBefore)} → ${fmtBytes(peakAfter)} (+${fmtBytes(peakAfter - peakBefore)})`,
+      value: peakAfter,
+    });
+  }
   const probes = Object.keys(trace.peak);
   ctx.rows.push({
     section: 'memory',

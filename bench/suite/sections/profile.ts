@@ -84,7 +84,6 @@ export async function profileSection(ctx: SuiteContext): Promise<ProfileResult> 
   } finally {
     for (const { m } of protos) m.dispose();
   }
-  out.finetuneKernels = await finetuneProfile(ctx);
   // Batch size / token budget sweep of the real embedTexts (interleaved).
   const grid = ctx.opts.quick
     ? [
@@ -115,5 +114,15 @@ export async function profileSection(ctx: SuiteContext): Promise<ProfileResult> 
       ms: r.ms,
     });
   });
+  try {
+    out.finetuneKernels = await finetuneProfile(ctx);
+  } catch (e) {
+    ctx.rows.push({
+      section: 'profile',
+      name: 'fine-tune step kernels',
+      display: `error: ${(e as Error).message}`,
+      na: true,
+    });
+  }
   return out;
 }

@@ -15,24 +15,30 @@ export async function finetuneProfile(ctx: SuiteContext): Promise<{ name: string
   const vars: tf.Variable[] = [];
   for (let i = 0; i < p.config.numHiddenLayers; i++) vars.push(...p.encoder.layerVariables(i));
   const byName = new Map<string, { ms: number; calls: number }>();
-  for (const idx of pick) {
-    const batch = padBatch(all, idx, undefined, p.config.padTokenId);
-    const info = await tf.profile(() => {
-      const { value, grads } = tf.variableGrads(
-        () => tf.mean(tf.square(p.encoder.forward(batch, { training: true, seed: 1 }).lastHiddenState)) as tf.Scalar,
-        vars,
-      );
-      const out = [value, ...Object.values(grads)];
-      return out;
-    });
-    for (const k of info.kernels) {
-      if (k.name.endsWith('__op') || k.name === 'unnamed scope') continue;
-      const e = byName.get(k.name) ?? { ms: 0, calls: 0 };
-      e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-      e.calls++;
-      byName.set(k.name, e);
+  const wasTrainable = vars.map((v) => v.trainable);
+  for (const v of vars) v.trainable = true; // frozen by default; fine-tuning un-freezes them the same way
+  try {
+    for (const idx of pick) {
+      const batch = padBatch(all, idx, undefined, p.config.padTokenId);
+      const info = await tf.profile(() => {
+        const { value, grads } = tf.variableGrads(
+          () => tf.mean(tf.square(p.encoder.forward(batch, { training: true, seed: 1 }).lastHiddenState)) as tf.Scalar,
+          vars,
+        );
+        const out = [value, ...Object.values(grads)];
+        return out;
+      });
+      for (const k of info.kernels) {
+        if (k.name.endsWith('__op') || k.name === 'unnamed scope') continue;
+        const e = byName.get(k.name) ?? { ms: 0, calls: 0 };
+        e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+        e.calls++;
+        byName.set(k.name, e);
+      }
+      tf.dispose(info.result as unknown as tf.Tensor[]);
     }
-    tf.dispose(info.result as unknown as tf.Tensor[]);
+  } finally {
+    vars.forEach((v, i) => (v.trainable = wasTrainable[i]!));
   }
   const ks = [...byName.entries()].map(([name, e]) => ({ name, ...e })).sort((a, b) => b.ms - a.ms);
   const total = ks.reduce((s, k) => s + k.ms, 0);
