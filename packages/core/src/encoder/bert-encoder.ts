@@ -234,9 +234,11 @@ export function createBertEncoder(
     const shape = { batch: B, seq: S, heads: nH, headDim: dH };
 
     return tf.tidy(() => {
+      // No mask at all when the batch has no padding (common with length buckets): one kernel less per layer.
+      const padded = batch.attentionMask.some((m) => m === 0);
       const maskValues = new Float32Array(B * S);
       for (let i = 0; i < B * S; i++) maskValues[i] = batch.attentionMask[i] ? 0 : MASK_NEG;
-      const additiveMask = tf.tensor4d(maskValues, [B, 1, 1, S]);
+      const additiveMask = padded ? tf.tensor4d(maskValues, [B, 1, 1, S]) : undefined;
 
       let x = maybeDropout(embed(batch), hDrop, siteSeed(opts.seed, site++));
       layers.forEach((L, i) => {

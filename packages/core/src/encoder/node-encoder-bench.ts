@@ -1,7 +1,9 @@
 /**
- * Encoder throughput on wasm in Node (a script, not a test): bert-tiny shape by default.
+ * Encoder throughput on wasm in Node (a script, not a test): bert-tiny shape by default, random weights.
  *   node --import tsx packages/core/src/encoder/node-encoder-bench.ts [--hidden 128 --layers 2 --heads 2 --inter 512]
  *     [--batch 32,64] [--seq 32] [--rounds 5]
+ *     [--sms N]   instead: embedTexts (mean pooling) over the first N SMS texts (../shared), one run per --batch
+ *                 value, interleaved over --rounds rounds
  * Prints texts/s (median of rounds) and achieved GFLOP/s of the dense + attention matmuls.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -12,6 +14,11 @@ import { parseBertConfig } from '../config';
 import { randomBertWeights } from '../../test-support/reference-bert';
 import { createBertEncoder } from './bert-encoder';
 import type { PaddedBatch } from './types';
+import { readFileSync } from 'node:fs';
+import { sharedPath } from '../../test-support/shared';
+import { smsTexts } from '../../test-support/reference-bert';
+import { createTokenizer } from '../tokenizer';
+import { embedTexts } from '../features/embed';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -40,6 +47,40 @@ console.log(
     `simd ${String(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))}; H=${H} L=${config.numHiddenLayers} ` +
     `heads=${config.numAttentionHeads} I=${I} seq=${S}`,
 );
+if (process.argv.includes('--sms')) {
+  const sms = sharedPath('data/sms-spam/SMSSpamCollection.tsv');
+  const vocab = sharedPath('data/bert-base-uncased/vocab.txt');
+  if (!sms || !vocab) throw new Error('needs ../shared/data (SMS corpus and vocab.txt)');
+  const tokenizer = createTokenizer({ vocabTxt: readFileSync(vocab, 'utf8') });
+  const texts = smsTexts(readFileSync(sms, 'utf8')).slice(0, Number(arg('sms', '5574')));
+  const encodings = tokenizer.encodeBatch(texts, { maxLength: 128 });
+  const tokens = encodings.reduce((n, e) => n + e.inputIds.length, 0);
+  const sizes = arg('batch', '16,32,64,128').split(',').map(Number);
+  const times = new Map<number, number[]>(sizes.map((b) => [b, []]));
+  await embedTexts(enc, encodings.slice(0, 256), { pooling: 'mean' }); // warm-up
+  for (let r = 0; r < rounds; r++) {
+    for (const B of sizes) {
+      // CPU time of this (single-threaded) process: on a shared, overloaded machine wall time mostly measures others.
+      const c0 = process.cpuUsage();
+      await embedTexts(enc, encodings, { pooling: 'mean', batchSize: B, maxTokensPerBatch: 1 << 20 });
+      const c = process.cpuUsage(c0);
+      times.get(B)!.push((c.user + c.system) / 1000);
+    }
+  }
+  console.log(`${texts.length} SMS texts, ${tokens} real tokens, length-bucketed dynamic padding; CPU time:`);
+  for (const [B, t] of times) {
+    t.sort((a, b) => a - b);
+    const med = t[Math.floor(t.length / 2)]!;
+    const ffn = 2 * (4 * H * H + 2 * H * I) * config.numHiddenLayers * tokens;
+    console.log(
+      `batch ${String(B).padStart(3)}: ${(med / 1000).toFixed(2)} s (min ${(t[0]! / 1000).toFixed(2)}, max ` +
+        `${(t.at(-1)! / 1000).toFixed(2)}), ${((texts.length * 1000) / med).toFixed(0)} texts/s, ` +
+        `${(ffn / med / 1e6).toFixed(1)} GFLOP/s (dense, real tokens)`,
+    );
+  }
+  enc.dispose();
+  process.exit(0);
+}
 for (const B of arg('batch', '32,64').split(',').map(Number)) {
   const batch: PaddedBatch = {
     batchSize: B,
