@@ -2,7 +2,9 @@
  * `browser-bert train --model <dir|id> --data FILE [...]`: the same pipeline as the web app, headless. Progress on
  * stderr, the report table on stdout, the classifier bundle in --out, the report JSON in --report.
  */
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import {
   BrowserBertError,
   parseDataset,
@@ -213,7 +215,9 @@ ${MODEL_USAGE}`,
     const handler = trainProgressHandler(progress, { batchBars: ft === 'all' || (ft ?? 0) > 0 });
     try {
       for (const w of dataset.warnings) progress.note(`data: ${w}`);
-      const model = await loadNode(args.model, {
+      // a local folder is recorded with its absolute path, so the saved classifier finds it from any directory
+      const source = existsSync(args.model) ? path.resolve(args.model) : args.model;
+      const model = await loadNode(source, {
         env: io.env,
         revision: args.revision,
         refresh: args.refresh,
