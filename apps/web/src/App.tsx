@@ -136,10 +136,17 @@ export function App() {
     const summary = await model.load(source);
     if (summary) {
       lastModel.current = source;
-      setTrainOptions((o) => ({
-        ...o,
-        pooling: o.pooling === 'mean' || o.pooling === 'cls' ? summary.defaultPooling : o.pooling,
-      }));
+      await applyDefaults(trainOptions.fineTuneLayers);
+    }
+  };
+
+  /** Settings from the library's defaults for this model and fine-tune depth (the CLI uses the same). */
+  const applyDefaults = async (fineTuneLayers: TrainOptionsMsg['fineTuneLayers']) => {
+    try {
+      const d = await client.run('trainDefaults', { fineTuneLayers });
+      setTrainOptions((o) => ({ ...o, ...d, fineTuneLayers }));
+    } catch {
+      setTrainOptions((o) => ({ ...o, fineTuneLayers }));
     }
   };
 
@@ -152,8 +159,8 @@ export function App() {
     if (data.state.source) await data.load(data.state.source, data.state.options);
     const copy = activeCopy.current;
     if (copy?.kind === 'zip') {
-      const c = await client.run('loadBundle', { bytes: copy.bytes.slice(0), name: classifier?.name, endpoint });
-      setClassifier(c);
+      // Through onClassifier: the Try step re-classifies its text with the restored classifier.
+      onClassifier(await client.run('loadBundle', { bytes: copy.bytes.slice(0), name: classifier?.name, endpoint }));
     } else if (copy?.kind === 'saved') await saved.load(copy.name);
   };
 
@@ -240,6 +247,7 @@ export function App() {
           <TrainPanel
             options={trainOptions}
             setOptions={setTrainOptions}
+            onFineTuneChange={(v) => void applyDefaults(v)}
             training={training.state}
             progress={training.progress}
             layers={model.state.summary?.layers}

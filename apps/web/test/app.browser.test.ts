@@ -218,6 +218,9 @@ test(
 
       const scores = await typeAndClassify(page, TRY_TEXT);
       assert.deepEqual(Object.keys(scores).sort(), ['ham', 'spam']);
+      log(
+        `try: ${(await page.getByTestId('prediction').locator('p').innerText()).trim()} (worker-side classify time of one text)`,
+      );
       assert.ok(Math.abs((scores.ham ?? 0) + (scores.spam ?? 0) - 1) < 1e-4, 'probabilities sum to 1');
       await shot(page, 'try');
 

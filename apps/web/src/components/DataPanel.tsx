@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { DatasetSourceMsg, DatasetOptionsMsg } from '../worker/protocol';
 import type { DatasetState } from '../hooks/useDataset';
-import { ErrorBox } from './ErrorBox';
+import { ErrorBox, forThePage } from './ErrorBox';
 
 interface Props {
   readonly data: DatasetState;
@@ -113,7 +113,7 @@ export function DataPanel({ data, onLoad, onDismiss }: Props) {
           {s.warnings.length > 0 && (
             <ul className="warnings" aria-label="Warnings">
               {s.warnings.map((w, i) => (
-                <li key={i}>{w}</li>
+                <li key={i}>{forThePage(w)}</li>
               ))}
             </ul>
           )}

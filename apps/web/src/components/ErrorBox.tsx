@@ -17,8 +17,9 @@ const ADVICE: Record<string, string> = {
 };
 
 /** The library words some hints for its CLI; say the same in terms of this page. */
-function forThePage(text: string): string {
+export function forThePage(text: string): string {
   return text
+    .replace(/--text-col\/--label-col/g, 'the Text column and Label column pickers')
     .replace(/set HF_ENDPOINT to a reachable mirror/g, 'set a reachable mirror under "Model host"')
     .replace(/--label-col/g, 'the Label column picker')
     .replace(/--text-col/g, 'the Text column picker')

@@ -8,6 +8,8 @@ import type { ProgressStore } from '../lib/progress-store';
 interface Props {
   readonly options: TrainOptionsMsg;
   readonly setOptions: (o: TrainOptionsMsg) => void;
+  /** A new fine-tune depth: the page fetches the library's defaults for it (epochs, learning rates, batch size). */
+  readonly onFineTuneChange: (v: FineTuneChoice) => void;
   readonly training: TrainingState;
   readonly progress: ProgressStore;
   readonly layers: number | undefined;
@@ -18,17 +20,18 @@ interface Props {
   readonly onDismiss: () => void;
 }
 
+/** Shown until a model is loaded; then the library's own defaults for that model replace them (trainDefaults). */
 export const DEFAULT_TRAIN: TrainOptionsMsg = {
   pooling: 'mean',
   head: 'linear',
-  hiddenUnits: 64,
-  epochs: 10,
-  learningRate: 0.001,
+  hiddenUnits: 256,
+  epochs: 20,
+  learningRate: 0.004,
   fineTuneLayers: 0,
   fineTuneLearningRate: 5e-5,
   seed: 42,
   ratios: [0.8, 0.1, 0.1],
-  batchSize: 32,
+  batchSize: 128,
 };
 
 const POOLING: readonly { value: PoolingChoice; label: string }[] = [
@@ -68,6 +71,7 @@ function NumberField(props: {
 export function TrainPanel({
   options: o,
   setOptions,
+  onFineTuneChange,
   training: t,
   progress,
   layers,
@@ -128,7 +132,7 @@ export function TrainPanel({
             value={String(o.fineTuneLayers)}
             onChange={(e) => {
               const v = e.target.value === 'all' ? 'all' : Number(e.target.value);
-              set({ fineTuneLayers: v, epochs: v === 0 ? Math.max(o.epochs, 10) : Math.min(o.epochs, 3) });
+              onFineTuneChange(v);
             }}
           >
             {fineTune.map((k) => (

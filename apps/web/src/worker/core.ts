@@ -21,6 +21,7 @@ export {
   splitDataset,
   createIdbFeatureCache,
   trainClassifier,
+  resolveTrainOptions,
   loadClassifier,
   listSavedClassifiers,
   deleteSavedClassifier,

@@ -1,5 +1,6 @@
 /** Training (the library's one pipeline), prediction, and the test curves for the threshold slider. */
 import {
+  resolveTrainOptions,
   createIdbFeatureCache,
   prCurve,
   rocCurve,
@@ -14,6 +15,8 @@ import type {
   BinaryCurves,
   ClassifierSummary,
   EpochPoint,
+  FineTuneChoice,
+  Operations,
   Prediction,
   ReportMsg,
   ThresholdPoint,
@@ -77,6 +80,21 @@ function progressAdapter(options: TrainOptionsMsg, send: (p: TrainProgressMsg) =
         });
         return;
     }
+  };
+}
+
+export function trainDefaults(fineTuneLayers: FineTuneChoice): Operations['trainDefaults']['res'] {
+  const model = state.model;
+  if (!model) throw new TrainingError('No model is loaded', 'load a model in step 1 first');
+  const o = resolveTrainOptions({ fineTuneLayers }, model);
+  return {
+    pooling: o.pooling,
+    head: o.head,
+    hiddenUnits: o.hiddenUnits,
+    epochs: o.epochs,
+    learningRate: o.learningRate,
+    batchSize: o.batchSize,
+    fineTuneLearningRate: o.fineTuneLearningRate,
   };
 }
 

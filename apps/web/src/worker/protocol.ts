@@ -180,6 +180,15 @@ export interface Operations {
     res: { report: ReportMsg; classifier: ClassifierSummary };
     progress: TrainProgressMsg;
   };
+  /** The library's defaults for the loaded model and a fine-tune depth (so the page and the CLI agree). */
+  trainDefaults: {
+    req: { fineTuneLayers: FineTuneChoice };
+    res: Pick<
+      TrainOptionsMsg,
+      'pooling' | 'head' | 'hiddenUnits' | 'epochs' | 'learningRate' | 'batchSize' | 'fineTuneLearningRate'
+    >;
+    progress: never;
+  };
   /** Binary only: test-set curves and the threshold table of the classifier just trained (undefined otherwise). */
   curves: { req: Record<string, never>; res: BinaryCurves | undefined; progress: never };
   predict: { req: { texts: string[] }; res: { predictions: Prediction[]; ms: number }; progress: never };

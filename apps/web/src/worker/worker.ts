@@ -8,7 +8,7 @@ import { state, type OpContext } from './context';
 import { toErrorMsg } from './errors';
 import { initBackend, listCache, loadModel, removeCache } from './ops-model';
 import { loadDataset } from './ops-data';
-import { curves, predict, train } from './ops-train';
+import { curves, predict, train, trainDefaults } from './ops-train';
 import { deleteSaved, exportZip, listSaved, loadBundle, loadSaved, save } from './ops-classifier';
 import type { OpName, Operations, Request, RequestOf, Response } from './protocol';
 
@@ -60,6 +60,8 @@ async function handle(
       return { result: await loadDataset(req.source, req.options) };
     case 'train':
       return { result: await train(req.options, ctx) };
+    case 'trainDefaults':
+      return { result: trainDefaults(req.fineTuneLayers) };
     case 'curves':
       return { result: await curves(ctx) };
     case 'predict':
