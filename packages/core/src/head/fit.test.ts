@@ -51,6 +51,9 @@ test('the head learns a separable 3-class problem to 100 % on held-out data, sta
   assert.equal(after.accuracy, 1);
   assert.ok(Math.abs(after.loss - before.loss) < 1e-4, `folding changed the loss: ${before.loss} vs ${after.loss}`);
   const probs = await predictHead(model, test_.features);
+  // predictHead applies the layers directly; it must equal the standard tfjs-layers model.predict
+  const viaPredict = tf.tidy(() => (model.predict(tf.tensor2d(test_.features.data, [90, 16])) as tf.Tensor).dataSync());
+  probs.forEach((p, i) => assert.ok(Math.abs(p - viaPredict[i]!) < 1e-6, `row ${Math.floor(i / 3)}`));
   for (let i = 0; i < 90; i++) {
     const row = Array.from(probs.subarray(i * 3, i * 3 + 3));
     assert.equal(row.indexOf(Math.max(...row)), test_.labels[i]);
