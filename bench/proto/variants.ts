@@ -7,6 +7,8 @@
  *                  (frozen) tables, replacing tfjs-wasm's GatherV2 (one upload instead of gather + 2 adds)
  *   - 'headmajor':  transpose [B,S,3nH,dH]→[3nH,B,S,dH] (rank 4) so q, k, v are CONTIGUOUS slices (one memcpy each in
  *                  wasm's JS Slice, instead of B·nH·S row copies), mask as [1,B,1,S], merge with one rank-4 transpose
+ *   - 'rank4-tidy': 'rank4' with a tf.tidy per sub-block (attention, FFN) so a layer's intermediates are freed as
+ *                  soon as its output exists (peak memory ≈ one sub-block instead of the whole forward)
  * All keep the fused QKV product, with the fused weights built ONCE (not concatenated per forward).
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -14,7 +16,7 @@ import type { BertConfig } from '../../packages/core/src/config/types';
 import { activation, dense, layerNorm } from '../../packages/core/src/encoder/ops';
 import type { Padded } from '../lib/batching';
 
-export type VariantName = 'rank4' | 'headslice' | 'rank4-jsembed' | 'headmajor';
+export type VariantName = 'rank4' | 'headslice' | 'rank4-jsembed' | 'headmajor' | 'rank4-tidy';
 
 export interface ProtoEncoder {
   forward(batch: Padded): { lastHiddenState: tf.Tensor3D };
@@ -168,16 +170,28 @@ export function createVariant(
       }
       let x = layerNorm(tf.reshape(e, [B * S, H]) as tf.Tensor2D, embLnG, embLnB, eps);
       for (const L of layers) {
-        const qkv = dense(x, L.wqkv, L.bqkv);
-        const merged =
-          variant === 'headslice'
-            ? attentionHeadSlice(qkv, mask, B, S)
-            : variant === 'headmajor'
-              ? attentionHeadMajor(qkv, mask, B, S)
-              : attentionRank4(qkv, mask, B, S);
-        x = layerNorm(tf.add(dense(merged, L.wo, L.bo), x), L.ln1g, L.ln1b, eps);
-        const inter = activation(dense(x, L.wi, L.bi), config.hiddenAct);
-        x = layerNorm(tf.add(dense(inter, L.wout, L.bout), x), L.ln2g, L.ln2b, eps);
+        const attnBlock = (xin: tf.Tensor2D): tf.Tensor2D => {
+          const qkv = dense(xin, L.wqkv, L.bqkv);
+          const merged =
+            variant === 'headslice'
+              ? attentionHeadSlice(qkv, mask, B, S)
+              : variant === 'headmajor'
+                ? attentionHeadMajor(qkv, mask, B, S)
+                : attentionRank4(qkv, mask, B, S);
+          return layerNorm(tf.add(dense(merged, L.wo, L.bo), xin), L.ln1g, L.ln1b, eps);
+        };
+        const ffnBlock = (xin: tf.Tensor2D): tf.Tensor2D => {
+          const inter = activation(dense(xin, L.wi, L.bi), config.hiddenAct);
+          return layerNorm(tf.add(dense(inter, L.wout, L.bout), xin), L.ln2g, L.ln2b, eps);
+        };
+        if (variant === 'rank4-tidy') {
+          const xin = x;
+          x = tf.tidy(() => attnBlock(xin));
+          const xa = x;
+          x = tf.tidy(() => ffnBlock(xa));
+        } else {
+          x = ffnBlock(attnBlock(x));
+        }
       }
       return { lastHiddenState: tf.reshape(x, [B, S, H]) as tf.Tensor3D };
     });

@@ -34,6 +34,11 @@ function tracer(ctx: SuiteContext): { trace: Trace; onProgress: (e: TrainProgres
         if (decile !== lastEmbed) {
           lastEmbed = decile;
           trace.embed.push([e.done, m]);
+          ctx.log(
+            `  memory @ embed ${e.done}/${e.total}: ${Object.entries(m)
+              .map(([k, v]) => `${k} ${fmtBytes(v)}`)
+              .join(', ')}`,
+          );
         }
       }
     },

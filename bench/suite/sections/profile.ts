@@ -84,6 +84,35 @@ export async function profileSection(ctx: SuiteContext): Promise<ProfileResult> 
   } finally {
     for (const { m } of protos) m.dispose();
   }
+  // Peak tensor memory of one full-budget batch (32 × 128 = 4,096 tokens): whole-forward tidy vs per-block tidies.
+  {
+    const rows = Array.from({ length: 32 }, () => Int32Array.from({ length: 128 }, (_, i) => 1000 + i));
+    const big = padBatch(
+      rows.map((r) => ({ inputIds: r, tokenTypeIds: new Int32Array(r.length) })),
+      rows.map((_, i) => i),
+      128,
+      p.config.padTokenId,
+    );
+    const tidyProto = createVariant(p.config, p.encoder.variables, 'rank4-tidy');
+    try {
+      const peaks: string[] = [];
+      for (const [name, m] of [
+        ['project encoder', p.encoder],
+        ["prototype 'rank4-tidy'", tidyProto],
+      ] as const) {
+        const info = await tf.profile(() => m.forward(big).lastHiddenState);
+        tf.dispose(info.result as unknown as tf.Tensor);
+        peaks.push(`${name} ${fmt(info.peakBytes / 2 ** 20)} MB`);
+      }
+      ctx.rows.push({
+        section: 'profile',
+        name: 'peak tensor bytes, one 32×128 forward (tf.profile peakBytes, incl. weights)',
+        display: peaks.join(' · '),
+      });
+    } finally {
+      tidyProto.dispose();
+    }
+  }
   // Batch size / token budget sweep of the real embedTexts (interleaved).
   const grid = ctx.opts.quick
     ? [
