@@ -314,6 +314,12 @@ test(
 
       await uploadDataset(page, { name: 'tiny.csv', mimeType: 'text/csv', buffer: Buffer.from(syntheticCsv()) });
       await page.getByTestId('dataset-summary').filter({ hasText: 'tiny.csv' }).waitFor({ timeout: 30_000 });
+      // Dataset text is rendered as text: the markup in the first row is shown literally, no element is created.
+      await page.locator('#data details summary').filter({ hasText: 'Preview' }).click();
+      const preview = page.getByRole('table', { name: 'Dataset preview' });
+      assert.match(await preview.innerText(), /<b>not bold<\/b> <img src=x alt=markup>/);
+      assert.equal(await preview.locator('b, img').count(), 0);
+
       // Fine-tuning the top encoder layer in the browser (the frozen path is covered by the flow test).
       await page.getByLabel('Fine-tune encoder layers').selectOption('1');
       await page.getByLabel('Encoder learning rate').waitFor();

@@ -141,7 +141,8 @@ export function syntheticCsv(perClass = 40): string {
     'Thanks for the lovely evening',
     'I will call you when I get there',
   ];
-  const rows = ['label,text'];
+  // The first row carries markup: the app must show it as text, never as HTML.
+  const rows = ['label,text', 'ham,"<b>not bold</b> <img src=x alt=markup> see you at 6"'];
   for (let i = 0; i < perClass; i++) {
     rows.push(`spam,"${spam[i % spam.length]} (offer ${i})"`);
     rows.push(`ham,"${ham[i % ham.length]}, note ${i}"`);
