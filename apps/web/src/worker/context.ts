@@ -1,6 +1,6 @@
 /** What every operation handler gets, and the worker's state (one model, one dataset, one active classifier). */
-import type { Classifier, Dataset, LoadedModel, TrainingReport } from './core';
-import type { BackendInfo, ClassifierSummary, TrainOptionsMsg } from './protocol';
+import type { Classifier, Dataset, LoadedModel, TrainingReport, TrainResult } from './core';
+import type { BackendInfo, ClassifierSummary } from './protocol';
 
 export interface OpContext<P> {
   readonly id: number;
@@ -20,9 +20,8 @@ export interface ActiveClassifier {
   readonly trained:
     | {
         readonly report: TrainingReport;
-        readonly texts: string[];
-        readonly labels: string[];
-        readonly options: TrainOptionsMsg;
+        /** The test split exactly as the library scored it for the report. */
+        readonly test: TrainResult['test'];
       }
     | undefined;
 }

@@ -37,6 +37,7 @@ export type {
   Classifier,
   TrainProgress,
   TrainingReport,
+  TrainResult,
   FeatureCache,
   SavedClassifierInfo,
 } from '@browser-bert/core';

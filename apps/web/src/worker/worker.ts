@@ -63,7 +63,7 @@ async function handle(
     case 'trainDefaults':
       return { result: trainDefaults(req.fineTuneLayers) };
     case 'curves':
-      return { result: await curves(ctx) };
+      return { result: await curves() };
     case 'predict':
       return { result: await predict(req.texts) };
     case 'save':

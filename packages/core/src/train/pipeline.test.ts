@@ -75,6 +75,15 @@ test(
         split.n,
       );
     }
+    // TrainResult.test holds the test split exactly as scored for the report: arg-max accuracy equals at_0_5.
+    assert.equal(a.test.texts.length, r.splits.test);
+    assert.equal(a.test.probs.length, r.splits.test * 2);
+    let hits = 0;
+    for (let i = 0; i < a.test.texts.length; i++) {
+      const pred = (a.test.probs[i * 2 + 1] as number) >= 0.5 ? 1 : 0;
+      if (pred === a.test.labels[i]) hits++;
+    }
+    assert.equal(hits / a.test.texts.length, r.test.at_0_5?.accuracy);
     assert.equal(r.encoder.random_init, true);
     assert.equal(r.encoder.fine_tune_layers, 0);
     assert.equal(r.encoder.pooling, 'mean');

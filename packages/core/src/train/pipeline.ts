@@ -45,6 +45,11 @@ export interface TrainResult {
   readonly history: EpochStats[];
   /** True when the features came from the cache (the encoder did not run for training). */
   readonly featuresCached: boolean;
+  /**
+   * The held-out test split as scored for the report: texts, true class indices (in `report.labels` order) and
+   * probabilities row-major [n, labels]. For curves and threshold tables without scoring the test set again.
+   */
+  readonly test: { readonly texts: string[]; readonly labels: Int32Array; readonly probs: Float32Array };
 }
 
 const eta = (t0: number, done: number, total: number): number | undefined =>
@@ -317,7 +322,8 @@ export async function trainClassifier(args: TrainArgs): Promise<TrainResult> {
       created_at: new Date().toISOString(),
     };
     const classifier = createClassifier({ spec, tokenizer: model.tokenizer, encoder, ownsEncoder, head });
-    return { classifier, report, history, featuresCached };
+    const test = { texts: Array.from(testP, (p) => keptTexts[p] as string), labels: sub(testP), probs: testProbs };
+    return { classifier, report, history, featuresCached, test };
   } catch (e) {
     head.dispose();
     if (ownsEncoder) encoder.dispose();
