@@ -163,7 +163,24 @@ async function mergeResults(names: readonly string[]): Promise<void> {
         finished: string;
       },
   );
-  const columns = parts.flatMap((p) => p.columns);
+  // Columns with the same title (e.g. a later re-run of some sections) are combined; a later file's row replaces an
+  // earlier row with the same section and key.
+  const columns: Column[] = [];
+  for (const c of parts.flatMap((p) => p.columns)) {
+    const prev = columns.find((x) => x.title === c.title);
+    if (!prev) {
+      columns.push({ title: c.title, rows: [...c.rows] });
+      continue;
+    }
+    const k = (r: Row) => `${r.section}|${r.key ?? r.name}`;
+    const replaced = new Set(c.rows.map(k));
+    const replacedSections = new Set(c.rows.map((r) => r.section));
+    columns[columns.indexOf(prev)] = {
+      title: c.title,
+      // a re-run section replaces the earlier run's rows of that section entirely
+      rows: [...prev.rows.filter((r) => !replaced.has(k(r)) && !replacedSections.has(r.section)), ...c.rows],
+    };
+  }
   const header =
     parts.map((p) => p.header.split('\n')[0]).join('\n') + '\n' + parts[0]!.header.split('\n').slice(1).join('\n');
   const table = renderTable(columns);

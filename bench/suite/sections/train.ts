@@ -110,6 +110,7 @@ export async function latencySection(ctx: SuiteContext): Promise<void> {
   }
   ctx.rows.push({
     section: 'latency',
+    key: 'classify-latency',
     name: `classify(1 text) latency p50 / p99 over ${n} SMS texts (target ≤ 5 / ≤ 20 ms)`,
     display: `${fmt(percentile(lat, 50), 2)} / ${fmt(percentile(lat, 99), 2)} ms (max ${fmt(Math.max(...lat), 1)})`,
     value: percentile(lat, 50),
