@@ -145,7 +145,7 @@ export async function finetuneSection(ctx: SuiteContext): Promise<void> {
     {
       section: 'finetune',
       name: 'fine-tune all layers, 1 epoch of the SMS train split (target ≤ 60 s)',
-      display: `${fmt((t.train ?? NaN) / 1000, 1)} s (${batches} batches of 16) · whole run ${fmt(wall / 1000, 1)} s${
+      display: `${fmt((t.train ?? NaN) / 1000, 1)} s (${batches} batches, default batch size) · whole run ${fmt(wall / 1000, 1)} s${
         cpu === undefined ? '' : `, cpu ${fmt(cpu / 1000, 1)} s`
       }`,
       value: t.train,
