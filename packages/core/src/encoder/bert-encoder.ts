@@ -241,15 +241,25 @@ export function createBertEncoder(
       const additiveMask = padded ? tf.tensor4d(maskValues, [B, 1, 1, S]) : undefined;
 
       let x = maybeDropout(embed(batch), hDrop, siteSeed(opts.seed, site++));
+      // In inference each block gets its own tidy, so a layer's temporaries are freed before the next layer runs
+      // (peak memory of a 4,096-token bert-tiny batch 282 → 110 MB, bench/FINDINGS.md F5). While training the
+      // gradient tape needs them, so they live until the outer tidy.
+      const block = <T extends tf.Tensor>(f: () => T): T => (training ? f() : tf.tidy(f));
       layers.forEach((L, i) => {
         const { w, b } = fusedQkv[i]!.get();
-        const qkv = dense(x, w, b); // [B·S, 3H]
-        const ctx = selfAttention(qkv, additiveMask, shape, aDrop, siteSeed(opts.seed, site++));
-        const attn = maybeDropout(dense(ctx, L.wo, L.bo), hDrop, siteSeed(opts.seed, site++));
-        x = layerNorm(tf.add(attn, x), L.ln1g, L.ln1b, eps);
-        const inter = activation(dense(x, L.wi, L.bi), config.hiddenAct);
-        const out = maybeDropout(dense(inter, L.wout, L.bout), hDrop, siteSeed(opts.seed, site++));
-        x = layerNorm(tf.add(out, x), L.ln2g, L.ln2b, eps);
+        const h = x;
+        x = block(() => {
+          const qkv = dense(h, w, b); // [B·S, 3H]
+          const ctx = selfAttention(qkv, additiveMask, shape, aDrop, siteSeed(opts.seed, site++));
+          const attn = maybeDropout(dense(ctx, L.wo, L.bo), hDrop, siteSeed(opts.seed, site++));
+          return layerNorm(tf.add(attn, h), L.ln1g, L.ln1b, eps);
+        });
+        const h2 = x;
+        x = block(() => {
+          const inter = activation(dense(h2, L.wi, L.bi), config.hiddenAct);
+          const out = maybeDropout(dense(inter, L.wout, L.bout), hDrop, siteSeed(opts.seed, site++));
+          return layerNorm(tf.add(out, h2), L.ln2g, L.ln2b, eps);
+        });
       });
       const lastHiddenState = tf.reshape(x, [B, S, H]) as tf.Tensor3D;
       let poolerOutput: tf.Tensor2D | undefined;
