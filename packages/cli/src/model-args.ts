@@ -1,6 +1,8 @@
 /** The model options shared by commands that load a model (--model, --revision, --max-length, --refresh). */
-import { BrowserBertError } from '@browser-bert/core';
+import { BrowserBertError, type LoadedModel } from '@browser-bert/core';
+import { loadNode } from '@browser-bert/core/node';
 import { intOption } from './args';
+import type { CliProgress } from './progress';
 
 export const MODEL_OPTIONS = {
   model: { type: 'string' },
@@ -54,4 +56,35 @@ export function checkMaxLength(requested: number | undefined, modelMax: number):
       `use --max-length ${modelMax} or less`,
     );
   }
+}
+
+/**
+ * Loads `--model` for a command: hub/folder/URL through the Node loader (HF_ENDPOINT, cache), download bars on
+ * stderr, --max-length checked against the model, and a note when it is a random-init test checkpoint.
+ * `source` overrides args.model (e.g. an absolute folder path).
+ */
+export async function loadModelForCommand(
+  args: ModelArgs,
+  env: NodeJS.ProcessEnv,
+  progress: CliProgress,
+  randomInitNote: string,
+  source: string = args.model,
+): Promise<LoadedModel> {
+  const model = await loadNode(source, {
+    env,
+    revision: args.revision,
+    refresh: args.refresh,
+    onProgress: progress.file,
+    ...(args.maxLength === undefined ? {} : { maxLength: args.maxLength }),
+  });
+  try {
+    checkMaxLength(args.maxLength, model.tokenizer.settings.modelMaxLength);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  if (model.info.randomInit)
+    progress.note(`note: ${model.info.source} is a random-init test checkpoint — ${randomInitNote}`);
+  for (const w of model.info.warnings ?? []) progress.note(`note: ${w}`);
+  return model;
 }

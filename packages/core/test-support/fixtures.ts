@@ -11,6 +11,7 @@ import { writeSafetensors } from '../src/weights/safetensors';
 import { writeTorchLegacy, writeTorchZip } from '../src/weights/torch-writer';
 import type { RawTensor, TensorMap } from '../src/weights/types';
 import { sharedPath } from './shared';
+import { mulberry32 } from '../src/data/random';
 
 export const FIXTURE_MARKER = 'random-init';
 
@@ -55,18 +56,6 @@ export interface Fixture {
   /** The tensors as written (in the requested dtype). */
   readonly tensors: TensorMap;
   readonly files: string[];
-}
-
-/** mulberry32: a tiny seeded PRNG so fixtures are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gaussian(rand: () => number): () => number {
@@ -122,7 +111,7 @@ export function fixtureConfig(options: FixtureOptions): Record<string, unknown> 
 export function makeBertTensors(options: FixtureOptions): TensorMap {
   const s = resolveShape(options.shape);
   const dtype = options.dtype === 'float16' ? 'F16' : 'F32';
-  const normal = gaussian(rng(options.seed ?? 1234));
+  const normal = gaussian(mulberry32(options.seed ?? 1234));
   const p = options.prefix ? 'bert.' : '';
   const out: TensorMap = new Map();
   const add = (name: string, shape: number[], kind: 'weight' | 'bias' | 'ln-weight' | 'ln-bias') => {

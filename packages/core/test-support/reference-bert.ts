@@ -4,6 +4,7 @@
  * keeps PyTorch's [out, in] Linear layout, and has its own erf. Also: seeded random BERT weights in HF layout.
  */
 import type { DType, RawTensor, TensorMap } from '../src/weights/types';
+import { mulberry32 } from '../src/data/random';
 
 export interface RefConfig {
   vocabSize: number;
@@ -216,17 +217,8 @@ export function referenceForward(
 
 // ---------- seeded random weights in exact HF layout ----------
 
-/** mulberry32: small, seeded, good enough for test weights. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG for test weights (the library's mulberry32: a PRNG, not numerics under test). */
+export const prng = mulberry32;
 
 function encode(values: Float64Array, dtype: DType): Uint8Array {
   const size = dtype === 'F32' ? 4 : 2;

@@ -3,10 +3,10 @@
  * [--backend wasm|cpu]`: one text per stdin line → one JSON object per line on stdout.
  */
 import { BrowserBertError, embedTexts, encodeTexts, DEFAULT_EMBED_BATCH_SIZE } from '@browser-bert/core';
-import { initNodeBackend, loadNode } from '@browser-bert/core/node';
+import { initNodeBackend } from '@browser-bert/core/node';
 import { enumOption, intOption, parseOptions } from '../args';
 import { readStdinLines, type Command } from '../io';
-import { checkMaxLength, MODEL_OPTIONS, MODEL_USAGE, modelArgs } from '../model-args';
+import { loadModelForCommand, MODEL_OPTIONS, MODEL_USAGE, modelArgs } from '../model-args';
 import { createProgress } from '../progress';
 
 const POOLINGS = ['cls', 'mean', 'pooler', 'none'] as const;
@@ -60,21 +60,8 @@ ${MODEL_USAGE}`,
     await initNodeBackend(backend);
     const progress = createProgress(io.stderr);
     try {
-      const model = await loadNode(args.model, {
-        env: io.env,
-        revision: args.revision,
-        refresh: args.refresh,
-        onProgress: progress.file,
-        ...(args.maxLength === undefined ? {} : { maxLength: args.maxLength }),
-      });
+      const model = await loadModelForCommand(args, io.env, progress, 'its embeddings carry no BERT quality');
       try {
-        checkMaxLength(args.maxLength, model.tokenizer.settings.modelMaxLength);
-        if (model.info.randomInit) {
-          progress.note(
-            `note: ${model.info.source} is a random-init test checkpoint — its embeddings carry no BERT quality`,
-          );
-        }
-        for (const w of model.info.warnings ?? []) progress.note(`note: ${w}`);
         const texts = await readStdinLines(io.stdin);
         const encodings = model.tokenizer.encodeBatch(texts);
         const bar = progress.task('embedding', texts.length, 'texts');

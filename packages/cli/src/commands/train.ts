@@ -14,10 +14,10 @@ import {
   formatReportTable,
   type TrainOptions,
 } from '@browser-bert/core';
-import { createFolderFeatureCache, defaultFeatureCacheDir, initNodeBackend, loadNode } from '@browser-bert/core/node';
+import { createFolderFeatureCache, defaultFeatureCacheDir, initNodeBackend } from '@browser-bert/core/node';
 import { enumOption, intOption, parseOptions } from '../args';
 import type { Command } from '../io';
-import { checkMaxLength, MODEL_OPTIONS, MODEL_USAGE, modelArgs } from '../model-args';
+import { loadModelForCommand, MODEL_OPTIONS, MODEL_USAGE, modelArgs } from '../model-args';
 import { createProgress, type CliProgress, type TaskBar } from '../progress';
 
 const POOLINGS = ['mean', 'cls', 'pooler', 'flatten'] as const;
@@ -217,17 +217,8 @@ ${MODEL_USAGE}`,
       for (const w of dataset.warnings) progress.note(`data: ${w}`);
       // a local folder is recorded with its absolute path, so the saved classifier finds it from any directory
       const source = existsSync(args.model) ? path.resolve(args.model) : args.model;
-      const model = await loadNode(source, {
-        env: io.env,
-        revision: args.revision,
-        refresh: args.refresh,
-        onProgress: progress.file,
-        ...(args.maxLength === undefined ? {} : { maxLength: args.maxLength }),
-      });
+      const model = await loadModelForCommand(args, io.env, progress, RANDOM_INIT_NOTICE, source);
       try {
-        checkMaxLength(args.maxLength, model.tokenizer.settings.modelMaxLength);
-        if (model.info.randomInit)
-          progress.note(`note: ${model.info.source} is a random-init test checkpoint — ${RANDOM_INIT_NOTICE}`);
         const featureCache = values['no-feature-cache']
           ? undefined
           : createFolderFeatureCache(defaultFeatureCacheDir(io.env));

@@ -15,6 +15,24 @@ export interface Template {
 }
 
 /** Number of special tokens the template adds. */
+/** BERT's template: [CLS] A [SEP] for one text, [CLS] A [SEP] B [SEP] (type ids 0…0 1…1) for pairs. */
+export function bertTemplate(clsId: number, sepId: number): Template {
+  return {
+    single: [
+      { kind: 'special', ids: [clsId], typeId: 0 },
+      { kind: 'sequence', seq: 'A', typeId: 0 },
+      { kind: 'special', ids: [sepId], typeId: 0 },
+    ],
+    pair: [
+      { kind: 'special', ids: [clsId], typeId: 0 },
+      { kind: 'sequence', seq: 'A', typeId: 0 },
+      { kind: 'special', ids: [sepId], typeId: 0 },
+      { kind: 'sequence', seq: 'B', typeId: 1 },
+      { kind: 'special', ids: [sepId], typeId: 1 },
+    ],
+  };
+}
+
 export function specialCount(pieces: readonly TemplatePiece[]): number {
   let n = 0;
   for (const p of pieces) if (p.kind === 'special') n += p.ids.length;

@@ -6,7 +6,7 @@
 import { TokenizerError } from '../errors';
 import type { AddedToken } from './added-tokens';
 import type { NormalizerOptions } from './normalizer';
-import type { Template, TemplatePiece } from './post-processor';
+import { bertTemplate, type Template, type TemplatePiece } from './post-processor';
 import {
   type Json,
   type TokenizerSpec,
@@ -88,20 +88,7 @@ function parseTemplate(p: unknown): { template: Template; cls?: string; sep?: st
     return {
       cls,
       sep,
-      template: {
-        single: [
-          { kind: 'special', ids: [clsId], typeId: 0 },
-          { kind: 'sequence', seq: 'A', typeId: 0 },
-          { kind: 'special', ids: [sepId], typeId: 0 },
-        ],
-        pair: [
-          { kind: 'special', ids: [clsId], typeId: 0 },
-          { kind: 'sequence', seq: 'A', typeId: 0 },
-          { kind: 'special', ids: [sepId], typeId: 0 },
-          { kind: 'sequence', seq: 'B', typeId: 1 },
-          { kind: 'special', ids: [sepId], typeId: 1 },
-        ],
-      },
+      template: bertTemplate(clsId, sepId),
     };
   }
   if (p.type !== 'TemplateProcessing')

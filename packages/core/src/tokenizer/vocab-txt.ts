@@ -6,6 +6,7 @@
  */
 import { TokenizerError } from '../errors';
 import type { AddedToken } from './added-tokens';
+import { bertTemplate } from './post-processor';
 import {
   type Json,
   type TokenizerSpec,
@@ -119,20 +120,7 @@ export function specFromVocabTxt(vocabTxt: string, config: unknown, specialMap: 
       lowercase,
     },
     added: [...added.values()],
-    template: {
-      single: [
-        { kind: 'special', ids: [cls], typeId: 0 },
-        { kind: 'sequence', seq: 'A', typeId: 0 },
-        { kind: 'special', ids: [sep], typeId: 0 },
-      ],
-      pair: [
-        { kind: 'special', ids: [cls], typeId: 0 },
-        { kind: 'sequence', seq: 'A', typeId: 0 },
-        { kind: 'special', ids: [sep], typeId: 0 },
-        { kind: 'sequence', seq: 'B', typeId: 1 },
-        { kind: 'special', ids: [sep], typeId: 1 },
-      ],
-    },
+    template: bertTemplate(cls, sep),
     neverSplit,
     clsToken: tokens.cls_token,
     sepToken: tokens.sep_token,
