@@ -1,6 +1,6 @@
 /** The suite in Node: tfjs wasm backend (single-threaded in Node), ORT web wasm with the same thread count. */
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend } from '../packages/core/src/node';
+import { initNodeBackend, nodeKernelSpawner } from '../packages/core/src/node';
 import type { Corpus } from './lib/data';
 import type { ModelFiles } from './lib/models';
 import { readFileSync } from 'node:fs';
@@ -43,6 +43,7 @@ export async function runNode(
     labels: corpus.labels,
     models: { tiny: bytesOf(tiny), minilm: minilm ? bytesOf(minilm) : undefined },
     ort,
+    kernelSpawner: nodeKernelSpawner,
     opts: { ...opts, tfThreads: 1, ortThreads: 1 },
     log,
     memory: () => {

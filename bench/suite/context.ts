@@ -1,6 +1,7 @@
 /** What every section gets: the corpus, the models, ORT (when present), options, a logger and memory probes. */
 import type { Classifier } from '../../packages/core/src/classifier/types';
 import type { Encoding } from '../../packages/core/src/tokenizer/types';
+import type { KernelSpawner } from '../../packages/core/src/kernel/spawn';
 import type { Ort } from './ort';
 import type { Pipeline } from './pipeline';
 import type { EnvName, ModelBytes, Row, SuiteOptions } from './types';
@@ -20,6 +21,8 @@ export interface SuiteContext {
   log(message: string): void;
   memory(): MemorySample;
   /** CPU ms used so far by this process / the page's renderer (all threads); undefined when not measurable. */
+  /** How kernel workers start here (Node: worker_threads); undefined = web Workers. */
+  readonly kernelSpawner?: KernelSpawner | undefined;
   readonly cpu: (() => number | Promise<number>) | undefined;
   /** Peak resident memory so far of this process / the page's renderer (bytes); undefined when not measurable. */
   readonly peakRss: (() => number | Promise<number>) | undefined;

@@ -27,7 +27,10 @@ const SECTION_FNS: Partial<Record<Section, SectionFn>> = {
 
 export async function runSuite(ctx: SuiteContext): Promise<{ rows: Row[]; extra: Record<string, unknown> }> {
   const extra: Record<string, unknown> = {};
-  ctx.state.pipeline = buildPipeline(ctx.models.tiny);
+  ctx.state.pipeline = buildPipeline(ctx.models.tiny, {
+    kernelSpawner: ctx.kernelSpawner,
+    threads: ctx.opts.ortThreads,
+  });
   try {
     for (const s of ctx.opts.sections) {
       const fn = SECTION_FNS[s];

@@ -1,6 +1,8 @@
 /**
  * The headline comparison, interleaved in one process/page: embed the whole SMS corpus (frozen, mean pooling)
- *   ours        — embedTexts: length-bucketed dynamic padding (the project's defaults)
+ *   ours        — embedTexts as load() sets it up: the wasm-simd kernel engine (bert.c, one instance per worker,
+ *                 as many workers as ORT has threads), length-bucketed batches (the project's defaults)
+ *   ours-tfjs   — embedTexts on the TF.js forward (the same batches; the engine before the kernel)
  *   tutorial    — embedTexts with pooling 'flatten': every text padded to 128, 128×hidden features (the tutorial's
  *                 pipeline minus its int32 cast), in the project's default token budget per batch (32 × 128)
  *   ORT sorted  — onnxruntime-web on the same weights, the SAME tokenization and the SAME batches as ours
@@ -40,14 +42,26 @@ export async function embedSection(ctx: SuiteContext): Promise<void> {
   const tutorialEnc: Encoding[] = encodings.filter((_, i) => i % stride === 0);
 
   let ours: Float32Array | undefined;
+  let oursTfjs: Float32Array | undefined;
   let ortOut: Float32Array | undefined;
+  const main = p.kernel ?? p.encoder;
   const variants: Variant[] = [
     {
       name: 'ours',
       run: async () => {
-        ours = (await embedTexts(p.encoder, encodings, { pooling: 'mean' })).data;
+        ours = (await embedTexts(main, encodings, { pooling: 'mean' })).data;
       },
     },
+    ...(p.kernel
+      ? [
+          {
+            name: 'ours-tfjs',
+            run: async () => {
+              oursTfjs = (await embedTexts(p.encoder, encodings, { pooling: 'mean' })).data;
+            },
+          },
+        ]
+      : []),
     {
       name: 'tutorial',
       run: async () => {
@@ -72,6 +86,7 @@ export async function embedSection(ctx: SuiteContext): Promise<void> {
   }
   // Warm-up: one small pass each (kernel setup, xnn operator caches, ORT session init) — untimed.
   const warm = encodings.slice(0, 256);
+  await embedTexts(main, warm, { pooling: 'mean' });
   await embedTexts(p.encoder, warm, { pooling: 'mean' });
   await embedTexts(p.encoder, warm.slice(0, 32), { pooling: 'flatten', flattenLength: 128 });
   if (ort) await ort.embed(warm, planBatches(warm, OUR_BATCH));
@@ -117,7 +132,7 @@ export async function embedSection(ctx: SuiteContext): Promise<void> {
   const sec = 'embed' as const;
   rows.push({
     section: sec,
-    name: `ours: embed ${fmt(n)} texts, mean pooling (bucketed, batch ${OUR_BATCH.batchSize}/${OUR_BATCH.maxTokensPerBatch} tok)`,
+    name: `ours: embed ${fmt(n)} texts, mean pooling (${p.kernel ? `wasm-simd kernel, ${p.kernel.inference!.threads} workers` : 'TF.js forward'}, bucketed, batch ${OUR_BATCH.batchSize}/${OUR_BATCH.maxTokensPerBatch} tok)`,
     display: `${fmtWallCpu(o, cpuBy.get('ours'))} · ${rate(o, n)}`,
     ms: o,
     value: n / (o.median / 1000),
@@ -139,6 +154,28 @@ export async function embedSection(ctx: SuiteContext): Promise<void> {
         ? undefined
         : `measured on ${tutorialEnc.length} texts; fixed length 128 makes cost per text constant`,
   });
+  const ot = by.get('ours-tfjs');
+  if (ot) {
+    rows.push({
+      section: sec,
+      key: 'ours-tfjs',
+      name: 'ours with the TF.js forward instead of the kernel (same batches)',
+      display: `${fmtWallCpu(ot, cpuBy.get('ours-tfjs'))} · ${rate(ot, n)}`,
+      ms: ot,
+      value: n / (ot.median / 1000),
+      unit: 'texts/s',
+    });
+    const rk = ratioText('ours-tfjs', 'ours');
+    rows.push({ section: sec, name: 'speed-up kernel vs TF.js forward', display: rk.text, value: rk.wall });
+    if (ours && oursTfjs) {
+      rows.push({
+        section: sec,
+        name: 'check: max |kernel − TF.js forward| over all mean-pooled vectors',
+        display: maxAbsDiff(ours, oursTfjs).toExponential(1),
+        value: maxAbsDiff(ours, oursTfjs),
+      });
+    }
+  }
   const rt = ratioText('tutorial', 'ours', n / tutorialEnc.length);
   rows.push({ section: sec, name: 'speed-up ours vs tutorial (target ≥ 15×)', display: rt.text, value: rt.wall });
   const oGflops = real / (o.median / 1000) / 1e9;

@@ -1,5 +1,8 @@
-/** The model options shared by commands that load a model (--model, --revision, --max-length, --refresh). */
-import { BrowserBertError, type LoadedModel } from '@browser-bert/core';
+/**
+ * The model options shared by commands that load a model (--model, --revision, --max-length, --refresh,
+ * --inference, --threads).
+ */
+import { BrowserBertError, type InferenceChoice, type LoadedModel } from '@browser-bert/core';
 import { loadNode } from '@browser-bert/core/node';
 import { intOption } from './args';
 import type { CliProgress } from './progress';
@@ -9,13 +12,19 @@ export const MODEL_OPTIONS = {
   revision: { type: 'string' },
   'max-length': { type: 'string' },
   refresh: { type: 'boolean' },
+  inference: { type: 'string' },
+  threads: { type: 'string' },
 } as const;
+
+const INFERENCE: readonly InferenceChoice[] = ['auto', 'wasm-simd', 'tfjs'];
 
 export const MODEL_USAGE = `  --model <dir|id>    a local model folder, a HuggingFace hub id org/name[@revision], or the http(s) URL
                       of a model folder on a web server (required)
   --revision <rev>    hub branch, tag or commit (default main)
   --max-length <N>    truncate texts to N tokens including [CLS]/[SEP] (default 128, at most the model's limit)
   --refresh           download the hub files again even if they are cached
+  --inference <e>     frozen forward: auto (default: the wasm-simd kernel when the model suits it), wasm-simd, tfjs
+  --threads <N>       kernel worker threads (default: the number of cores, at most 4)
 
 Hub endpoint: HF_ENDPOINT (default https://huggingface.co); private/gated models: HF_TOKEN.
 Downloads are cached in BROWSER_BERT_CACHE (default ~/.cache/browser-bert); a cached model loads offline
@@ -27,6 +36,8 @@ export interface ModelArgs {
   readonly revision: string | undefined;
   readonly maxLength: number | undefined;
   readonly refresh: boolean;
+  readonly inference: InferenceChoice;
+  readonly threads: number | undefined;
 }
 
 export function modelArgs(values: {
@@ -34,6 +45,8 @@ export function modelArgs(values: {
   revision?: string | undefined;
   'max-length'?: string | undefined;
   refresh?: boolean | undefined;
+  inference?: string | undefined;
+  threads?: string | undefined;
 }): ModelArgs {
   if (!values.model) {
     throw new BrowserBertError(
@@ -44,7 +57,23 @@ export function modelArgs(values: {
   }
   const maxLength =
     values['max-length'] === undefined ? undefined : intOption('max-length', values['max-length'], 128, 2);
-  return { model: values.model, revision: values.revision, maxLength, refresh: values.refresh === true };
+  const inference = (values.inference ?? 'auto') as InferenceChoice;
+  if (!INFERENCE.includes(inference)) {
+    throw new BrowserBertError(
+      'USAGE',
+      `--inference ${values.inference} is not one of ${INFERENCE.join(', ')}`,
+      'use --inference auto (the default) unless you are comparing engines',
+    );
+  }
+  const threads = values.threads === undefined ? undefined : intOption('threads', values.threads, 1, 1, 64);
+  return {
+    model: values.model,
+    revision: values.revision,
+    maxLength,
+    refresh: values.refresh === true,
+    inference,
+    threads,
+  };
 }
 
 /** Refuses a --max-length above the model's limit instead of silently clamping it. */
@@ -75,6 +104,8 @@ export async function loadModelForCommand(
     revision: args.revision,
     refresh: args.refresh,
     onProgress: progress.file,
+    inference: args.inference,
+    ...(args.threads === undefined ? {} : { inferenceThreads: args.threads }),
     ...(args.maxLength === undefined ? {} : { maxLength: args.maxLength }),
   });
   try {

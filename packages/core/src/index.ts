@@ -20,6 +20,7 @@ export * from './config/index';
 export * from './encoder/index';
 export * from './pooling/index';
 export * from './features/index';
+export * from './kernel/index';
 export {
   load,
   load as loadModel,

@@ -32,6 +32,7 @@ export {
   type NodeLoadOptions,
 } from './hub/node-load';
 export { createFolderCache, defaultCacheDir } from './hub/node-cache';
+export { nodeKernelSpawner } from './kernel/node-spawn';
 export { createFolderSource } from './hub/node-folder';
 export { createFolderFeatureCache, defaultFeatureCacheDir } from './features/node-cache';
 export { readBundleFolder, writeBundleFolder, folderStore } from './classifier/node-classifier';

@@ -8,6 +8,7 @@ import { parseBertConfig } from '../config';
 import { createBertEncoder } from '../encoder';
 import { StorageError } from '../errors';
 import { load } from '../hub/load';
+import { withInference } from '../kernel/attach';
 import type { LoadedModel, LoadOptions } from '../hub/types';
 import { headFromFiles } from '../storage/head-files';
 import { readBundle } from '../storage/router';
@@ -112,9 +113,15 @@ export async function classifierFromBundle(
   let ownsEncoder = true;
   if (m.encoder.included) {
     const config = parseBertConfig(JSON.parse(text(f[FILES.encoderConfig])) as unknown);
-    encoder = createBertEncoder(config, readSafetensors(f[FILES.encoderWeights] as Uint8Array).tensors, {
+    const tfjsEncoder = createBertEncoder(config, readSafetensors(f[FILES.encoderWeights] as Uint8Array).tensors, {
       source: 'the classifier bundle',
     });
+    try {
+      encoder = withInference(tfjsEncoder, options.modelOptions);
+    } catch (e) {
+      tfjsEncoder.dispose();
+      throw e;
+    }
   } else {
     let model = options.model;
     if (!model) {

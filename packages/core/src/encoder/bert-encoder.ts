@@ -69,7 +69,8 @@ interface LayerWeights {
   readonly ln2b: tf.Variable<tf.Rank.R1>;
 }
 
-function checkBatch(batch: PaddedBatch, c: BertConfig): void {
+/** Throws a USAGE error naming the problem when a padded batch does not fit the model (sizes, ids, token types). */
+export function checkBatch(batch: PaddedBatch, c: BertConfig): void {
   const { batchSize: B, seqLen: S } = batch;
   if (!(Number.isInteger(B) && B > 0 && Number.isInteger(S) && S > 0)) {
     throw new BrowserBertError('USAGE', `A padded batch needs batchSize ≥ 1 and seqLen ≥ 1, got ${B}×${S}`);

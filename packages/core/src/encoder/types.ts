@@ -33,10 +33,37 @@ export interface ForwardOptions {
   seed?: number;
 }
 
+/** What one inference-engine call returns per sequence: a pooled vector, all padded positions, or real-token rows. */
+export type EnginePooling = 'mean' | 'cls' | 'pooler' | 'flatten' | 'none';
+
+export interface EngineResult {
+  /**
+   * mean / cls / pooler: batch × hidden. flatten: batch × (seqLen · hidden), every position (padding included).
+   * none: the hidden rows of each sequence's real tokens, sequence b at rows seqStart[b] … seqStart[b+1].
+   */
+  readonly data: Float32Array;
+  readonly seqStart: Int32Array;
+}
+
+/**
+ * A faster forward for a frozen encoder (no gradients, no tensors): the "wasm-simd" kernel engine. features/embed
+ * uses it whenever the encoder carries one.
+ */
+export interface InferenceEngine {
+  readonly name: 'wasm-simd';
+  /** Workers running batches in parallel. */
+  readonly threads: number;
+  run(batch: PaddedBatch, pooling: EnginePooling): Promise<EngineResult>;
+  /** Stops the workers; later runs reject. */
+  dispose(): void;
+}
+
 /** A BERT encoder whose weights live as tf.Variables. */
 export interface BertEncoder {
   readonly config: BertConfig;
   readonly hasPooler: boolean;
+  /** The inference engine frozen embedding uses instead of forward(), when the loader attached one. */
+  readonly inference?: InferenceEngine;
   /** Runs synchronously on tensors; the caller owns (and disposes) the outputs. Use inside tf.tidy. */
   forward(batch: PaddedBatch, options?: ForwardOptions): EncoderOutput;
   /** All weights, keyed by canonical HF name without the "bert." prefix. */

@@ -1,7 +1,7 @@
 /** The embedding stage: texts (token ids) → pooled vectors, batched with length-bucketed dynamic padding. */
 import * as tf from '@tensorflow/tfjs-core';
 import { BrowserBertError, throwIfAborted } from '../errors';
-import type { BertEncoder, Pooling } from '../encoder/types';
+import type { BertEncoder, InferenceEngine, Pooling } from '../encoder/types';
 import type { Encoding } from '../tokenizer/types';
 import { DEFAULT_FLATTEN_LENGTH, pooledDim, poolOutput } from '../pooling/pool';
 import { padBatch, planBatches, yieldToEventLoop } from './embed-batches';
@@ -63,6 +63,17 @@ export async function embedTexts(
   const data = new Float32Array(total * dim);
   const batches = planBatches(encodings, { batchSize, maxTokensPerBatch: maxTokens, fixedLength: flattenLength });
   const poolOpts = { normalize: options.normalize === true, flattenLength };
+  const engine = encoder.inference;
+  if (engine !== undefined) {
+    await runOnEngine(engine, batches, options, total, (indices) => {
+      const batch = padBatch(encodings, indices, flattenLength, encoder.config.padTokenId);
+      return engine.run(batch, kind).then(({ data: values }) => {
+        if (poolOpts.normalize) l2NormalizeRows(values, dim);
+        indices.forEach((idx, b) => data.set(values.subarray(b * dim, (b + 1) * dim), idx * dim));
+      });
+    });
+    return { dim, data };
+  }
   let done = 0;
   options.onProgress?.(0, total);
   for (const indices of batches) {
@@ -87,6 +98,53 @@ export async function embedTexts(
   return { dim, data };
 }
 
+/**
+ * Runs batches on an inference engine, keeping two per worker in flight (so workers never wait for the main
+ * thread), reporting progress as batches finish and checking the signal between dispatches.
+ */
+async function runOnEngine(
+  engine: InferenceEngine,
+  batches: readonly number[][],
+  options: Pick<EmbedOptions, 'onProgress' | 'signal'>,
+  total: number,
+  runBatch: (indices: readonly number[]) => Promise<void>,
+): Promise<void> {
+  const inFlight = new Set<Promise<void>>();
+  let done = 0;
+  let failed: unknown;
+  options.onProgress?.(0, total);
+  for (const indices of batches) {
+    throwIfAborted(options.signal);
+    const p: Promise<void> = runBatch(indices).then(
+      () => {
+        inFlight.delete(p);
+        done += indices.length;
+        options.onProgress?.(done, total);
+      },
+      (e: unknown) => {
+        inFlight.delete(p);
+        failed ??= e;
+      },
+    );
+    inFlight.add(p);
+    if (inFlight.size >= 2 * engine.threads) await Promise.race(inFlight);
+    if (failed !== undefined) break;
+  }
+  await Promise.all(inFlight);
+  if (failed !== undefined) throw failed;
+  throwIfAborted(options.signal);
+}
+
+/** In place: each row of an n × dim matrix divided by max(‖row‖₂, 1e-12), as pooling's l2Normalize. */
+function l2NormalizeRows(values: Float32Array, dim: number): void {
+  for (let o = 0; o < values.length; o += dim) {
+    let sq = 0;
+    for (let j = 0; j < dim; j++) sq += values[o + j]! * values[o + j]!;
+    const inv = 1 / Math.max(Math.sqrt(sq), 1e-12);
+    for (let j = 0; j < dim; j++) values[o + j]! *= inv;
+  }
+}
+
 export type EncodeTextsOptions = Omit<EmbedOptions, 'pooling' | 'normalize' | 'flattenLength'>;
 
 /** Pooling 'none': per text, its last_hidden_state rows for real tokens only ([len × hidden], row-major). */
@@ -101,6 +159,17 @@ export async function encodeTexts(
   const H = encoder.config.hiddenSize;
   const total = encodings.length;
   const result: Float32Array[] = new Array<Float32Array>(total);
+  const engine = encoder.inference;
+  if (engine !== undefined) {
+    const batches = planBatches(encodings, { batchSize, maxTokensPerBatch: maxTokens });
+    await runOnEngine(engine, batches, options, total, (indices) => {
+      const batch = padBatch(encodings, indices, undefined, encoder.config.padTokenId);
+      return engine.run(batch, 'none').then(({ data, seqStart }) => {
+        indices.forEach((idx, b) => (result[idx] = data.slice(seqStart[b]! * H, seqStart[b + 1]! * H)));
+      });
+    });
+    return result;
+  }
   let done = 0;
   options.onProgress?.(0, total);
   for (const indices of planBatches(encodings, { batchSize, maxTokensPerBatch: maxTokens })) {

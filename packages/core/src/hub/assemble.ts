@@ -7,6 +7,7 @@ import { createTokenizer } from '../tokenizer';
 import type { Tokenizer } from '../tokenizer/types';
 import type { ReadWeightsResult, TensorMap } from '../weights/types';
 import { mergeTensorMaps, readSafetensors, readSafetensorsIndex, readTfjsWeights, readWeights } from '../weights';
+import { withInference, type InferenceOptions } from '../kernel/attach';
 import { weightsHash } from './hash';
 import type { ModelFiles, NamedBytes } from './model-files';
 import { sentenceTransformersSettings } from './sentence-transformers';
@@ -19,6 +20,8 @@ export interface AssembleOptions {
   readonly source: string;
   readonly revision: string | undefined;
   readonly maxLength?: number | undefined;
+  /** Which forward frozen embedding uses (kernel/attach.ts). */
+  readonly inference?: InferenceOptions;
 }
 
 interface Weights {
@@ -93,6 +96,12 @@ export async function assembleModel(files: ModelFiles, options: AssembleOptions)
     encoder = createBertEncoder(config, weights.tensors, { source: `${where} of ${options.source}` });
     format = weights.format;
     hashFiles = weights.files;
+  }
+  try {
+    encoder = withInference(encoder, options.inference);
+  } catch (e) {
+    encoder.dispose();
+    throw e;
   }
   try {
     const tokenizer = buildTokenizer(files, config, options.maxLength);

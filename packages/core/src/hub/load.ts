@@ -110,6 +110,7 @@ export async function loadFromFiles(source: FileSource, options: LoadOptions = {
     source: source.description,
     revision: source.revision,
     maxLength: options.maxLength,
+    inference: options,
   });
   if (isRemoteSource(source)) await source.finish();
   return model;

@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { BrowserBertError } from '../errors';
 import { hubSourceFor, isModelUrl, loadFromFiles, loadTokenizerFromFiles, resolveSource } from './load';
+import '../kernel/node-spawn'; // worker_threads for the inference engine
 import { createFolderCache, defaultCacheDir } from './node-cache';
 import { createFolderSource } from './node-folder';
 import type { Tokenizer } from '../tokenizer/types';

@@ -1,3 +1,4 @@
+import type { InferenceOptions } from '../kernel/attach';
 import type { BertConfig } from '../config/types';
 import type { BertEncoder, Pooling } from '../encoder/types';
 import type { Tokenizer } from '../tokenizer/types';
@@ -96,7 +97,7 @@ export interface FileSource {
   get(name: string, onProgress?: (p: FileProgress) => void): Promise<Uint8Array | undefined>;
 }
 
-export interface LoadOptions {
+export interface LoadOptions extends InferenceOptions {
   /** Hub revision (branch, tag or commit sha). Default "main", or the `@revision` of the id. */
   revision?: string;
   /** Hub endpoint. Default https://huggingface.co (in Node: HF_ENDPOINT when set). */

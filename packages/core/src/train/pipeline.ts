@@ -20,6 +20,7 @@ import type { LoadedModel } from '../hub/types';
 import { buildReport } from '../metrics/report';
 import type { TrainingReport } from '../metrics/report-types';
 import { cloneEncoder } from '../storage/encoder-files';
+import { withInference } from '../kernel/attach';
 import { BUNDLE_FORMAT, BUNDLE_SCHEMA_VERSION } from '../storage/types';
 import type { Encoding } from '../tokenizer/types';
 import { fineTune } from './fine-tune';
@@ -237,6 +238,9 @@ export async function trainClassifier(args: TrainArgs): Promise<TrainResult> {
       );
       history = res.history;
       lap('train');
+      // The fine-tuned copy gets the loaded model's inference engine too (its weights are packed on first use).
+      const engine = model.encoder.inference;
+      if (engine) encoder = withInference(encoder, { inference: 'wasm-simd', inferenceThreads: engine.threads });
       // held-out features with the fine-tuned encoder (validation + test only)
       const evalP = [...valP, ...testP];
       const evalFeatures = await embedTexts(

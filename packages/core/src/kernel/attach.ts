@@ -1,0 +1,52 @@
+/** Choosing the inference path of a loaded encoder: the wasm-simd kernel engine when it can run, else TF.js. */
+import { BrowserBertError } from '../errors';
+import type { BertEncoder } from '../encoder/types';
+import { createKernelEngine, kernelUnavailableReason } from './engine';
+import { defaultKernelSpawner, type KernelSpawner } from './spawn';
+
+/**
+ * 'auto' (default): the wasm-simd kernel when WebAssembly SIMD and workers exist and the model's shape suits it,
+ * else the TF.js forward. 'wasm-simd': the kernel or an error saying why not. 'tfjs': always the TF.js forward.
+ */
+export type InferenceChoice = 'auto' | 'wasm-simd' | 'tfjs';
+
+export interface InferenceOptions {
+  inference?: InferenceChoice;
+  /** Kernel workers; default the machine's cores, at most 4. */
+  inferenceThreads?: number;
+  /** How kernel workers start; default web Workers (Node: worker_threads, set by importing the Node entry point). */
+  kernelSpawner?: KernelSpawner;
+}
+
+const CHOICES: readonly InferenceChoice[] = ['auto', 'wasm-simd', 'tfjs'];
+
+/** The encoder with the chosen engine attached (disposing it disposes both), or the encoder itself for TF.js. */
+export function withInference(encoder: BertEncoder, options: InferenceOptions = {}): BertEncoder {
+  const choice = options.inference ?? 'auto';
+  if (!CHOICES.includes(choice)) {
+    throw new BrowserBertError(
+      'USAGE',
+      `Unknown inference ${JSON.stringify(choice)} (expected ${CHOICES.join(', ')})`,
+      "use 'auto' unless you are comparing engines",
+    );
+  }
+  if (choice === 'tfjs') return encoder;
+  const spawn = options.kernelSpawner ?? defaultKernelSpawner();
+  if (choice === 'auto' && (kernelUnavailableReason(encoder) !== undefined || spawn === undefined)) return encoder;
+  const engine = createKernelEngine(encoder, {
+    ...(spawn ? { spawn } : {}),
+    ...(options.inferenceThreads !== undefined ? { threads: options.inferenceThreads } : {}),
+  });
+  return {
+    config: encoder.config,
+    hasPooler: encoder.hasPooler,
+    inference: engine,
+    forward: (batch, opts) => encoder.forward(batch, opts),
+    variables: encoder.variables,
+    layerVariables: (layer) => encoder.layerVariables(layer),
+    dispose(): void {
+      engine.dispose();
+      encoder.dispose();
+    },
+  };
+}

@@ -1,0 +1,441 @@
+/*
+ * BERT inference forward in WebAssembly SIMD128: the kernel behind the "wasm-simd" inference engine.
+ *
+ * Why by hand: tfjs-backend-wasm 4.22 sends only 2-D non-transposed products to XNNPACK; attention's batched
+ * products, Erf, LayerNorm and slices run scalar and single-threaded there (bench/FINDINGS.md). This file does the
+ * whole inference forward with SIMD register-blocked products, fused bias + activation, and attention over real
+ * tokens only. One instance is single-threaded; the engine runs one instance per worker.
+ *
+ * Built by `npm run build:kernel` (clang --target=wasm32, no libc) into bert-wasm.ts. Weights arrive from JS
+ * already in kernel layout (see ../kernel/pack.ts): Linear weights as [in, out] split into panels of 8 columns.
+ */
+#include <wasm_simd128.h>
+#include <stdint.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+#define NR 8 /* panel width (columns) */
+#define MR 6 /* rows per micro-kernel */
+
+extern unsigned char __heap_base;
+static uintptr_t heap_top = (uintptr_t)&__heap_base;
+
+static void *bump(uintptr_t bytes) {
+  uintptr_t p = (heap_top + 15) & ~(uintptr_t)15;
+  uintptr_t end = p + bytes;
+  uintptr_t have = __builtin_wasm_memory_size(0) * 65536;
+  if (end > have) {
+    uintptr_t pages = (end - have + 65535) / 65536;
+    if (__builtin_wasm_memory_grow(0, pages) == (uintptr_t)-1) return 0;
+  }
+  heap_top = end;
+  return (void *)p;
+}
+
+/* ---------------------------------------------------------------- model */
+
+enum { ACT_NONE = 0, ACT_GELU = 1, ACT_GELU_TANH = 2, ACT_RELU = 3, ACT_TANH = 4 };
+
+/* Weight slots JS fills (bb_weight_ptr). Layer slots are per layer. */
+enum {
+  W_WORD = 0, W_POS, W_TYPE, W_EMB_LN_G, W_EMB_LN_B, W_POOL_W, W_POOL_B, /* model-level */
+  W_QKV = 16, W_QKV_B, W_O, W_O_B, W_LN1_G, W_LN1_B, W_I, W_I_B, W_OUT, W_OUT_B, W_LN2_G, W_LN2_B /* per layer */
+};
+#define N_MODEL_SLOTS 7
+#define N_LAYER_SLOTS 12
+#define MAX_LAYERS 64
+
+static int V, H, L, NH, DH, I, ACT, MAXPOS, TV;
+static float EPS;
+static float *slot_ptr[N_MODEL_SLOTS + MAX_LAYERS * N_LAYER_SLOTS];
+static int slot_len[N_MODEL_SLOTS + MAX_LAYERS * N_LAYER_SLOTS];
+static uintptr_t act_mark;
+static int act_rows, act_seq, act_batch;
+static float *X, *QKV, *CTX, *TMP, *INTER, *SCORES, *POOLED;
+static int32_t *IN, *ROW_POS, *ROW_TYPE, *ROW_ID, *ROW_KEY, *SEQ_START;
+
+static int panels(int n) { return (n + NR - 1) / NR; }
+
+static int slot_index(int kind, int layer) {
+  if (kind < N_MODEL_SLOTS) return kind;
+  return N_MODEL_SLOTS + layer * N_LAYER_SLOTS + (kind - W_QKV);
+}
+
+static int alloc_slot(int kind, int layer, int len) {
+  float *p = (float *)bump((uintptr_t)len * 4);
+  if (!p) return 0;
+  int k = slot_index(kind, layer);
+  slot_ptr[k] = p;
+  slot_len[k] = len;
+  return 1;
+}
+
+/* Linear weights are stored packed: panels(out) × in × NR floats (zero-padded columns); biases padded to NR. */
+static int packed_len(int in, int out) { return panels(out) * in * NR; }
+
+EXPORT(bb_config)
+int bb_config(int vocab, int hidden, int layers, int heads, int inter, int act, float eps, int max_pos,
+              int type_vocab, int pooler) {
+  if (layers < 1 || layers > MAX_LAYERS || heads < 1 || hidden % heads != 0 || inter < 1) return -1;
+  V = vocab, H = hidden, L = layers, NH = heads, DH = hidden / heads, I = inter, ACT = act, EPS = eps;
+  MAXPOS = max_pos, TV = type_vocab;
+  int ok = alloc_slot(W_WORD, 0, V * H) && alloc_slot(W_POS, 0, MAXPOS * H) && alloc_slot(W_TYPE, 0, TV * H) &&
+           alloc_slot(W_EMB_LN_G, 0, H) && alloc_slot(W_EMB_LN_B, 0, H);
+  if (pooler) ok = ok && alloc_slot(W_POOL_W, 0, packed_len(H, H)) && alloc_slot(W_POOL_B, 0, panels(H) * NR);
+  for (int l = 0; ok && l < L; l++) {
+    ok = alloc_slot(W_QKV, l, packed_len(H, 3 * H)) && alloc_slot(W_QKV_B, l, panels(3 * H) * NR) &&
+         alloc_slot(W_O, l, packed_len(H, H)) && alloc_slot(W_O_B, l, panels(H) * NR) &&
+         alloc_slot(W_LN1_G, l, H) && alloc_slot(W_LN1_B, l, H) && alloc_slot(W_I, l, packed_len(H, I)) &&
+         alloc_slot(W_I_B, l, panels(I) * NR) && alloc_slot(W_OUT, l, packed_len(I, H)) &&
+         alloc_slot(W_OUT_B, l, panels(H) * NR) && alloc_slot(W_LN2_G, l, H) && alloc_slot(W_LN2_B, l, H);
+  }
+  act_mark = heap_top;
+  act_rows = act_seq = act_batch = 0;
+  return ok ? 0 : -2;
+}
+
+EXPORT(bb_weight_ptr)
+float *bb_weight_ptr(int kind, int layer) { return slot_ptr[slot_index(kind, layer)]; }
+
+EXPORT(bb_weight_len)
+int bb_weight_len(int kind, int layer) { return slot_len[slot_index(kind, layer)]; }
+
+static float *W(int kind, int layer) { return slot_ptr[slot_index(kind, layer)]; }
+
+/* Activation buffers for up to `rows` token rows, sequences up to `seq`, `batch` sequences. */
+static int reserve(int batch, int seq) {
+  int rows = batch * seq;
+  if (rows <= act_rows && seq <= act_seq && batch <= act_batch) return 1;
+  if (rows < act_rows) rows = act_rows;
+  if (seq < act_seq) seq = act_seq;
+  if (batch < act_batch) batch = act_batch;
+  heap_top = act_mark;
+  int in_w = panels(I) * NR, h_w = panels(H) * NR, qkv_w = panels(3 * H) * NR;
+  X = bump((uintptr_t)rows * h_w * 4);
+  QKV = bump((uintptr_t)rows * qkv_w * 4);
+  CTX = bump((uintptr_t)rows * h_w * 4);
+  TMP = bump((uintptr_t)rows * h_w * 4);
+  INTER = bump((uintptr_t)rows * in_w * 4);
+  SCORES = bump((uintptr_t)(seq + 4) * 4);
+  POOLED = bump((uintptr_t)batch * h_w * 4);
+  IN = bump((uintptr_t)rows * 3 * 4);
+  ROW_POS = bump((uintptr_t)rows * 4);
+  ROW_TYPE = bump((uintptr_t)rows * 4);
+  ROW_ID = bump((uintptr_t)rows * 4);
+  ROW_KEY = bump((uintptr_t)rows * 4);
+  SEQ_START = bump((uintptr_t)(batch + 1) * 4);
+  if (!X || !QKV || !CTX || !TMP || !INTER || !SCORES || !POOLED || !IN || !ROW_POS || !ROW_TYPE || !ROW_ID ||
+      !ROW_KEY || !SEQ_START) {
+    act_rows = act_seq = act_batch = 0;
+    return 0;
+  }
+  act_rows = rows, act_seq = seq, act_batch = batch;
+  return 1;
+}
+
+/* ---------------------------------------------------------------- math */
+
+/* e^x for 4 lanes: 2^n · p(r), r = x − n·ln2, |r| ≤ ln2/2, degree-6 Taylor (relative error < 2e-7). */
+static v128_t v_exp(v128_t x) {
+  x = wasm_f32x4_pmax(wasm_f32x4_pmin(x, wasm_f32x4_splat(88.0f)), wasm_f32x4_splat(-87.0f));
+  v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)));
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693145751953125f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(1.428606765330187045e-06f)));
+  v128_t p = wasm_f32x4_splat(1.0f / 720);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 120));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 24));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 6));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(0.5f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  v128_t e = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  return wasm_f32x4_mul(p, e);
+}
+
+/* erf for 4 lanes: Abramowitz & Stegun 7.1.26 (absolute error ≤ 1.5e-7). */
+static v128_t v_erf(v128_t x) {
+  v128_t sign = wasm_v128_and(x, wasm_i32x4_splat((int32_t)0x80000000));
+  v128_t a = wasm_f32x4_abs(x);
+  v128_t t = wasm_f32x4_div(wasm_f32x4_splat(1.0f),
+                            wasm_f32x4_add(wasm_f32x4_splat(1.0f), wasm_f32x4_mul(a, wasm_f32x4_splat(0.3275911f))));
+  v128_t p = wasm_f32x4_splat(1.061405429f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, t), wasm_f32x4_splat(-1.453152027f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, t), wasm_f32x4_splat(1.421413741f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, t), wasm_f32x4_splat(-0.284496736f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, t), wasm_f32x4_splat(0.254829592f));
+  p = wasm_f32x4_mul(p, t);
+  v128_t y = wasm_f32x4_sub(wasm_f32x4_splat(1.0f), wasm_f32x4_mul(p, v_exp(wasm_f32x4_neg(wasm_f32x4_mul(a, a)))));
+  return wasm_v128_or(y, sign);
+}
+
+/* tanh for 4 lanes: 1 − 2/(e^{2x} + 1), x clamped to ±9 (tanh(9) = 1 − 3e-8). */
+static v128_t v_tanh(v128_t x) {
+  x = wasm_f32x4_pmax(wasm_f32x4_pmin(x, wasm_f32x4_splat(9.0f)), wasm_f32x4_splat(-9.0f));
+  v128_t e = v_exp(wasm_f32x4_add(x, x));
+  return wasm_f32x4_sub(wasm_f32x4_splat(1.0f),
+                        wasm_f32x4_div(wasm_f32x4_splat(2.0f), wasm_f32x4_add(e, wasm_f32x4_splat(1.0f))));
+}
+
+static v128_t v_act(v128_t x, int act) {
+  switch (act) {
+    case ACT_GELU: /* 0.5·x·(1 + erf(x/√2)) */
+      return wasm_f32x4_mul(wasm_f32x4_mul(x, wasm_f32x4_splat(0.5f)),
+                            wasm_f32x4_add(wasm_f32x4_splat(1.0f),
+                                           v_erf(wasm_f32x4_mul(x, wasm_f32x4_splat(0.70710678118654752f)))));
+    case ACT_GELU_TANH: { /* 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) */
+      v128_t x2 = wasm_f32x4_mul(x, x);
+      v128_t inner = wasm_f32x4_mul(
+          wasm_f32x4_mul(x, wasm_f32x4_add(wasm_f32x4_splat(1.0f), wasm_f32x4_mul(x2, wasm_f32x4_splat(0.044715f)))),
+          wasm_f32x4_splat(0.79788456080286536f));
+      return wasm_f32x4_mul(wasm_f32x4_mul(x, wasm_f32x4_splat(0.5f)), wasm_f32x4_add(wasm_f32x4_splat(1.0f), v_tanh(inner)));
+    }
+    case ACT_RELU:
+      return wasm_f32x4_pmax(x, wasm_f32x4_splat(0.0f));
+    case ACT_TANH:
+      return v_tanh(x);
+    default:
+      return x;
+  }
+}
+
+/* ---------------------------------------------------------------- products */
+
+/*
+ * C[M × ldc] = act(A[M × K] · Bp + bias) with A row stride lda, Bp packed (panels of NR columns), bias padded.
+ * C is written for every padded column (ldc = panels(N)·NR), so stores are always whole vectors.
+ * Rows are taken in chunks so the chunk of A stays in cache while all panels of B pass over it.
+ */
+static void gemm(const float *A, int lda, const float *Bp, const float *bias, float *C, int ldc, int M, int N, int K,
+                 int act) {
+  const int np = panels(N);
+  const int MC = 48;
+  for (int m0 = 0; m0 < M; m0 += MC) {
+    const int mEnd = m0 + MC < M ? m0 + MC : M;
+    for (int p = 0; p < np; p++) {
+      const float *bp = Bp + (uintptr_t)p * K * NR;
+      const v128_t bias0 = wasm_v128_load(bias + p * NR), bias1 = wasm_v128_load(bias + p * NR + 4);
+      int m = m0;
+      for (; m + MR <= mEnd; m += MR) {
+        const float *a0 = A + (uintptr_t)m * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda, *a4 = a3 + lda,
+                    *a5 = a4 + lda;
+        v128_t c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1;
+        v128_t c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1;
+        const float *b = bp;
+        for (int k = 0; k < K; k++, b += NR) {
+          const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+          v128_t a;
+          a = wasm_v128_load32_splat(a0 + k);
+          c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a, b0)), c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a, b1));
+          a = wasm_v128_load32_splat(a1 + k);
+          c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a, b0)), c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a, b1));
+          a = wasm_v128_load32_splat(a2 + k);
+          c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a, b0)), c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a, b1));
+          a = wasm_v128_load32_splat(a3 + k);
+          c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a, b0)), c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a, b1));
+          a = wasm_v128_load32_splat(a4 + k);
+          c40 = wasm_f32x4_add(c40, wasm_f32x4_mul(a, b0)), c41 = wasm_f32x4_add(c41, wasm_f32x4_mul(a, b1));
+          a = wasm_v128_load32_splat(a5 + k);
+          c50 = wasm_f32x4_add(c50, wasm_f32x4_mul(a, b0)), c51 = wasm_f32x4_add(c51, wasm_f32x4_mul(a, b1));
+        }
+        float *c = C + (uintptr_t)m * ldc + p * NR;
+        wasm_v128_store(c, v_act(c00, act)), wasm_v128_store(c + 4, v_act(c01, act)), c += ldc;
+        wasm_v128_store(c, v_act(c10, act)), wasm_v128_store(c + 4, v_act(c11, act)), c += ldc;
+        wasm_v128_store(c, v_act(c20, act)), wasm_v128_store(c + 4, v_act(c21, act)), c += ldc;
+        wasm_v128_store(c, v_act(c30, act)), wasm_v128_store(c + 4, v_act(c31, act)), c += ldc;
+        wasm_v128_store(c, v_act(c40, act)), wasm_v128_store(c + 4, v_act(c41, act)), c += ldc;
+        wasm_v128_store(c, v_act(c50, act)), wasm_v128_store(c + 4, v_act(c51, act));
+      }
+      for (; m < mEnd; m++) {
+        const float *a0 = A + (uintptr_t)m * lda;
+        v128_t c00 = bias0, c01 = bias1;
+        const float *b = bp;
+        for (int k = 0; k < K; k++, b += NR) {
+          const v128_t a = wasm_v128_load32_splat(a0 + k);
+          c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a, wasm_v128_load(b)));
+          c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a, wasm_v128_load(b + 4)));
+        }
+        float *c = C + (uintptr_t)m * ldc + p * NR;
+        wasm_v128_store(c, v_act(c00, act)), wasm_v128_store(c + 4, v_act(c01, act));
+      }
+    }
+  }
+}
+
+/* ---------------------------------------------------------------- blocks */
+
+static float hsum(v128_t v) {
+  return wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) + wasm_f32x4_extract_lane(v, 2) +
+         wasm_f32x4_extract_lane(v, 3);
+}
+
+/* x[r] = LayerNorm(x[r] + res[r]) per row (res may be 0); H is a multiple of 4 (checked by bb_config's caller). */
+static void add_layer_norm(float *x, int ldx, const float *res, int ldr, int rows, const float *g, const float *b) {
+  const float invH = 1.0f / (float)H;
+  for (int r = 0; r < rows; r++) {
+    float *xr = x + (uintptr_t)r * ldx;
+    v128_t s = wasm_f32x4_splat(0.0f);
+    if (res) {
+      const float *rr = res + (uintptr_t)r * ldr;
+      for (int j = 0; j < H; j += 4) {
+        v128_t v = wasm_f32x4_add(wasm_v128_load(xr + j), wasm_v128_load(rr + j));
+        wasm_v128_store(xr + j, v);
+        s = wasm_f32x4_add(s, v);
+      }
+    } else {
+      for (int j = 0; j < H; j += 4) s = wasm_f32x4_add(s, wasm_v128_load(xr + j));
+    }
+    const v128_t mean = wasm_f32x4_splat(hsum(s) * invH);
+    v128_t q = wasm_f32x4_splat(0.0f);
+    for (int j = 0; j < H; j += 4) {
+      v128_t d = wasm_f32x4_sub(wasm_v128_load(xr + j), mean);
+      q = wasm_f32x4_add(q, wasm_f32x4_mul(d, d));
+    }
+    const v128_t inv = wasm_f32x4_splat(1.0f / __builtin_sqrtf(hsum(q) * invH + EPS));
+    for (int j = 0; j < H; j += 4) {
+      v128_t d = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(xr + j), mean), inv);
+      wasm_v128_store(xr + j, wasm_f32x4_add(wasm_f32x4_mul(d, wasm_v128_load(g + j)), wasm_v128_load(b + j)));
+    }
+  }
+}
+
+/*
+ * Self-attention of one sequence (rows [r0, r1) of QKV, query already scaled by 1/√dH): for each head and query
+ * row, softmax over the key rows (ROW_KEY = 1) of q·k, then the weighted sum of their values into CTX.
+ * A sequence without any key row attends uniformly to all its rows.
+ */
+static void attend(int r0, int r1, int ldq, int ldc) {
+  int keys = 0;
+  for (int r = r0; r < r1; r++) keys += ROW_KEY[r];
+  for (int h = 0; h < NH; h++) {
+    const int qo = h * DH, ko = H + h * DH, vo = 2 * H + h * DH;
+    for (int i = r0; i < r1; i++) {
+      const float *q = QKV + (uintptr_t)i * ldq + qo;
+      float mx = -3.0e38f;
+      for (int j = r0; j < r1; j++) {
+        float s = 0.0f;
+        if (keys == 0 || ROW_KEY[j]) {
+          const float *k = QKV + (uintptr_t)j * ldq + ko;
+          v128_t acc = wasm_f32x4_splat(0.0f);
+          for (int d = 0; d < DH; d += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(q + d), wasm_v128_load(k + d)));
+          s = keys == 0 ? 0.0f : hsum(acc);
+          if (s > mx) mx = s;
+        }
+        SCORES[j - r0] = s;
+      }
+      const int n = r1 - r0;
+      float sum = 0.0f;
+      int j = 0;
+      const v128_t vmx = wasm_f32x4_splat(keys == 0 ? 0.0f : mx);
+      for (; j + 4 <= n; j += 4) {
+        v128_t e = v_exp(wasm_f32x4_sub(wasm_v128_load(SCORES + j), vmx));
+        wasm_v128_store(SCORES + j, e);
+      }
+      for (; j < n; j++) {
+        v128_t e = v_exp(wasm_f32x4_splat(SCORES[j] - (keys == 0 ? 0.0f : mx)));
+        SCORES[j] = wasm_f32x4_extract_lane(e, 0);
+      }
+      for (j = 0; j < n; j++) {
+        if (keys != 0 && !ROW_KEY[r0 + j]) SCORES[j] = 0.0f;
+        sum += SCORES[j];
+      }
+      const float inv = 1.0f / sum;
+      float *out = CTX + (uintptr_t)i * ldc + qo;
+      for (int d = 0; d < DH; d += 4) wasm_v128_store(out + d, wasm_f32x4_splat(0.0f));
+      for (j = 0; j < n; j++) {
+        const float p = SCORES[j];
+        if (p == 0.0f) continue;
+        const v128_t vp = wasm_f32x4_splat(p * inv);
+        const float *v = QKV + (uintptr_t)(r0 + j) * ldq + vo;
+        for (int d = 0; d < DH; d += 4)
+          wasm_v128_store(out + d, wasm_f32x4_add(wasm_v128_load(out + d), wasm_f32x4_mul(vp, wasm_v128_load(v + d))));
+      }
+    }
+  }
+}
+
+/* ---------------------------------------------------------------- entry points */
+
+EXPORT(bb_input)
+int32_t *bb_input(int batch, int seq) { return reserve(batch, seq) ? IN : 0; }
+
+EXPORT(bb_seq_start)
+int32_t *bb_seq_start(void) { return SEQ_START; }
+
+EXPORT(bb_hidden_stride)
+int bb_hidden_stride(void) { return panels(H) * NR; }
+
+/*
+ * Runs the encoder on the batch in bb_input ([ids | token types | mask], each batch×seq int32, row-major).
+ * keep_padding = 0: only real tokens (mask 1) and position 0 of each sequence are computed — padding changes
+ * nothing for them, because padded keys get zero attention; keep_padding = 1: every position (for 'flatten').
+ * pooling: 0 = none (returns the hidden rows, SEQ_START[b]… per sequence, stride bb_hidden_stride),
+ * 1 = mean over mask-1 rows, 2 = [CLS] row, 3 = pooler (tanh(dense([CLS]))); returns POOLED (batch × stride).
+ * Returns 0 when an id or token type is out of range (checked by the caller first) or memory ran out.
+ */
+EXPORT(bb_run)
+float *bb_run(int batch, int seq, int keep_padding, int pooling) {
+  if (!reserve(batch, seq)) return 0;
+  const int32_t *ids = IN, *types = IN + batch * seq, *mask = IN + 2 * batch * seq;
+  const int hs = panels(H) * NR, qs = panels(3 * H) * NR, is = panels(I) * NR;
+  int rows = 0;
+  for (int b = 0; b < batch; b++) {
+    SEQ_START[b] = rows;
+    int real = 0;
+    for (int s = 0; s < seq; s++) real += mask[b * seq + s] != 0;
+    for (int s = 0; s < seq; s++) {
+      const int k = b * seq + s;
+      if (!(keep_padding || mask[k] || s == 0 || real == 0)) continue;
+      if (ids[k] < 0 || ids[k] >= V || types[k] < 0 || types[k] >= TV || s >= MAXPOS) return 0;
+      ROW_ID[rows] = ids[k], ROW_TYPE[rows] = types[k], ROW_POS[rows] = s, ROW_KEY[rows] = mask[k] != 0;
+      rows++;
+    }
+  }
+  SEQ_START[batch] = rows;
+
+  /* embeddings */
+  const float *word = W(W_WORD, 0), *pos = W(W_POS, 0), *type = W(W_TYPE, 0);
+  for (int r = 0; r < rows; r++) {
+    const float *w = word + (uintptr_t)ROW_ID[r] * H, *p = pos + (uintptr_t)ROW_POS[r] * H,
+                *t = type + (uintptr_t)ROW_TYPE[r] * H;
+    float *x = X + (uintptr_t)r * hs;
+    for (int j = 0; j < H; j += 4)
+      wasm_v128_store(x + j, wasm_f32x4_add(wasm_f32x4_add(wasm_v128_load(w + j), wasm_v128_load(p + j)), wasm_v128_load(t + j)));
+  }
+  add_layer_norm(X, hs, 0, 0, rows, W(W_EMB_LN_G, 0), W(W_EMB_LN_B, 0));
+
+  for (int l = 0; l < L; l++) {
+    gemm(X, hs, W(W_QKV, l), W(W_QKV_B, l), QKV, qs, rows, 3 * H, H, ACT_NONE);
+    for (int b = 0; b < batch; b++) attend(SEQ_START[b], SEQ_START[b + 1], qs, hs);
+    gemm(CTX, hs, W(W_O, l), W(W_O_B, l), TMP, hs, rows, H, H, ACT_NONE);
+    add_layer_norm(X, hs, TMP, hs, rows, W(W_LN1_G, l), W(W_LN1_B, l)); /* X = LN(attn + X) */
+    gemm(X, hs, W(W_I, l), W(W_I_B, l), INTER, is, rows, I, H, ACT);
+    gemm(INTER, is, W(W_OUT, l), W(W_OUT_B, l), TMP, hs, rows, H, I, ACT_NONE);
+    add_layer_norm(X, hs, TMP, hs, rows, W(W_LN2_G, l), W(W_LN2_B, l));
+  }
+
+  if (pooling == 0) return X;
+  for (int b = 0; b < batch; b++) {
+    float *out = POOLED + (uintptr_t)b * hs;
+    const int r0 = SEQ_START[b], r1 = SEQ_START[b + 1];
+    if (pooling == 1) {
+      int n = 0;
+      for (int j = 0; j < hs; j += 4) wasm_v128_store(out + j, wasm_f32x4_splat(0.0f));
+      for (int r = r0; r < r1; r++) {
+        if (!ROW_KEY[r]) continue;
+        n++;
+        const float *x = X + (uintptr_t)r * hs;
+        for (int j = 0; j < hs; j += 4) wasm_v128_store(out + j, wasm_f32x4_add(wasm_v128_load(out + j), wasm_v128_load(x + j)));
+      }
+      const v128_t inv = wasm_f32x4_splat(n > 0 ? 1.0f / (float)n : 0.0f);
+      for (int j = 0; j < hs; j += 4) wasm_v128_store(out + j, wasm_f32x4_mul(wasm_v128_load(out + j), inv));
+    } else {
+      const float *x = X + (uintptr_t)r0 * hs; /* row of position 0: always computed */
+      for (int j = 0; j < hs; j += 4) wasm_v128_store(out + j, wasm_v128_load(x + j));
+    }
+  }
+  if (pooling == 3) {
+    if (!W(W_POOL_W, 0)) return 0;
+    gemm(POOLED, hs, W(W_POOL_W, 0), W(W_POOL_B, 0), TMP, hs, batch, H, H, ACT_TANH);
+    return TMP;
+  }
+  return POOLED;
+}

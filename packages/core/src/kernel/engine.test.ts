@@ -1,0 +1,186 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { initNodeBackend } from '../node';
+import { parseBertConfig } from '../config';
+import type { BertConfig } from '../config/types';
+import { createBertEncoder } from '../encoder/bert-encoder';
+import type { BertEncoder, PaddedBatch } from '../encoder/types';
+import { createTokenizer } from '../tokenizer';
+import type { TensorMap } from '../weights/types';
+import { randomBertWeights, referenceForward, smsTexts } from '../../test-support/reference-bert';
+import { sharedPath, skipUnlessShared } from '../../test-support/shared';
+import type { InferenceEngine } from '../encoder/types';
+import { createKernelEngine, kernelUnavailableReason } from './engine';
+import { nodeKernelSpawner } from './node-spawn';
+
+const SMS = 'data/sms-spam/SMSSpamCollection.tsv';
+const VOCAB = 'data/bert-base-uncased/vocab.txt';
+const skip = skipUnlessShared(SMS) || skipUnlessShared(VOCAB);
+
+const TINY = { hidden_size: 128, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 512 };
+// hidden 140 = 17·8 + 4, 3·140 = 420 and 564 leave a partial 8-column panel in every product; 5 heads of 28.
+const ODD = { hidden_size: 140, num_hidden_layers: 3, num_attention_heads: 5, intermediate_size: 564 };
+
+let texts: Int32Array[] = [];
+const open: Array<{ dispose(): void }> = [];
+
+before(async () => {
+  await initNodeBackend('wasm');
+  if (skip) return;
+  const tokenizer = createTokenizer({ vocabTxt: readFileSync(sharedPath(VOCAB)!, 'utf8') });
+  const all = tokenizer.encodeBatch(smsTexts(readFileSync(sharedPath(SMS)!, 'utf8')), { maxLength: 128 });
+  const ids = all.map((e) => e.inputIds);
+  const longest = ids
+    .map((e, i) => [e.length, i] as const)
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+    .slice(0, 3)
+    .map(([, i]) => ids[i]!);
+  texts = [...ids.slice(0, 13), ...longest];
+});
+
+after(() => {
+  for (const o of open.splice(0)) o.dispose();
+});
+
+function pad(seqs: readonly Int32Array[], seqLen?: number, types?: readonly Int32Array[]): PaddedBatch {
+  const S = seqLen ?? Math.max(...seqs.map((s) => s.length));
+  const B = seqs.length;
+  const inputIds = new Int32Array(B * S);
+  const tokenTypeIds = new Int32Array(B * S);
+  const attentionMask = new Int32Array(B * S);
+  seqs.forEach((s, b) => {
+    inputIds.set(s, b * S);
+    if (types) tokenTypeIds.set(types[b]!, b * S);
+    attentionMask.fill(1, b * S, b * S + s.length);
+  });
+  return { batchSize: B, seqLen: S, inputIds, tokenTypeIds, attentionMask };
+}
+
+function setup(
+  shape: Record<string, unknown>,
+  seed: number,
+  threads = 1,
+): { config: BertConfig; weights: TensorMap; enc: BertEncoder; engine: InferenceEngine } {
+  const config = parseBertConfig(shape);
+  const weights = randomBertWeights(config, { seed });
+  const enc = createBertEncoder(config, weights);
+  const engine = createKernelEngine(enc, { threads, spawn: nodeKernelSpawner });
+  open.push(engine, enc);
+  return { config, weights, enc, engine };
+}
+
+const TOL = 1e-4;
+
+async function maxDiff(
+  { config, weights, engine }: ReturnType<typeof setup>,
+  seqs: readonly Int32Array[],
+  types?: readonly Int32Array[],
+): Promise<number> {
+  const H = config.hiddenSize;
+  const batch = pad(seqs, undefined, types);
+  const [hidden, mean, cls, pooler] = await Promise.all([
+    engine.run(batch, 'none'),
+    engine.run(batch, 'mean'),
+    engine.run(batch, 'cls'),
+    engine.run(batch, 'pooler'),
+  ]);
+  let max = 0;
+  const upd = (a: number, b: number): void => {
+    const d = Math.abs(a - b);
+    if (!(d <= max)) max = d; // NaN fails
+  };
+  seqs.forEach((ids, b) => {
+    const ref = referenceForward(config, weights, ids, types?.[b]);
+    assert.equal(hidden.seqStart[b + 1]! - hidden.seqStart[b]!, ids.length, 'one hidden row per real token');
+    const r0 = hidden.seqStart[b]!;
+    for (let h = 0; h < H; h++) {
+      let sum = 0;
+      for (let t = 0; t < ids.length; t++) {
+        upd(hidden.data[(r0 + t) * H + h]!, ref.lastHiddenState[t * H + h]!);
+        sum += ref.lastHiddenState[t * H + h]!;
+      }
+      upd(mean.data[b * H + h]!, sum / ids.length);
+      upd(cls.data[b * H + h]!, ref.lastHiddenState[h]!);
+      upd(pooler.data[b * H + h]!, ref.poolerOutput![h]!);
+    }
+  });
+  return max;
+}
+
+test(
+  'wasm-simd kernel, bert-tiny shape: hidden rows, mean, cls and pooler match the float64 reference',
+  { skip },
+  async () => {
+    const s = setup(TINY, 21);
+    const d = await maxDiff(s, texts);
+    console.log(`# kernel bert-tiny max|Δ| = ${d.toExponential(2)} over ${texts.length} SMS texts`);
+    assert.ok(d <= TOL, `max |Δ| ${d}`);
+  },
+);
+
+test(
+  'wasm-simd kernel, partial column panels, gelu_new, 3 layers, token types 1: match the reference',
+  { skip },
+  async () => {
+    const s = setup({ ...ODD, hidden_act: 'gelu_new' }, 22);
+    const seqs = texts.slice(0, 9);
+    const types = seqs.map((t) => Int32Array.from(t, (_, i) => (i > t.length / 2 ? 1 : 0)));
+    const d = await maxDiff(s, seqs, types);
+    assert.ok(d <= TOL, `max |Δ| ${d}`);
+  },
+);
+
+test('wasm-simd kernel, relu: matches the reference', { skip }, async () => {
+  const d = await maxDiff(setup({ ...TINY, hidden_act: 'relu' }, 23), texts.slice(0, 8));
+  assert.ok(d <= TOL, `max |Δ| ${d}`);
+});
+
+test('flatten keeps every padded position and matches the TF.js encoder there too', { skip }, async () => {
+  const { config, enc, engine } = setup(TINY, 24);
+  const batch = pad(texts.slice(0, 6), 64);
+  const flat = await engine.run(batch, 'flatten');
+  const tfOut = tf.tidy(() => enc.forward(batch).lastHiddenState.dataSync());
+  assert.equal(flat.data.length, 6 * 64 * config.hiddenSize);
+  const d = flat.data.reduce((m, v, i) => Math.max(m, Math.abs(v - tfOut[i]!)), 0);
+  assert.ok(d <= TOL, `max |Δ| vs TF.js ${d}`);
+});
+
+test('padding invariance and threads: same vectors alone, in a longer batch, and on 2 workers', { skip }, async () => {
+  const one = setup(TINY, 25, 1);
+  const two = createKernelEngine(one.enc, { threads: 2, spawn: nodeKernelSpawner });
+  open.push(two);
+  const H = one.config.hiddenSize;
+  const alone = await one.engine.run(pad([texts[1]!]), 'mean');
+  const inBatch = await one.engine.run(pad([texts[14]!, texts[1]!, texts[0]!], 128), 'mean');
+  const d = alone.data.reduce((m, v, h) => Math.max(m, Math.abs(v - inBatch.data[H + h]!)), 0);
+  assert.ok(d <= 1e-6, `padding changed the vector by ${d}`);
+  const batches = [0, 4, 8, 12].map((i) => pad(texts.slice(i, i + 4)));
+  const a = await Promise.all(batches.map((b) => one.engine.run(b, 'mean')));
+  const b = await Promise.all(batches.map((x) => two.run(x, 'mean')));
+  assert.equal(two.threads, 2);
+  a.forEach((r, i) => assert.deepEqual(b[i]!.data, r.data, `batch ${i}: 2 workers differ from 1`));
+});
+
+test('bad input: a token id outside the vocabulary is refused with a clear error; the engine keeps working', async () => {
+  const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64 });
+  const enc = createBertEncoder(config, randomBertWeights(config, { seed: 26 }));
+  const engine = createKernelEngine(enc, { threads: 1, spawn: nodeKernelSpawner });
+  open.push(engine, enc);
+  const good = pad([Int32Array.from([101, 7, 8, 102])]);
+  const before = await engine.run(good, 'mean');
+  await assert.rejects(engine.run(pad([Int32Array.from([101, 300, 102])]), 'mean'), /Token id 300 is outside/);
+  await assert.rejects(engine.run(pad([Int32Array.from([101, 7])], 65), 'mean'), /exceeds the model's max_position/);
+  assert.deepEqual((await engine.run(good, 'mean')).data, before.data);
+  engine.dispose();
+  await assert.rejects(engine.run(good, 'mean'), /disposed/);
+});
+
+test('a shape the kernel cannot run (head size 97) is refused up front, naming the fix', () => {
+  const config = parseBertConfig({ ...ODD, hidden_size: 388, num_attention_heads: 4, vocab_size: 100 });
+  const enc = createBertEncoder(config, randomBertWeights(config, { seed: 27 }));
+  open.push(enc);
+  assert.match(kernelUnavailableReason(enc) ?? '', /divisible by 4 \(got 388 and 97\)/);
+  assert.throws(() => createKernelEngine(enc, { spawn: nodeKernelSpawner }), /cannot run here.*inference: 'tfjs'/s);
+});

@@ -1,0 +1,181 @@
+/**
+ * The "wasm-simd" inference engine: the whole frozen BERT forward in our SIMD kernel (bert.c), one instance per
+ * worker, batches spread over the workers. Used by features/embed for frozen embedding (training features,
+ * classify); fine-tuning keeps the TF.js encoder, which has gradients.
+ */
+import { BrowserBertError } from '../errors';
+import { checkBatch } from '../encoder/bert-encoder';
+import type { BertEncoder, EnginePooling, EngineResult, InferenceEngine, PaddedBatch } from '../encoder/types';
+import { BERT_KERNEL_WASM_BASE64 } from './bert-wasm';
+import { kernelConfig, kernelUnsupportedReason, packEncoderWeights } from './pack';
+import type { KernelPoolingCode, KernelReply } from './protocol';
+import { defaultKernelSpawner, type KernelSpawner, type KernelWorker } from './spawn';
+import { KERNEL_WORKER_SOURCE } from './worker-source';
+
+export interface KernelEngineOptions {
+  /** Workers; default the machine's cores (navigator.hardwareConcurrency), at most 4. */
+  threads?: number;
+  /** How to start a worker; default web Workers, or worker_threads once '@browser-bert/core/node' is imported. */
+  spawn?: KernelSpawner;
+}
+
+let wasmBytes: Uint8Array<ArrayBuffer> | undefined;
+function kernelWasm(): Uint8Array<ArrayBuffer> {
+  if (wasmBytes === undefined) {
+    const bin = atob(BERT_KERNEL_WASM_BASE64);
+    wasmBytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) wasmBytes[i] = bin.charCodeAt(i);
+  }
+  return wasmBytes;
+}
+
+/** Why the kernel cannot run here for this encoder, or undefined when it can (given a spawner). */
+export function kernelUnavailableReason(encoder: BertEncoder): string | undefined {
+  if (typeof WebAssembly === 'undefined') return 'this runtime has no WebAssembly';
+  if (!WebAssembly.validate(kernelWasm())) return 'this runtime has no WebAssembly SIMD (128-bit)';
+  if (encoder.variables.size === 0) return 'the encoder has no weights as variables (a graph model)';
+  return kernelUnsupportedReason(encoder.config);
+}
+
+function defaultThreads(): number {
+  const n = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined;
+  return Math.max(1, Math.min(4, n ?? 2));
+}
+
+const POOLING_CODE: Readonly<Record<EnginePooling, KernelPoolingCode>> = {
+  none: 0,
+  flatten: 0,
+  mean: 1,
+  cls: 2,
+  pooler: 3,
+};
+
+interface Pending {
+  readonly resolve: (r: EngineResult) => void;
+  readonly reject: (e: Error) => void;
+  readonly worker: number;
+}
+
+/**
+ * Creates the engine for a frozen encoder. Nothing starts until the first run: then the encoder's current weights
+ * are packed once and every worker gets a copy. Throws BACKEND when the kernel cannot run (kernelUnavailableReason).
+ */
+export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOptions = {}): InferenceEngine {
+  const reason = kernelUnavailableReason(encoder);
+  const spawn = options.spawn ?? defaultKernelSpawner();
+  if (reason !== undefined || spawn === undefined) {
+    throw new BrowserBertError(
+      'BACKEND',
+      `The wasm-simd inference engine cannot run here: ${reason ?? 'this runtime has no Workers'}`,
+      "use inference: 'tfjs'",
+    );
+  }
+  const threads = options.threads ?? defaultThreads();
+  if (!(Number.isInteger(threads) && threads >= 1)) {
+    throw new BrowserBertError('USAGE', `threads must be a positive integer, got ${threads}`);
+  }
+  const config = encoder.config;
+  const hidden = config.hiddenSize;
+  let workers: KernelWorker[] | undefined;
+  const load = new Array<number>(threads).fill(0);
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let failure: Error | undefined;
+  let disposed = false;
+
+  const fail = (worker: number, message: string): void => {
+    failure = new BrowserBertError(
+      'BACKEND',
+      `The wasm-simd inference engine failed: ${message}`,
+      "use inference: 'tfjs'",
+    );
+    for (const [id, p] of pending) {
+      if (p.worker !== worker && worker >= 0) continue;
+      pending.delete(id);
+      p.reject(failure);
+    }
+  };
+
+  function start(): KernelWorker[] {
+    const weights = packEncoderWeights(config, encoder.variables, encoder.hasPooler);
+    const init = {
+      type: 'init',
+      wasm: kernelWasm(),
+      config: kernelConfig(config, encoder.hasPooler),
+      weights,
+    } as const;
+    return Array.from({ length: threads }, (_, w) => {
+      const worker = spawn!(KERNEL_WORKER_SOURCE);
+      worker.onReply((reply: KernelReply) => {
+        if (reply.type === 'ready') return;
+        const p = reply.id === undefined ? undefined : pending.get(reply.id);
+        if (reply.type === 'error' && p === undefined) return fail(w, reply.message);
+        if (p === undefined) return;
+        pending.delete(reply.type === 'result' ? reply.id : reply.id!);
+        load[w]!--;
+        if (reply.type === 'result') p.resolve({ data: reply.data, seqStart: reply.seqStart });
+        else p.reject(new BrowserBertError('BACKEND', `The wasm-simd inference engine failed: ${reply.message}`));
+      });
+      worker.post(init);
+      return worker;
+    });
+  }
+
+  return {
+    name: 'wasm-simd',
+    threads,
+    run(batch: PaddedBatch, pooling: EnginePooling): Promise<EngineResult> {
+      if (disposed) {
+        return Promise.reject(
+          new BrowserBertError('USAGE', 'This inference engine was disposed', 'load the model again'),
+        );
+      }
+      if (failure !== undefined) return Promise.reject(failure);
+      try {
+        checkBatch(batch, config);
+        if (pooling === 'pooler' && !encoder.hasPooler) {
+          throw new BrowserBertError(
+            'USAGE',
+            "This checkpoint has no pooler weights, so pooling 'pooler' is not available",
+          );
+        }
+        workers ??= start();
+      } catch (e) {
+        return Promise.reject(e as Error);
+      }
+      let w = 0;
+      for (let i = 1; i < threads; i++) if (load[i]! < load[w]!) w = i;
+      const id = nextId++;
+      load[w]!++;
+      const keepPadding = pooling === 'flatten';
+      return new Promise<EngineResult>((resolve, reject) => {
+        pending.set(id, { resolve, reject, worker: w });
+        workers![w]!.post({
+          type: 'run',
+          id,
+          batch: batch.batchSize,
+          seq: batch.seqLen,
+          ids: batch.inputIds,
+          types: batch.tokenTypeIds,
+          mask: batch.attentionMask,
+          keepPadding,
+          pooling: POOLING_CODE[pooling],
+        });
+      }).then((r) => {
+        if (keepPadding && r.data.length !== batch.batchSize * batch.seqLen * hidden) {
+          throw new BrowserBertError('BACKEND', 'The wasm-simd engine returned a wrongly sized flatten output');
+        }
+        return r;
+      });
+    },
+    dispose(): void {
+      if (disposed) return;
+      disposed = true;
+      for (const w of workers ?? []) w.terminate();
+      workers = undefined;
+      for (const p of pending.values())
+        p.reject(new BrowserBertError('CANCELLED', 'The inference engine was disposed'));
+      pending.clear();
+    },
+  };
+}
