@@ -14,7 +14,7 @@ const SMS = 'data/sms-spam/SMSSpamCollection.tsv';
 const VOCAB = 'data/bert-base-uncased/vocab.txt';
 const skip = skipUnlessChromium() || skipUnlessShared(SMS) || skipUnlessShared(VOCAB);
 
-test('Chromium (wasm): the encoder matches the float64 reference on SMS texts', { skip }, async () => {
+test('Chromium (wasm): the encoder and the wasm-simd kernel engine match the float64 reference on SMS texts', { skip }, async () => {
   const tokenizer = createTokenizer({ vocabTxt: readFileSync(sharedPath(VOCAB)!, 'utf8') });
   const all = tokenizer.encodeBatch(smsTexts(readFileSync(sharedPath(SMS)!, 'utf8')), { maxLength: 128 });
   const longest = all
@@ -65,7 +65,7 @@ test('Chromium (wasm): the encoder matches the float64 reference on SMS texts', 
     const result = (await runPage(page, `${server.url}/index.html`)) as {
       backend: string;
       threads: boolean;
-      results: Record<string, { maxDiff: number; texts: number; leaked: number }>;
+      results: Record<string, { maxDiff: number; kernelMaxDiff: number; texts: number; leaked: number }>;
       tensorsAfterDispose: number;
     };
     assert.equal(result.backend, 'wasm');
@@ -73,7 +73,9 @@ test('Chromium (wasm): the encoder matches the float64 reference on SMS texts', 
       console.log(
         `# Chromium wasm (threads ${result.threads}): ${name}: max|Δ| = ${r.maxDiff.toExponential(2)} over ${r.texts} texts`,
       );
+      console.log(`# Chromium wasm-simd kernel: ${name}: max|Δ| = ${r.kernelMaxDiff.toExponential(2)}`);
       assert.ok(r.maxDiff <= 1e-4, `${name}: max |Δ| ${r.maxDiff}`);
+      assert.ok(r.kernelMaxDiff <= 1e-4, `${name}: kernel max |Δ| ${r.kernelMaxDiff}`);
       assert.equal(r.leaked, 0, `${name}: tensors leaked per batch`);
     }
     assert.equal(Object.keys(result.results).length, 2);

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../runtime/backend';
 import { parseBertConfig } from '../config/parse';
 import { createBertEncoder } from './bert-encoder';
+import { withInference } from '../kernel/attach';
 import { randomBertWeights, type RandomWeightsOptions } from '../../test-support/reference-bert';
 import type { PaddedBatch } from './types';
 
@@ -34,7 +35,7 @@ function pad(seqs: number[][]): PaddedBatch {
 try {
   const backend = await useBackend('wasm', { wasmPaths: new URL('./wasm/', location.href).href });
   const cases = (await (await fetch('./cases.json')).json()) as PageCase[];
-  const results: Record<string, { maxDiff: number; texts: number; leaked: number }> = {};
+  const results: Record<string, { maxDiff: number; kernelMaxDiff: number; texts: number; leaked: number }> = {};
   for (const c of cases) {
     const config = parseBertConfig(c.config);
     const H = config.hiddenSize;
@@ -63,8 +64,26 @@ try {
     }
     const leaked = tf.memory().numTensors - before;
     if (at !== expected.length) throw new Error(`${c.name}: compared ${at} of ${expected.length} expected values`);
-    enc.dispose();
-    results[c.name] = { maxDiff, texts: c.texts.length, leaked };
+    // The same texts through the wasm-simd kernel engine (web Workers from a Blob URL, 2 of them), one batch.
+    const kernel = withInference(enc, { inference: 'wasm-simd', inferenceThreads: 2 });
+    const batch = pad(c.texts);
+    const [rows, pooled] = await Promise.all([
+      kernel.inference!.run(batch, 'none'),
+      kernel.hasPooler ? kernel.inference!.run(batch, 'pooler') : undefined,
+    ]);
+    let kernelMaxDiff = 0;
+    at = 0;
+    c.texts.forEach((ids, b) => {
+      for (let i = 0; i < ids.length * H; i++) {
+        const d = Math.abs(rows.data[rows.seqStart[b]! * H + i]! - expected[at++]!);
+        if (!(d <= kernelMaxDiff)) kernelMaxDiff = d;
+      }
+      if (pooled)
+        for (let h = 0; h < H; h++)
+          kernelMaxDiff = Math.max(kernelMaxDiff, Math.abs(pooled.data[b * H + h]! - expected[at++]!));
+    });
+    kernel.dispose();
+    results[c.name] = { maxDiff, kernelMaxDiff, texts: c.texts.length, leaked };
   }
   g.__result = {
     backend,

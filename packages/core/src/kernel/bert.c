@@ -14,7 +14,9 @@
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 #define NR 8 /* panel width (columns) */
-#define MR 6 /* rows per micro-kernel */
+#ifndef MR
+#define MR 4 /* rows per micro-kernel (4 × 8 columns = 8 accumulators: more spills registers in V8) */
+#endif
 
 extern unsigned char __heap_base;
 static uintptr_t heap_top = (uintptr_t)&__heap_base;
@@ -215,34 +217,26 @@ static void gemm(const float *A, int lda, const float *Bp, const float *bias, fl
       const v128_t bias0 = wasm_v128_load(bias + p * NR), bias1 = wasm_v128_load(bias + p * NR + 4);
       int m = m0;
       for (; m + MR <= mEnd; m += MR) {
-        const float *a0 = A + (uintptr_t)m * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda, *a4 = a3 + lda,
-                    *a5 = a4 + lda;
-        v128_t c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1;
-        v128_t c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1;
+        const float *a0 = A + (uintptr_t)m * lda;
+        v128_t c[MR][2];
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR; r++) c[r][0] = bias0, c[r][1] = bias1;
         const float *b = bp;
         for (int k = 0; k < K; k++, b += NR) {
           const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-          v128_t a;
-          a = wasm_v128_load32_splat(a0 + k);
-          c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a, b0)), c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a, b1));
-          a = wasm_v128_load32_splat(a1 + k);
-          c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a, b0)), c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a, b1));
-          a = wasm_v128_load32_splat(a2 + k);
-          c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a, b0)), c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a, b1));
-          a = wasm_v128_load32_splat(a3 + k);
-          c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a, b0)), c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a, b1));
-          a = wasm_v128_load32_splat(a4 + k);
-          c40 = wasm_f32x4_add(c40, wasm_f32x4_mul(a, b0)), c41 = wasm_f32x4_add(c41, wasm_f32x4_mul(a, b1));
-          a = wasm_v128_load32_splat(a5 + k);
-          c50 = wasm_f32x4_add(c50, wasm_f32x4_mul(a, b0)), c51 = wasm_f32x4_add(c51, wasm_f32x4_mul(a, b1));
+#pragma clang loop unroll(full)
+          for (int r = 0; r < MR; r++) {
+            const v128_t a = wasm_v128_load32_splat(a0 + (uintptr_t)r * lda + k);
+            c[r][0] = wasm_f32x4_add(c[r][0], wasm_f32x4_mul(a, b0));
+            c[r][1] = wasm_f32x4_add(c[r][1], wasm_f32x4_mul(a, b1));
+          }
         }
-        float *c = C + (uintptr_t)m * ldc + p * NR;
-        wasm_v128_store(c, v_act(c00, act)), wasm_v128_store(c + 4, v_act(c01, act)), c += ldc;
-        wasm_v128_store(c, v_act(c10, act)), wasm_v128_store(c + 4, v_act(c11, act)), c += ldc;
-        wasm_v128_store(c, v_act(c20, act)), wasm_v128_store(c + 4, v_act(c21, act)), c += ldc;
-        wasm_v128_store(c, v_act(c30, act)), wasm_v128_store(c + 4, v_act(c31, act)), c += ldc;
-        wasm_v128_store(c, v_act(c40, act)), wasm_v128_store(c + 4, v_act(c41, act)), c += ldc;
-        wasm_v128_store(c, v_act(c50, act)), wasm_v128_store(c + 4, v_act(c51, act));
+        float *cp = C + (uintptr_t)m * ldc + p * NR;
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR; r++, cp += ldc) {
+          wasm_v128_store(cp, v_act(c[r][0], act));
+          wasm_v128_store(cp + 4, v_act(c[r][1], act));
+        }
       }
       for (; m < mEnd; m++) {
         const float *a0 = A + (uintptr_t)m * lda;
