@@ -145,6 +145,8 @@ test(
       await loadHubModel(page, REPO);
       await page.getByTestId('model-summary').waitFor({ timeout: 60_000 });
       assert.match(await page.getByTestId('model-summary').innerText(), /test\/bert-tiny/);
+      // The app's worker starts the wasm-simd kernel engine (nested web Workers under COOP/COEP).
+      assert.match(await page.getByTestId('inference').innerText(), /wasm-simd kernel · \d+ workers/);
       await page.getByTestId('random-init-badge').waitFor();
       await shot(page, 'model');
 

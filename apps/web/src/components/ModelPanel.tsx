@@ -227,7 +227,8 @@ export function ModelPanel({ model, endpoint, setEndpoint, onLoad, onRemoveCache
           <b>{s.source}</b>
           {s.revision && <span>@{s.revision}</span>}
           <span>
-            {s.layers} layers · {s.hiddenSize} hidden · {s.heads} heads · {s.weightsFormat} · {formatMs(s.loadMs)}
+            {s.layers} layers · {s.hiddenSize} hidden · {s.heads} heads · {s.weightsFormat} · {formatMs(s.loadMs)} ·{' '}
+            <span data-testid="inference">{s.inference}</span>
           </span>
           {s.randomInit && (
             <span

@@ -113,6 +113,9 @@ export async function loadModel(source: ModelSourceMsg, ctx: OpContext<FileProgr
     heads: c.numAttentionHeads,
     vocabSize: c.vocabSize,
     maxPositions: c.maxPositionEmbeddings,
+    inference: model.encoder.inference
+      ? `wasm-simd kernel · ${model.encoder.inference.threads} workers`
+      : 'TF.js forward',
     loadMs: performance.now() - t0,
   };
 }

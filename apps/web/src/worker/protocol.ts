@@ -57,6 +57,8 @@ export interface ModelSummary {
   readonly vocabSize: number;
   readonly maxPositions: number;
   readonly loadMs: number;
+  /** Frozen forward: 'wasm-simd kernel · 2 workers', or 'TF.js' when the kernel cannot run here. */
+  readonly inference: string;
 }
 
 export interface CachedModelMsg {

@@ -52,7 +52,8 @@ static float *slot_ptr[N_MODEL_SLOTS + MAX_LAYERS * N_LAYER_SLOTS];
 static int slot_len[N_MODEL_SLOTS + MAX_LAYERS * N_LAYER_SLOTS];
 static uintptr_t act_mark;
 static int act_rows, act_seq, act_batch;
-static float *X, *QKV, *CTX, *TMP, *INTER, *SCORES, *POOLED;
+static float *X, *QKV, *CTX, *TMP, *INTER, *SCORES, *POOLED, *POOLER_OUT, *OUT;
+static int act_out_rows; /* rows (batch × seq) the per-batch buffers hold */
 static int32_t *IN, *ROW_POS, *ROW_TYPE, *ROW_ID, *ROW_KEY, *SEQ_START;
 
 static int panels(int n) { return (n + NR - 1) / NR; }
@@ -103,13 +104,20 @@ int bb_weight_len(int kind, int layer) { return slot_len[slot_index(kind, layer)
 
 static float *W(int kind, int layer) { return slot_ptr[slot_index(kind, layer)]; }
 
-/* Activation buffers for up to `rows` token rows, sequences up to `seq`, `batch` sequences. */
+/*
+ * The layers run on groups of whole sequences of at most GROUP_ROWS rows (one longer sequence alone), so the
+ * activation buffers stay small (≈ 5 KB per row for bert-tiny) whatever the batch; wasm memory never shrinks.
+ */
+#define GROUP_ROWS 1024
+
+/* Buffers for `batch` sequences of up to `seq` positions; activations for one group. */
 static int reserve(int batch, int seq) {
-  int rows = batch * seq;
-  if (rows <= act_rows && seq <= act_seq && batch <= act_batch) return 1;
-  if (rows < act_rows) rows = act_rows;
+  if (batch * seq <= act_out_rows && seq <= act_seq && batch <= act_batch) return 1;
   if (seq < act_seq) seq = act_seq;
   if (batch < act_batch) batch = act_batch;
+  int all = batch * seq;
+  if (all < act_out_rows) all = act_out_rows;
+  int rows = GROUP_ROWS + seq < all ? GROUP_ROWS + seq : all;
   heap_top = act_mark;
   int in_w = panels(I) * NR, h_w = panels(H) * NR, qkv_w = panels(3 * H) * NR;
   X = bump((uintptr_t)rows * h_w * 4);
@@ -119,18 +127,20 @@ static int reserve(int batch, int seq) {
   INTER = bump((uintptr_t)rows * in_w * 4);
   SCORES = bump((uintptr_t)(seq + 4) * 4);
   POOLED = bump((uintptr_t)batch * h_w * 4);
-  IN = bump((uintptr_t)rows * 3 * 4);
-  ROW_POS = bump((uintptr_t)rows * 4);
-  ROW_TYPE = bump((uintptr_t)rows * 4);
-  ROW_ID = bump((uintptr_t)rows * 4);
-  ROW_KEY = bump((uintptr_t)rows * 4);
+  POOLER_OUT = bump((uintptr_t)batch * h_w * 4);
+  IN = bump((uintptr_t)all * 3 * 4);
+  ROW_POS = bump((uintptr_t)all * 4);
+  ROW_TYPE = bump((uintptr_t)all * 4);
+  ROW_ID = bump((uintptr_t)all * 4);
+  ROW_KEY = bump((uintptr_t)all * 4);
   SEQ_START = bump((uintptr_t)(batch + 1) * 4);
-  if (!X || !QKV || !CTX || !TMP || !INTER || !SCORES || !POOLED || !IN || !ROW_POS || !ROW_TYPE || !ROW_ID ||
-      !ROW_KEY || !SEQ_START) {
-    act_rows = act_seq = act_batch = 0;
+  OUT = bump((uintptr_t)all * h_w * 4); /* hidden rows of the whole batch (pooling none / flatten) */
+  if (!X || !QKV || !CTX || !TMP || !INTER || !SCORES || !POOLED || !POOLER_OUT || !OUT || !IN || !ROW_POS || !ROW_TYPE ||
+      !ROW_ID || !ROW_KEY || !SEQ_START) {
+    act_rows = act_seq = act_batch = act_out_rows = 0;
     return 0;
   }
-  act_rows = rows, act_seq = seq, act_batch = batch;
+  act_rows = rows, act_seq = seq, act_batch = batch, act_out_rows = all;
   return 1;
 }
 
@@ -206,7 +216,8 @@ static v128_t v_act(v128_t x, int act) {
  * C is written for every padded column (ldc = panels(N)·NR), so stores are always whole vectors.
  * Rows are taken in chunks so the chunk of A stays in cache while all panels of B pass over it.
  */
-static void gemm(const float *A, int lda, const float *Bp, const float *bias, float *C, int ldc, int M, int N, int K,
+/* Not inlined: V8 allocates registers better for the micro-kernel in its own function (measured). */
+__attribute__((noinline)) static void gemm(const float *A, int lda, const float *Bp, const float *bias, float *C, int ldc, int M, int N, int K,
                  int act) {
   const int np = panels(N);
   const int MC = 48;
@@ -296,18 +307,18 @@ static void add_layer_norm(float *x, int ldx, const float *res, int ldr, int row
  * row, softmax over the key rows (ROW_KEY = 1) of q·k, then the weighted sum of their values into CTX.
  * A sequence without any key row attends uniformly to all its rows.
  */
-static void attend(int r0, int r1, int ldq, int ldc) {
+static void attend(int r0, int r1, int base, int ldq, int ldc) {
   int keys = 0;
   for (int r = r0; r < r1; r++) keys += ROW_KEY[r];
   for (int h = 0; h < NH; h++) {
     const int qo = h * DH, ko = H + h * DH, vo = 2 * H + h * DH;
     for (int i = r0; i < r1; i++) {
-      const float *q = QKV + (uintptr_t)i * ldq + qo;
+      const float *q = QKV + (uintptr_t)(i - base) * ldq + qo;
       float mx = -3.0e38f;
       for (int j = r0; j < r1; j++) {
         float s = 0.0f;
         if (keys == 0 || ROW_KEY[j]) {
-          const float *k = QKV + (uintptr_t)j * ldq + ko;
+          const float *k = QKV + (uintptr_t)(j - base) * ldq + ko;
           v128_t acc = wasm_f32x4_splat(0.0f);
           for (int d = 0; d < DH; d += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(q + d), wasm_v128_load(k + d)));
           s = keys == 0 ? 0.0f : hsum(acc);
@@ -332,16 +343,65 @@ static void attend(int r0, int r1, int ldq, int ldc) {
         sum += SCORES[j];
       }
       const float inv = 1.0f / sum;
-      float *out = CTX + (uintptr_t)i * ldc + qo;
+      float *out = CTX + (uintptr_t)(i - base) * ldc + qo;
       for (int d = 0; d < DH; d += 4) wasm_v128_store(out + d, wasm_f32x4_splat(0.0f));
       for (j = 0; j < n; j++) {
         const float p = SCORES[j];
         if (p == 0.0f) continue;
         const v128_t vp = wasm_f32x4_splat(p * inv);
-        const float *v = QKV + (uintptr_t)(r0 + j) * ldq + vo;
+        const float *v = QKV + (uintptr_t)(r0 + j - base) * ldq + vo;
         for (int d = 0; d < DH; d += 4)
           wasm_v128_store(out + d, wasm_f32x4_add(wasm_v128_load(out + d), wasm_f32x4_mul(vp, wasm_v128_load(v + d))));
       }
+    }
+  }
+}
+
+/* The encoder layers on the rows of sequences [g0, g1) (activations indexed from the group's first row). */
+static void forward_group(int g0, int g1) {
+  const int hs = panels(H) * NR, qs = panels(3 * H) * NR, is = panels(I) * NR;
+  const int base = SEQ_START[g0], rows = SEQ_START[g1] - base;
+  const float *word = W(W_WORD, 0), *pos = W(W_POS, 0), *type = W(W_TYPE, 0);
+  for (int r = 0; r < rows; r++) {
+    const int a = base + r;
+    const float *w = word + (uintptr_t)ROW_ID[a] * H, *p = pos + (uintptr_t)ROW_POS[a] * H,
+                *t = type + (uintptr_t)ROW_TYPE[a] * H;
+    float *x = X + (uintptr_t)r * hs;
+    for (int j = 0; j < H; j += 4)
+      wasm_v128_store(x + j, wasm_f32x4_add(wasm_f32x4_add(wasm_v128_load(w + j), wasm_v128_load(p + j)), wasm_v128_load(t + j)));
+  }
+  add_layer_norm(X, hs, 0, 0, rows, W(W_EMB_LN_G, 0), W(W_EMB_LN_B, 0));
+  for (int l = 0; l < L; l++) {
+    gemm(X, hs, W(W_QKV, l), W(W_QKV_B, l), QKV, qs, rows, 3 * H, H, ACT_NONE);
+    for (int b = g0; b < g1; b++) attend(SEQ_START[b], SEQ_START[b + 1], base, qs, hs);
+    gemm(CTX, hs, W(W_O, l), W(W_O_B, l), TMP, hs, rows, H, H, ACT_NONE);
+    add_layer_norm(X, hs, TMP, hs, rows, W(W_LN1_G, l), W(W_LN1_B, l)); /* X = LN(attn + X) */
+    gemm(X, hs, W(W_I, l), W(W_I_B, l), INTER, is, rows, I, H, ACT);
+    gemm(INTER, is, W(W_OUT, l), W(W_OUT_B, l), TMP, hs, rows, H, I, ACT_NONE);
+    add_layer_norm(X, hs, TMP, hs, rows, W(W_LN2_G, l), W(W_LN2_B, l));
+  }
+}
+
+/* Pooled rows of sequences [g0, g1) from X: 1 = mean over mask-1 rows, else the row of position 0. */
+static void pool_group(int g0, int g1, int pooling) {
+  const int hs = panels(H) * NR, base = SEQ_START[g0];
+  for (int b = g0; b < g1; b++) {
+    float *out = POOLED + (uintptr_t)b * hs;
+    const int r0 = SEQ_START[b], r1 = SEQ_START[b + 1];
+    if (pooling == 1) {
+      int n = 0;
+      for (int j = 0; j < hs; j += 4) wasm_v128_store(out + j, wasm_f32x4_splat(0.0f));
+      for (int r = r0; r < r1; r++) {
+        if (!ROW_KEY[r]) continue;
+        n++;
+        const float *x = X + (uintptr_t)(r - base) * hs;
+        for (int j = 0; j < hs; j += 4) wasm_v128_store(out + j, wasm_f32x4_add(wasm_v128_load(out + j), wasm_v128_load(x + j)));
+      }
+      const v128_t inv = wasm_f32x4_splat(n > 0 ? 1.0f / (float)n : 0.0f);
+      for (int j = 0; j < hs; j += 4) wasm_v128_store(out + j, wasm_f32x4_mul(wasm_v128_load(out + j), inv));
+    } else {
+      const float *x = X + (uintptr_t)(r0 - base) * hs; /* row of position 0: always computed */
+      for (int j = 0; j < hs; j += 4) wasm_v128_store(out + j, wasm_v128_load(x + j));
     }
   }
 }
@@ -369,7 +429,7 @@ EXPORT(bb_run)
 float *bb_run(int batch, int seq, int keep_padding, int pooling) {
   if (!reserve(batch, seq)) return 0;
   const int32_t *ids = IN, *types = IN + batch * seq, *mask = IN + 2 * batch * seq;
-  const int hs = panels(H) * NR, qs = panels(3 * H) * NR, is = panels(I) * NR;
+  const int hs = panels(H) * NR;
   int rows = 0;
   for (int b = 0; b < batch; b++) {
     SEQ_START[b] = rows;
@@ -385,51 +445,25 @@ float *bb_run(int batch, int seq, int keep_padding, int pooling) {
   }
   SEQ_START[batch] = rows;
 
-  /* embeddings */
-  const float *word = W(W_WORD, 0), *pos = W(W_POS, 0), *type = W(W_TYPE, 0);
-  for (int r = 0; r < rows; r++) {
-    const float *w = word + (uintptr_t)ROW_ID[r] * H, *p = pos + (uintptr_t)ROW_POS[r] * H,
-                *t = type + (uintptr_t)ROW_TYPE[r] * H;
-    float *x = X + (uintptr_t)r * hs;
-    for (int j = 0; j < H; j += 4)
-      wasm_v128_store(x + j, wasm_f32x4_add(wasm_f32x4_add(wasm_v128_load(w + j), wasm_v128_load(p + j)), wasm_v128_load(t + j)));
-  }
-  add_layer_norm(X, hs, 0, 0, rows, W(W_EMB_LN_G, 0), W(W_EMB_LN_B, 0));
-
-  for (int l = 0; l < L; l++) {
-    gemm(X, hs, W(W_QKV, l), W(W_QKV_B, l), QKV, qs, rows, 3 * H, H, ACT_NONE);
-    for (int b = 0; b < batch; b++) attend(SEQ_START[b], SEQ_START[b + 1], qs, hs);
-    gemm(CTX, hs, W(W_O, l), W(W_O_B, l), TMP, hs, rows, H, H, ACT_NONE);
-    add_layer_norm(X, hs, TMP, hs, rows, W(W_LN1_G, l), W(W_LN1_B, l)); /* X = LN(attn + X) */
-    gemm(X, hs, W(W_I, l), W(W_I_B, l), INTER, is, rows, I, H, ACT);
-    gemm(INTER, is, W(W_OUT, l), W(W_OUT_B, l), TMP, hs, rows, H, I, ACT_NONE);
-    add_layer_norm(X, hs, TMP, hs, rows, W(W_LN2_G, l), W(W_LN2_B, l));
-  }
-
-  if (pooling == 0) return X;
-  for (int b = 0; b < batch; b++) {
-    float *out = POOLED + (uintptr_t)b * hs;
-    const int r0 = SEQ_START[b], r1 = SEQ_START[b + 1];
-    if (pooling == 1) {
-      int n = 0;
-      for (int j = 0; j < hs; j += 4) wasm_v128_store(out + j, wasm_f32x4_splat(0.0f));
-      for (int r = r0; r < r1; r++) {
-        if (!ROW_KEY[r]) continue;
-        n++;
-        const float *x = X + (uintptr_t)r * hs;
-        for (int j = 0; j < hs; j += 4) wasm_v128_store(out + j, wasm_f32x4_add(wasm_v128_load(out + j), wasm_v128_load(x + j)));
-      }
-      const v128_t inv = wasm_f32x4_splat(n > 0 ? 1.0f / (float)n : 0.0f);
-      for (int j = 0; j < hs; j += 4) wasm_v128_store(out + j, wasm_f32x4_mul(wasm_v128_load(out + j), inv));
+  for (int g0 = 0; g0 < batch;) {
+    int g1 = g0 + 1;
+    while (g1 < batch && SEQ_START[g1 + 1] - SEQ_START[g0] <= GROUP_ROWS) g1++;
+    forward_group(g0, g1);
+    const int base = SEQ_START[g0];
+    if (pooling == 0) {
+      const int n = SEQ_START[g1] - base;
+      float *dst = OUT + (uintptr_t)base * hs;
+      for (int i = 0; i < n * hs; i += 4) wasm_v128_store(dst + i, wasm_v128_load(X + i));
     } else {
-      const float *x = X + (uintptr_t)r0 * hs; /* row of position 0: always computed */
-      for (int j = 0; j < hs; j += 4) wasm_v128_store(out + j, wasm_v128_load(x + j));
+      pool_group(g0, g1, pooling);
     }
+    g0 = g1;
   }
+  if (pooling == 0) return OUT;
   if (pooling == 3) {
     if (!W(W_POOL_W, 0)) return 0;
-    gemm(POOLED, hs, W(W_POOL_W, 0), W(W_POOL_B, 0), TMP, hs, batch, H, H, ACT_TANH);
-    return TMP;
+    gemm(POOLED, hs, W(W_POOL_W, 0), W(W_POOL_B, 0), POOLER_OUT, hs, batch, H, H, ACT_TANH);
+    return POOLER_OUT;
   }
   return POOLED;
 }

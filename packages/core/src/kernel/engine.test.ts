@@ -1,6 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../node';
 import { parseBertConfig } from '../config';
@@ -14,6 +16,8 @@ import { sharedPath, skipUnlessShared } from '../../test-support/shared';
 import type { InferenceEngine } from '../encoder/types';
 import { createKernelEngine, kernelUnavailableReason } from './engine';
 import { nodeKernelSpawner } from './node-spawn';
+import type { KernelReply } from './protocol';
+import type { KernelSpawner } from './spawn';
 
 const SMS = 'data/sms-spam/SMSSpamCollection.tsv';
 const VOCAB = 'data/bert-base-uncased/vocab.txt';
@@ -163,6 +167,28 @@ test('padding invariance and threads: same vectors alone, in a longer batch, and
   a.forEach((r, i) => assert.deepEqual(b[i]!.data, r.data, `batch ${i}: 2 workers differ from 1`));
 });
 
+test(
+  'a batch of more than 1,024 real tokens (several kernel groups) equals small batches, pooled and per token',
+  { skip },
+  async () => {
+    const { config, engine } = setup(TINY, 28);
+    const H = config.hiddenSize;
+    const many = Array.from({ length: 6 }, () => texts).flat(); // 96 texts, ≈ 3,000 real tokens
+    const big = pad(many);
+    const [mean, rows] = await Promise.all([engine.run(big, 'mean'), engine.run(big, 'none')]);
+    let d = 0;
+    for (let i = 0; i < texts.length; i += 4) {
+      const small = pad(texts.slice(i, i + 4));
+      const [m, r] = await Promise.all([engine.run(small, 'mean'), engine.run(small, 'none')]);
+      for (let k = 0; k < 4 * H; k++) d = Math.max(d, Math.abs(m.data[k]! - mean.data[i * H + k]!));
+      const off = rows.seqStart[i]! * H;
+      for (let k = 0; k < r.data.length; k++) d = Math.max(d, Math.abs(r.data[k]! - rows.data[off + k]!));
+    }
+    assert.ok(rows.seqStart[many.length]! > 2048, `only ${rows.seqStart[many.length]} rows`);
+    assert.ok(d <= 1e-6, `max |Δ| ${d}`);
+  },
+);
+
 test('bad input: a token id outside the vocabulary is refused with a clear error; the engine keeps working', async () => {
   const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64 });
   const enc = createBertEncoder(config, randomBertWeights(config, { seed: 26 }));
@@ -183,4 +209,47 @@ test('a shape the kernel cannot run (head size 97) is refused up front, naming t
   open.push(enc);
   assert.match(kernelUnavailableReason(enc) ?? '', /divisible by 4 \(got 388 and 97\)/);
   assert.throws(() => createKernelEngine(enc, { spawn: nodeKernelSpawner }), /cannot run here.*inference: 'tfjs'/s);
+});
+
+test('a worker that fails (here: at init) rejects the pending run and every later one, naming the fallback', async () => {
+  const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64 });
+  const enc = createBertEncoder(config, randomBertWeights(config, { seed: 29 }));
+  open.push(enc);
+  let reply: ((r: KernelReply) => void) | undefined;
+  const broken: KernelSpawner = () => ({
+    post: (m) => {
+      if (m.type === 'init') queueMicrotask(() => reply?.({ type: 'error', id: undefined, message: 'no memory' }));
+    },
+    onReply: (cb) => void (reply = cb),
+    busy: () => undefined,
+    terminate: () => undefined,
+  });
+  const engine = createKernelEngine(enc, { threads: 1, spawn: broken });
+  const batch = pad([Int32Array.from([101, 7, 102])]);
+  await assert.rejects(engine.run(batch, 'mean'), /inference engine failed: no memory[^]*inference: 'tfjs'/);
+  await assert.rejects(engine.run(batch, 'mean'), /no memory/);
+  engine.dispose();
+});
+
+test('Node: kernel workers keep the process alive while a run is pending, and not after (no dispose needed)', () => {
+  const core = path.resolve(import.meta.dirname, '..');
+  const script = `
+    import { initNodeBackend } from ${JSON.stringify(path.join(core, 'node.ts'))};
+    import { parseBertConfig } from ${JSON.stringify(path.join(core, 'config/index.ts'))};
+    import { createBertEncoder } from ${JSON.stringify(path.join(core, 'encoder/bert-encoder.ts'))};
+    import { withInference } from ${JSON.stringify(path.join(core, 'kernel/attach.ts'))};
+    import { randomBertWeights } from ${JSON.stringify(path.join(core, '../test-support/reference-bert.ts'))};
+    await initNodeBackend('wasm');
+    const config = parseBertConfig({ hidden_size: 128, num_hidden_layers: 2, num_attention_heads: 2,
+      intermediate_size: 512, vocab_size: 300, max_position_embeddings: 64 });
+    const enc = withInference(createBertEncoder(config, randomBertWeights(config, { seed: 1 })), {});
+    const batch = { batchSize: 1, seqLen: 3, inputIds: Int32Array.from([101, 5, 102]),
+      tokenTypeIds: new Int32Array(3), attentionMask: Int32Array.from([1, 1, 1]) };
+    enc.inference.run(batch, 'mean').then((r) => console.log('result', r.data.length));
+  `;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.match(out, /result 128/);
 });

@@ -53,7 +53,6 @@ const POOLING_CODE: Readonly<Record<EnginePooling, KernelPoolingCode>> = {
 interface Pending {
   readonly resolve: (r: EngineResult) => void;
   readonly reject: (e: Error) => void;
-  readonly worker: number;
 }
 
 /**
@@ -83,17 +82,17 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
   let failure: Error | undefined;
   let disposed = false;
 
-  const fail = (worker: number, message: string): void => {
+  /** A worker failed outside a run (e.g. init): the engine is unusable, every pending and later run rejects. */
+  const fail = (message: string): void => {
     failure = new BrowserBertError(
       'BACKEND',
       `The wasm-simd inference engine failed: ${message}`,
       "use inference: 'tfjs'",
     );
-    for (const [id, p] of pending) {
-      if (p.worker !== worker && worker >= 0) continue;
-      pending.delete(id);
-      p.reject(failure);
-    }
+    for (const p of pending.values()) p.reject(failure);
+    pending.clear();
+    load.fill(0);
+    for (const w of workers ?? []) w.busy(false);
   };
 
   function start(): KernelWorker[] {
@@ -109,10 +108,10 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
       worker.onReply((reply: KernelReply) => {
         if (reply.type === 'ready') return;
         const p = reply.id === undefined ? undefined : pending.get(reply.id);
-        if (reply.type === 'error' && p === undefined) return fail(w, reply.message);
+        if (reply.type === 'error' && p === undefined) return fail(reply.message);
         if (p === undefined) return;
         pending.delete(reply.type === 'result' ? reply.id : reply.id!);
-        load[w]!--;
+        if (--load[w]! === 0) workers?.[w]?.busy(false);
         if (reply.type === 'result') p.resolve({ data: reply.data, seqStart: reply.seqStart });
         else p.reject(new BrowserBertError('BACKEND', `The wasm-simd inference engine failed: ${reply.message}`));
       });
@@ -146,10 +145,10 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
       let w = 0;
       for (let i = 1; i < threads; i++) if (load[i]! < load[w]!) w = i;
       const id = nextId++;
-      load[w]!++;
+      if (load[w]!++ === 0) workers![w]!.busy(true);
       const keepPadding = pooling === 'flatten';
       return new Promise<EngineResult>((resolve, reject) => {
-        pending.set(id, { resolve, reject, worker: w });
+        pending.set(id, { resolve, reject });
         workers![w]!.post({
           type: 'run',
           id,

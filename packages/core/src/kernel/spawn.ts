@@ -6,6 +6,8 @@ export interface KernelWorker {
   post(message: KernelRequest, transfer?: Transferable[]): void;
   /** Called for every reply, and with an error reply when the worker itself fails. */
   onReply(callback: (reply: KernelReply) => void): void;
+  /** Whether the worker has work pending (Node: keeps the process alive only then); a no-op for web Workers. */
+  busy(busy: boolean): void;
   terminate(): void;
 }
 
@@ -41,6 +43,7 @@ export function webKernelSpawner(): KernelSpawner | undefined {
           callback({ type: 'error', id: undefined, message: `kernel worker failed: ${e.message}` });
         };
       },
+      busy: () => undefined,
       terminate: () => worker.terminate(),
     };
   };

@@ -1,16 +1,22 @@
 /**
  * Test helper (Node): a LoadedModel built straight from a generated random-init fixture folder, without the hub
- * (config → tokenizer → encoder), so training tests do not depend on download/cache code.
+ * (config → tokenizer → encoder), so training tests do not depend on download/cache code. Like load(), it attaches
+ * the inference engine (default 'auto': the wasm-simd kernel here).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseBertConfig } from '../config';
 import { createBertEncoder } from '../encoder';
+import { withInference, type InferenceOptions } from '../kernel/attach';
 import type { LoadedModel } from '../hub/types';
 import { createTokenizer } from '../tokenizer';
 import { makeBertCheckpoint, type FixtureOptions } from '../../test-support/fixtures';
 
-export async function fixtureModel(dir: string, options: FixtureOptions): Promise<LoadedModel> {
+export async function fixtureModel(
+  dir: string,
+  options: FixtureOptions,
+  inference: InferenceOptions = {},
+): Promise<LoadedModel> {
   const fx = await makeBertCheckpoint(dir, options);
   const config = parseBertConfig(fx.config);
   const tokenizer = createTokenizer(
@@ -20,7 +26,7 @@ export async function fixtureModel(dir: string, options: FixtureOptions): Promis
     },
     { modelMaxLength: config.maxPositionEmbeddings },
   );
-  const encoder = createBertEncoder(config, fx.tensors);
+  const encoder = withInference(createBertEncoder(config, fx.tensors), inference);
   return {
     info: {
       source: dir,

@@ -32,8 +32,17 @@ before(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'bb-pipe-'));
   const m = await fixtureModel(path.join(dir, 'model'), { shape: 'bert-tiny', seed: 11 });
   const forward = m.encoder.forward.bind(m.encoder);
-  // Count encoder calls: the feature-cache test asserts a cache hit never runs the encoder.
-  model = { ...m, encoder: { ...m.encoder, forward: (b, o) => (forwardCalls++, forward(b, o)) } };
+  const engine = m.encoder.inference;
+  assert.ok(engine, 'fixtureModel attaches the wasm-simd kernel engine, as load() does');
+  // Count encoder calls (TF.js forward and kernel engine): a feature-cache hit must never run the encoder.
+  model = {
+    ...m,
+    encoder: {
+      ...m.encoder,
+      forward: (b, o) => (forwardCalls++, forward(b, o)),
+      inference: { ...engine, run: (b, p) => (forwardCalls++, engine.run(b, p)) },
+    },
+  };
   data = parseDataset(await readFile(sharedPath('data/sms-spam/bigml-subset.tsv')!, 'utf8'), {
     fileName: 'bigml-subset.tsv',
   });
