@@ -53,6 +53,11 @@ export interface InferenceEngine {
   readonly name: 'wasm-simd';
   /** Workers running batches in parallel. */
   readonly threads: number;
+  /**
+   * True when it was chosen by inference 'auto': if the engine cannot run here after all (e.g. a content security
+   * policy forbids its workers), embedding falls back to the TF.js forward instead of failing.
+   */
+  readonly fallbackToTfjs: boolean;
   run(batch: PaddedBatch, pooling: EnginePooling): Promise<EngineResult>;
   /** Stops the workers; later runs reject. */
   dispose(): void;

@@ -65,14 +65,16 @@ export async function embedTexts(
   const poolOpts = { normalize: options.normalize === true, flattenLength };
   const engine = encoder.inference;
   if (engine !== undefined) {
-    await runOnEngine(engine, batches, options, total, (indices) => {
-      const batch = padBatch(encodings, indices, flattenLength, encoder.config.padTokenId);
-      return engine.run(batch, kind).then(({ data: values }) => {
-        if (poolOpts.normalize) l2NormalizeRows(values, dim);
-        indices.forEach((idx, b) => data.set(values.subarray(b * dim, (b + 1) * dim), idx * dim));
-      });
-    });
-    return { dim, data };
+    const ok = await tryEngine(engine, () =>
+      runOnEngine(engine, batches, options, total, (indices) => {
+        const batch = padBatch(encodings, indices, flattenLength, encoder.config.padTokenId);
+        return engine.run(batch, kind).then(({ data: values }) => {
+          if (poolOpts.normalize) l2NormalizeRows(values, dim);
+          indices.forEach((idx, b) => data.set(values.subarray(b * dim, (b + 1) * dim), idx * dim));
+        });
+      }),
+    );
+    if (ok) return { dim, data };
   }
   let done = 0;
   options.onProgress?.(0, total);
@@ -135,6 +137,29 @@ async function runOnEngine(
   throwIfAborted(options.signal);
 }
 
+/**
+ * Runs `work` on the engine; false when the engine failed and may fall back to the TF.js forward (inference
+ * 'auto'), in which case the caller recomputes everything with TF.js. Other errors (bad input, cancel) propagate.
+ */
+async function tryEngine(engine: InferenceEngine, work: () => Promise<void>): Promise<boolean> {
+  try {
+    await work();
+    return true;
+  } catch (e) {
+    if (engine.fallbackToTfjs && e instanceof BrowserBertError && e.code === 'BACKEND') {
+      warnOnce(`browser-bert: the wasm-simd inference engine failed (${e.message}); using the TF.js forward`);
+      return false;
+    }
+    throw e;
+  }
+}
+
+let warned = false;
+function warnOnce(message: string): void {
+  if (!warned) console.warn(message);
+  warned = true;
+}
+
 /** In place: each row of an n × dim matrix divided by max(‖row‖₂, 1e-12), as pooling's l2Normalize. */
 function l2NormalizeRows(values: Float32Array, dim: number): void {
   for (let o = 0; o < values.length; o += dim) {
@@ -162,13 +187,15 @@ export async function encodeTexts(
   const engine = encoder.inference;
   if (engine !== undefined) {
     const batches = planBatches(encodings, { batchSize, maxTokensPerBatch: maxTokens });
-    await runOnEngine(engine, batches, options, total, (indices) => {
-      const batch = padBatch(encodings, indices, undefined, encoder.config.padTokenId);
-      return engine.run(batch, 'none').then(({ data, seqStart }) => {
-        indices.forEach((idx, b) => (result[idx] = data.slice(seqStart[b]! * H, seqStart[b + 1]! * H)));
-      });
-    });
-    return result;
+    const ok = await tryEngine(engine, () =>
+      runOnEngine(engine, batches, options, total, (indices) => {
+        const batch = padBatch(encodings, indices, undefined, encoder.config.padTokenId);
+        return engine.run(batch, 'none').then(({ data, seqStart }) => {
+          indices.forEach((idx, b) => (result[idx] = data.slice(seqStart[b]! * H, seqStart[b + 1]! * H)));
+        });
+      }),
+    );
+    if (ok) return result;
   }
   let done = 0;
   options.onProgress?.(0, total);

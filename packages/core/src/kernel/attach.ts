@@ -36,6 +36,7 @@ export function withInference(encoder: BertEncoder, options: InferenceOptions = 
   const engine = createKernelEngine(encoder, {
     ...(spawn ? { spawn } : {}),
     ...(options.inferenceThreads !== undefined ? { threads: options.inferenceThreads } : {}),
+    fallbackToTfjs: choice === 'auto',
   });
   return {
     config: encoder.config,

@@ -15,6 +15,7 @@ import { randomBertWeights, referenceForward, smsTexts } from '../../test-suppor
 import { sharedPath, skipUnlessShared } from '../../test-support/shared';
 import type { InferenceEngine } from '../encoder/types';
 import { createKernelEngine, kernelUnavailableReason } from './engine';
+import { embedTexts } from '../features/embed';
 import { nodeKernelSpawner } from './node-spawn';
 import type { KernelReply } from './protocol';
 import type { KernelSpawner } from './spawn';
@@ -252,4 +253,24 @@ test('Node: kernel workers keep the process alive while a run is pending, and no
     timeout: 60_000,
   });
   assert.match(out, /result 128/);
+});
+
+test("inference 'auto': when the engine fails, embedding falls back to the TF.js forward (explicit wasm-simd fails)", async () => {
+  const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64 });
+  const enc = createBertEncoder(config, randomBertWeights(config, { seed: 30 }));
+  open.push(enc);
+  const noWorkers: KernelSpawner = () => {
+    throw new Error('Refused to create a worker (Content Security Policy)');
+  };
+  const encodings = [
+    [101, 7, 8, 102],
+    [101, 9, 102],
+  ].map((ids) => ({ inputIds: Int32Array.from(ids), tokenTypeIds: new Int32Array(ids.length) }));
+  const expected = await embedTexts(enc, encodings, { pooling: 'mean' });
+  const auto = createKernelEngine(enc, { threads: 1, spawn: noWorkers, fallbackToTfjs: true });
+  const strict = createKernelEngine(enc, { threads: 1, spawn: noWorkers });
+  open.push(auto, strict);
+  const got = await embedTexts({ ...enc, inference: auto }, encodings, { pooling: 'mean' });
+  assert.deepEqual(got.data, expected.data);
+  await assert.rejects(embedTexts({ ...enc, inference: strict }, encodings, { pooling: 'mean' }), /Content Security/);
 });

@@ -17,6 +17,8 @@ export interface KernelEngineOptions {
   threads?: number;
   /** How to start a worker; default web Workers, or worker_threads once '@browser-bert/core/node' is imported. */
   spawn?: KernelSpawner;
+  /** Let embedding fall back to the TF.js forward when the engine fails (inference 'auto'). Default false. */
+  fallbackToTfjs?: boolean;
 }
 
 let wasmBytes: Uint8Array<ArrayBuffer> | undefined;
@@ -92,7 +94,8 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
     for (const p of pending.values()) p.reject(failure);
     pending.clear();
     load.fill(0);
-    for (const w of workers ?? []) w.busy(false);
+    for (const w of workers ?? []) w.terminate(); // frees their memory; later runs reject (failure is sticky)
+    workers = undefined;
   };
 
   function start(): KernelWorker[] {
@@ -103,7 +106,16 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
       config: kernelConfig(config, encoder.hasPooler),
       weights,
     } as const;
-    return Array.from({ length: threads }, (_, w) => {
+    const started: KernelWorker[] = [];
+    try {
+      for (let w = 0; w < threads; w++) started.push(startWorker(w));
+    } catch (e) {
+      for (const worker of started) worker.terminate();
+      throw e;
+    }
+    return started;
+
+    function startWorker(w: number): KernelWorker {
       const worker = spawn!(KERNEL_WORKER_SOURCE);
       worker.onReply((reply: KernelReply) => {
         if (reply.type === 'ready') return;
@@ -117,12 +129,13 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
       });
       worker.post(init);
       return worker;
-    });
+    }
   }
 
   return {
     name: 'wasm-simd',
     threads,
+    fallbackToTfjs: options.fallbackToTfjs === true,
     run(batch: PaddedBatch, pooling: EnginePooling): Promise<EngineResult> {
       if (disposed) {
         return Promise.reject(
@@ -138,9 +151,14 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
             "This checkpoint has no pooler weights, so pooling 'pooler' is not available",
           );
         }
-        workers ??= start();
       } catch (e) {
         return Promise.reject(e as Error);
+      }
+      try {
+        workers ??= start();
+      } catch (e) {
+        fail(`its workers could not start: ${(e as Error).message}`);
+        return Promise.reject(failure!);
       }
       let w = 0;
       for (let i = 1; i < threads; i++) if (load[i]! < load[w]!) w = i;
