@@ -17,6 +17,7 @@ import { fmt, fmtWallCpu } from '../../lib/format';
 import { interleave, ratioOf, type Summary, type Variant } from '../../lib/stats';
 import type { SuiteContext } from '../context';
 import { createOrtRunner } from '../ort';
+import type { Row } from '../types';
 
 export const OUR_BATCH = { batchSize: 64, maxTokensPerBatch: 4096 };
 
@@ -154,26 +155,29 @@ export async function embedSection(ctx: SuiteContext): Promise<void> {
         ? undefined
         : `measured on ${tutorialEnc.length} texts; fixed length 128 makes cost per text constant`,
   });
-  const ot = by.get('ours-tfjs');
-  if (ot) {
-    rows.push({
+  /** A throughput row of one variant (wall + CPU time, texts/s). */
+  const rateRow = (name: string, variant: string, key?: string): Row => {
+    const ms = by.get(variant)!;
+    return {
       section: sec,
-      key: 'ours-tfjs',
-      name: 'ours with the TF.js forward instead of the kernel (same batches)',
-      display: `${fmtWallCpu(ot, cpuBy.get('ours-tfjs'))} · ${rate(ot, n)}`,
-      ms: ot,
-      value: n / (ot.median / 1000),
+      ...(key ? { key } : {}),
+      name,
+      display: `${fmtWallCpu(ms, cpuBy.get(variant))} · ${rate(ms, n)}`,
+      ms,
+      value: n / (ms.median / 1000),
       unit: 'texts/s',
-    });
+    };
+  };
+  const diffRow = (name: string, a: Float32Array, b: Float32Array): Row => {
+    const d = maxAbsDiff(a, b);
+    return { section: sec, name, display: d.toExponential(1), value: d };
+  };
+  if (by.has('ours-tfjs')) {
+    rows.push(rateRow('ours with the TF.js forward instead of the kernel (same batches)', 'ours-tfjs', 'ours-tfjs'));
     const rk = ratioText('ours-tfjs', 'ours');
     rows.push({ section: sec, name: 'speed-up kernel vs TF.js forward', display: rk.text, value: rk.wall });
     if (ours && oursTfjs) {
-      rows.push({
-        section: sec,
-        name: 'check: max |kernel − TF.js forward| over all mean-pooled vectors',
-        display: maxAbsDiff(ours, oursTfjs).toExponential(1),
-        value: maxAbsDiff(ours, oursTfjs),
-      });
+      rows.push(diffRow('check: max |kernel − TF.js forward| over all mean-pooled vectors', ours, oursTfjs));
     }
   }
   const rt = ratioText('tutorial', 'ours', n / tutorialEnc.length);
@@ -188,23 +192,8 @@ export async function embedSection(ctx: SuiteContext): Promise<void> {
   });
   if (ort) {
     const s = by.get('ort-sorted')!;
-    const c = by.get('ort-corpus32')!;
-    rows.push({
-      section: sec,
-      name: 'ORT web, same tokenization + same sorted batches',
-      display: `${fmtWallCpu(s, cpuBy.get('ort-sorted'))} · ${rate(s, n)}`,
-      ms: s,
-      value: n / (s.median / 1000),
-      unit: 'texts/s',
-    });
-    rows.push({
-      section: sec,
-      name: 'ORT web, Transformers.js-style corpus-order batches of 32',
-      display: `${fmtWallCpu(c, cpuBy.get('ort-corpus32'))} · ${rate(c, n)}`,
-      ms: c,
-      value: n / (c.median / 1000),
-      unit: 'texts/s',
-    });
+    rows.push(rateRow('ORT web, same tokenization + same sorted batches', 'ort-sorted'));
+    rows.push(rateRow('ORT web, Transformers.js-style corpus-order batches of 32', 'ort-corpus32'));
     const rs = ratioText('ort-sorted', 'ours');
     const rc = ratioText('ort-corpus32', 'ours');
     rows.push({
@@ -224,14 +213,7 @@ export async function embedSection(ctx: SuiteContext): Promise<void> {
       }`,
       value: real / (s.median / 1000) / 1e9,
     });
-    if (ours && ortOut) {
-      rows.push({
-        section: sec,
-        name: 'check: max |ours − ORT| over all mean-pooled vectors',
-        display: maxAbsDiff(ours, ortOut).toExponential(1),
-        value: maxAbsDiff(ours, ortOut),
-      });
-    }
+    if (ours && ortOut) rows.push(diffRow('check: max |ours − ORT| over all mean-pooled vectors', ours, ortOut));
     await ort.release();
   } else {
     rows.push({ section: sec, name: 'ORT web', display: 'n/a (no ONNX export / onnxruntime-web)', na: true });

@@ -12,6 +12,7 @@ import type { BertEncoder, PaddedBatch } from './types';
 import { createTokenizer } from '../tokenizer';
 import { randomBertWeights, referenceForward, smsTexts } from '../../test-support/reference-bert';
 import { sharedPath, skipUnlessShared } from '../../test-support/shared';
+import { padSequences as pad } from '../../test-support/pad';
 
 const SMS = 'data/sms-spam/SMSSpamCollection.tsv';
 const VOCAB = 'data/bert-base-uncased/vocab.txt';
@@ -37,20 +38,6 @@ before(async () => {
     .map(([, i]) => all[i]!);
   texts = [...all.slice(0, 16), ...longest];
 });
-
-function pad(seqs: readonly Int32Array[], seqLen?: number, types?: readonly Int32Array[]): PaddedBatch {
-  const S = seqLen ?? Math.max(...seqs.map((s) => s.length));
-  const B = seqs.length;
-  const inputIds = new Int32Array(B * S);
-  const tokenTypeIds = new Int32Array(B * S);
-  const attentionMask = new Int32Array(B * S);
-  seqs.forEach((s, b) => {
-    inputIds.set(s, b * S);
-    if (types) tokenTypeIds.set(types[b]!, b * S);
-    attentionMask.fill(1, b * S, b * S + s.length);
-  });
-  return { batchSize: B, seqLen: S, inputIds, tokenTypeIds, attentionMask };
-}
 
 /** max |Δ| between the encoder (padded batches) and the float64 reference (one unpadded text at a time). */
 function maxDiffVsReference(

@@ -8,11 +8,12 @@ import { initNodeBackend } from '../node';
 import { parseBertConfig } from '../config';
 import type { BertConfig } from '../config/types';
 import { createBertEncoder } from '../encoder/bert-encoder';
-import type { BertEncoder, PaddedBatch } from '../encoder/types';
+import type { BertEncoder } from '../encoder/types';
 import { createTokenizer } from '../tokenizer';
 import type { TensorMap } from '../weights/types';
 import { randomBertWeights, referenceForward, smsTexts } from '../../test-support/reference-bert';
 import { sharedPath, skipUnlessShared } from '../../test-support/shared';
+import { padSequences as pad } from '../../test-support/pad';
 import type { InferenceEngine } from '../encoder/types';
 import { createKernelEngine, kernelUnavailableReason } from './engine';
 import { embedTexts } from '../features/embed';
@@ -48,20 +49,6 @@ before(async () => {
 after(() => {
   for (const o of open.splice(0)) o.dispose();
 });
-
-function pad(seqs: readonly Int32Array[], seqLen?: number, types?: readonly Int32Array[]): PaddedBatch {
-  const S = seqLen ?? Math.max(...seqs.map((s) => s.length));
-  const B = seqs.length;
-  const inputIds = new Int32Array(B * S);
-  const tokenTypeIds = new Int32Array(B * S);
-  const attentionMask = new Int32Array(B * S);
-  seqs.forEach((s, b) => {
-    inputIds.set(s, b * S);
-    if (types) tokenTypeIds.set(types[b]!, b * S);
-    attentionMask.fill(1, b * S, b * S + s.length);
-  });
-  return { batchSize: B, seqLen: S, inputIds, tokenTypeIds, attentionMask };
-}
 
 function setup(
   shape: Record<string, unknown>,
