@@ -14,6 +14,7 @@ import type { TensorMap } from '../weights/types';
 import { randomBertWeights, referenceForward, smsTexts } from '../../test-support/reference-bert';
 import { sharedPath, skipUnlessShared } from '../../test-support/shared';
 import { padSequences as pad } from '../../test-support/pad';
+import { mulberry32 } from '../data/random';
 import type { InferenceEngine } from '../encoder/types';
 import { createKernelEngine, kernelUnavailableReason } from './engine';
 import { embedTexts } from '../features/embed';
@@ -111,6 +112,15 @@ test(
     assert.ok(d <= TOL, `max |Δ| ${d}`);
   },
 );
+
+test('wasm-simd kernel on seeded random token ids (no shared data needed): matches the float64 reference', async () => {
+  const rnd = mulberry32(31);
+  const seqs = Array.from({ length: 9 }, (_, i) =>
+    Int32Array.from({ length: i === 0 ? 1 : 2 + Math.floor(rnd() * 40) }, () => Math.floor(rnd() * 300)),
+  );
+  const d = await maxDiff(setup({ ...TINY, vocab_size: 300, max_position_embeddings: 64 }, 32), seqs);
+  assert.ok(d <= TOL, `max |Δ| ${d}`);
+});
 
 test(
   'wasm-simd kernel, partial column panels, gelu_new, 3 layers, token types 1: match the reference',
