@@ -9,6 +9,7 @@ import type { BertConfig } from '../../packages/core/src/config/types';
 import type { LoadedModel } from '../../packages/core/src/hub/types';
 import { withInference } from '../../packages/core/src/kernel/attach';
 import type { KernelSpawner } from '../../packages/core/src/kernel/spawn';
+import { fixtureLoadedModel } from '../../packages/core/test-support/loaded-model';
 import type { ModelBytes } from './types';
 
 export interface Pipeline {
@@ -45,20 +46,12 @@ export function buildPipeline(m: ModelBytes, options: PipelineOptions = {}): Pip
     ...(options.kernelSpawner ? { kernelSpawner: options.kernelSpawner } : {}),
   });
   const kernel = withKernel.inference ? withKernel : undefined;
-  const model: LoadedModel = {
-    info: {
-      source: `bench ${m.shape} fixture`,
-      revision: undefined,
-      weightsHash: `bench-${m.shape}-${m.safetensors.byteLength}`,
-      weightsFormat: 'safetensors',
-      randomInit: true,
-      defaultPooling: 'mean',
-      normalize: false,
-    },
+  const model: LoadedModel = fixtureLoadedModel({
+    source: `bench ${m.shape} fixture`,
+    weightsHash: `bench-${m.shape}-${m.safetensors.byteLength}`,
     config,
     tokenizer,
     encoder: withKernel,
-    dispose: () => withKernel.dispose(),
-  };
+  });
   return { config, tokenizer, encoder, kernel, model, dispose: () => withKernel.dispose() };
 }

@@ -11,6 +11,7 @@ import { withInference, type InferenceOptions } from '../kernel/attach';
 import type { LoadedModel } from '../hub/types';
 import { createTokenizer } from '../tokenizer';
 import { makeBertCheckpoint, type FixtureOptions } from '../../test-support/fixtures';
+import { fixtureLoadedModel } from '../../test-support/loaded-model';
 
 export async function fixtureModel(
   dir: string,
@@ -27,19 +28,11 @@ export async function fixtureModel(
     { modelMaxLength: config.maxPositionEmbeddings },
   );
   const encoder = withInference(createBertEncoder(config, fx.tensors), inference);
-  return {
-    info: {
-      source: dir,
-      revision: undefined,
-      weightsHash: `fixture-${JSON.stringify(options)}`,
-      weightsFormat: 'safetensors',
-      randomInit: true,
-      defaultPooling: 'mean',
-      normalize: false,
-    },
+  return fixtureLoadedModel({
+    source: dir,
+    weightsHash: `fixture-${JSON.stringify(options)}`,
     config,
     tokenizer,
     encoder,
-    dispose: () => encoder.dispose(),
-  };
+  });
 }
