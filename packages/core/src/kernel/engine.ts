@@ -122,7 +122,7 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
         const p = reply.id === undefined ? undefined : pending.get(reply.id);
         if (reply.type === 'error' && p === undefined) return fail(reply.message);
         if (p === undefined) return;
-        pending.delete(reply.type === 'result' ? reply.id : reply.id!);
+        pending.delete(reply.id!); // p was found by this id
         if (--load[w]! === 0) workers?.[w]?.busy(false);
         if (reply.type === 'result') p.resolve({ data: reply.data, seqStart: reply.seqStart });
         else p.reject(new BrowserBertError('BACKEND', `The wasm-simd inference engine failed: ${reply.message}`));
