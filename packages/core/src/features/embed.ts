@@ -63,52 +63,72 @@ export async function embedTexts(
   const data = new Float32Array(total * dim);
   const batches = planBatches(encodings, { batchSize, maxTokensPerBatch: maxTokens, fixedLength: flattenLength });
   const poolOpts = { normalize: options.normalize === true, flattenLength };
-  const engine = encoder.inference;
-  if (engine !== undefined) {
-    const ok = await tryEngine(engine, () =>
-      runOnEngine(engine, batches, options, total, (indices) => {
-        const batch = padBatch(encodings, indices, flattenLength, encoder.config.padTokenId);
-        return engine.run(batch, kind).then(({ data: values }) => {
-          if (poolOpts.normalize) l2NormalizeRows(values, dim);
-          indices.forEach((idx, b) => data.set(values.subarray(b * dim, (b + 1) * dim), idx * dim));
-        });
+  const place = (indices: readonly number[], values: Float32Array): void =>
+    indices.forEach((idx, b) => data.set(values.subarray(b * dim, (b + 1) * dim), idx * dim));
+  const pad = (indices: readonly number[]) => padBatch(encodings, indices, flattenLength, encoder.config.padTokenId);
+  await runBatches(encoder.inference, batches, options, total, {
+    engine: (engine, indices) =>
+      engine.run(pad(indices), kind).then(({ data: values }) => {
+        if (poolOpts.normalize) l2NormalizeRows(values, dim);
+        place(indices, values);
       }),
-    );
-    if (ok) return { dim, data };
-  }
-  let done = 0;
-  options.onProgress?.(0, total);
-  for (const indices of batches) {
-    throwIfAborted(options.signal);
-    const batch = padBatch(encodings, indices, flattenLength, encoder.config.padTokenId);
-    const pooled = tf.tidy(() => {
-      const out = encoder.forward(batch, { pooler: kind === 'pooler' });
-      const mask = tf.tensor2d(batch.attentionMask, [batch.batchSize, batch.seqLen], 'int32');
-      return poolOutput(out, mask, kind, poolOpts);
-    });
-    try {
-      const values = (await pooled.data()) as Float32Array;
-      indices.forEach((idx, b) => data.set(values.subarray(b * dim, (b + 1) * dim), idx * dim));
-    } finally {
-      pooled.dispose();
-    }
-    done += indices.length;
-    options.onProgress?.(done, total);
-    await yieldToEventLoop();
-  }
-  throwIfAborted(options.signal);
+    tfjs: async (indices) => {
+      const batch = pad(indices);
+      const pooled = tf.tidy(() => {
+        const out = encoder.forward(batch, { pooler: kind === 'pooler' });
+        const mask = tf.tensor2d(batch.attentionMask, [batch.batchSize, batch.seqLen], 'int32');
+        return poolOutput(out, mask, kind, poolOpts);
+      });
+      try {
+        place(indices, (await pooled.data()) as Float32Array);
+      } finally {
+        pooled.dispose();
+      }
+    },
+  });
   return { dim, data };
 }
 
+/** The work of one batch (its text indices), on the inference engine or on the TF.js forward. */
+interface BatchWork {
+  engine(engine: InferenceEngine, indices: readonly number[]): Promise<void>;
+  tfjs(indices: readonly number[]): Promise<void>;
+}
+
 /**
- * Runs batches on an inference engine, keeping two per worker in flight (so workers never wait for the main
- * thread), reporting progress as batches finish and checking the signal between dispatches.
+ * Runs every batch on the encoder's inference engine (two batches per worker in flight, so workers never wait for
+ * the main thread) or, without one, on the TF.js forward one at a time. An engine that fails with a BACKEND error
+ * and may fall back (inference 'auto') is dropped and every batch is redone on TF.js; other errors (bad input,
+ * cancel) propagate.
  */
-async function runOnEngine(
-  engine: InferenceEngine,
+async function runBatches(
+  engine: InferenceEngine | undefined,
   batches: readonly number[][],
   options: Pick<EmbedOptions, 'onProgress' | 'signal'>,
   total: number,
+  work: BatchWork,
+): Promise<void> {
+  if (engine !== undefined) {
+    try {
+      await runQueue(batches, options, total, 2 * engine.threads, (indices) => work.engine(engine, indices));
+      return;
+    } catch (e) {
+      if (!(engine.fallbackToTfjs && e instanceof BrowserBertError && e.code === 'BACKEND')) throw e;
+      warnOnce(`browser-bert: the wasm-simd inference engine failed (${e.message}); using the TF.js forward`);
+    }
+  }
+  await runQueue(batches, options, total, 1, work.tfjs);
+}
+
+/**
+ * Runs `runBatch` over the batches with at most `concurrency` in flight, reporting progress as batches finish,
+ * checking the signal between dispatches and letting the event loop run after each (cancel messages, UI).
+ */
+async function runQueue(
+  batches: readonly number[][],
+  options: Pick<EmbedOptions, 'onProgress' | 'signal'>,
+  total: number,
+  concurrency: number,
   runBatch: (indices: readonly number[]) => Promise<void>,
 ): Promise<void> {
   const inFlight = new Set<Promise<void>>();
@@ -129,29 +149,13 @@ async function runOnEngine(
       },
     );
     inFlight.add(p);
-    if (inFlight.size >= 2 * engine.threads) await Promise.race(inFlight);
+    if (inFlight.size >= concurrency) await Promise.race(inFlight);
     if (failed !== undefined) break;
+    await yieldToEventLoop();
   }
   await Promise.all(inFlight);
   if (failed !== undefined) throw failed;
   throwIfAborted(options.signal);
-}
-
-/**
- * Runs `work` on the engine; false when the engine failed and may fall back to the TF.js forward (inference
- * 'auto'), in which case the caller recomputes everything with TF.js. Other errors (bad input, cancel) propagate.
- */
-async function tryEngine(engine: InferenceEngine, work: () => Promise<void>): Promise<boolean> {
-  try {
-    await work();
-    return true;
-  } catch (e) {
-    if (engine.fallbackToTfjs && e instanceof BrowserBertError && e.code === 'BACKEND') {
-      warnOnce(`browser-bert: the wasm-simd inference engine failed (${e.message}); using the TF.js forward`);
-      return false;
-    }
-    throw e;
-  }
 }
 
 let warned = false;
@@ -184,39 +188,27 @@ export async function encodeTexts(
   const H = encoder.config.hiddenSize;
   const total = encodings.length;
   const result: Float32Array[] = new Array<Float32Array>(total);
-  const engine = encoder.inference;
-  if (engine !== undefined) {
-    const batches = planBatches(encodings, { batchSize, maxTokensPerBatch: maxTokens });
-    const ok = await tryEngine(engine, () =>
-      runOnEngine(engine, batches, options, total, (indices) => {
-        const batch = padBatch(encodings, indices, undefined, encoder.config.padTokenId);
-        return engine.run(batch, 'none').then(({ data, seqStart }) => {
-          indices.forEach((idx, b) => (result[idx] = data.slice(seqStart[b]! * H, seqStart[b + 1]! * H)));
-        });
+  const batches = planBatches(encodings, { batchSize, maxTokensPerBatch: maxTokens });
+  const pad = (indices: readonly number[]) => padBatch(encodings, indices, undefined, encoder.config.padTokenId);
+  await runBatches(encoder.inference, batches, options, total, {
+    engine: (engine, indices) =>
+      engine.run(pad(indices), 'none').then(({ data, seqStart }) => {
+        indices.forEach((idx, b) => (result[idx] = data.slice(seqStart[b]! * H, seqStart[b + 1]! * H)));
       }),
-    );
-    if (ok) return result;
-  }
-  let done = 0;
-  options.onProgress?.(0, total);
-  for (const indices of planBatches(encodings, { batchSize, maxTokensPerBatch: maxTokens })) {
-    throwIfAborted(options.signal);
-    const batch = padBatch(encodings, indices, undefined, encoder.config.padTokenId);
-    const { lastHiddenState } = encoder.forward(batch);
-    try {
-      const values = (await lastHiddenState.data()) as Float32Array;
-      const S = batch.seqLen;
-      indices.forEach((idx, b) => {
-        const len = encodings[idx]!.inputIds.length;
-        result[idx] = values.slice(b * S * H, (b * S + len) * H);
-      });
-    } finally {
-      lastHiddenState.dispose();
-    }
-    done += indices.length;
-    options.onProgress?.(done, total);
-    await yieldToEventLoop();
-  }
-  throwIfAborted(options.signal);
+    tfjs: async (indices) => {
+      const batch = pad(indices);
+      const { lastHiddenState } = encoder.forward(batch);
+      try {
+        const values = (await lastHiddenState.data()) as Float32Array;
+        const S = batch.seqLen;
+        indices.forEach((idx, b) => {
+          const len = encodings[idx]!.inputIds.length;
+          result[idx] = values.slice(b * S * H, (b * S + len) * H);
+        });
+      } finally {
+        lastHiddenState.dispose();
+      }
+    },
+  });
   return result;
 }
