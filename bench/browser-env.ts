@@ -1,6 +1,5 @@
 /** The suite in headless Chromium: bundle bench/page.ts, serve it on 127.0.0.1 with COOP/COEP, collect results. */
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -13,6 +12,7 @@ import {
   serveStatic,
 } from '../packages/core/test-support/browser';
 import type { Corpus } from './lib/data';
+import { cpuMsOf, rendererPeak, rendererPids, sampleFootprint, type Footprint } from './lib/proc';
 import type { ModelFiles } from './lib/models';
 import type { EnvResult, SuiteOptions } from './suite/types';
 
@@ -21,68 +21,10 @@ const require = createRequire(import.meta.url);
 export interface BrowserRun extends EnvResult {
   /** Peak resident memory (VmHWM) of the page's renderer process(es), bytes. */
   readonly rendererPeakRss: number | undefined;
+  /** Peak private footprint (RssAnon + VmSwap, sampled every 50 ms) of the page's renderer, see lib/proc.ts. */
+  readonly rendererFootprint: Footprint | undefined;
   /** CDP Performance.getMetrics at the end. */
   readonly cdpMetrics: Record<string, number>;
-}
-
-/** pid → [ppid, cmdline] for every process we can read. */
-function processTable(): Map<number, { ppid: number; cmd: string }> {
-  const t = new Map<number, { ppid: number; cmd: string }>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      t.set(Number(d), { ppid, cmd });
-    } catch {
-      /* process gone */
-    }
-  }
-  return t;
-}
-
-/** Renderer processes descending from the browser started with our unique tag. */
-function rendererPids(tag: string): number[] {
-  const t = processTable();
-  const root = [...t.entries()].find(([, p]) => p.cmd.includes(tag))?.[0];
-  if (root === undefined) return [];
-  const isOurs = (pid: number): boolean => {
-    for (let p = pid, hops = 0; p > 1 && hops < 10; p = t.get(p)?.ppid ?? 0, hops++) if (p === root) return true;
-    return false;
-  };
-  return [...t.entries()].filter(([pid, p]) => p.cmd.includes('--type=renderer') && isOurs(pid)).map(([pid]) => pid);
-}
-
-const CLK_TCK = 100; // Linux USER_HZ for /proc/<pid>/stat utime/stime
-
-/** CPU ms (user + system, all threads) of the given processes. */
-function cpuMsOf(pids: readonly number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      /* gone */
-    }
-  }
-  return (ticks * 1000) / CLK_TCK;
-}
-
-/** Peak RSS of the renderer processes descending from the browser started with our unique tag. */
-function rendererPeak(tag: string): number | undefined {
-  let peak = 0;
-  for (const pid of rendererPids(tag)) {
-    try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
-    } catch {
-      /* gone */
-    }
-  }
-  return peak || undefined;
 }
 
 export async function runBrowser(
@@ -128,6 +70,7 @@ export async function runBrowser(
     headless: true,
   });
   let peak: number | undefined;
+  const footprint = sampleFootprint(tag);
   const sampler = setInterval(() => {
     const p = rendererPeak(tag);
     if (p !== undefined) peak = Math.max(peak ?? 0, p);
@@ -150,10 +93,12 @@ export async function runBrowser(
     return {
       ...result,
       rendererPeakRss: peak,
+      rendererFootprint: footprint.overall(),
       cdpMetrics: Object.fromEntries(metrics.metrics.map((m) => [m.name, m.value])),
     };
   } finally {
     clearInterval(sampler);
+    footprint.stop();
     await browser.close();
     await server.close();
   }

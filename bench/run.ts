@@ -96,6 +96,14 @@ async function main(): Promise<void> {
           },
           {
             section: 'memory',
+            name: 'Chromium tab peak memory footprint (renderer RssAnon + VmSwap every 50 ms, as Chrome counts it)',
+            display: r.rendererFootprint
+              ? `${fmtBytes(r.rendererFootprint.footprint)} (+ mapped files, mostly Chromium's code: ${fmtBytes(r.rendererFootprint.rssFile)})`
+              : 'n/a (could not read /proc)',
+            value: r.rendererFootprint?.footprint,
+          },
+          {
+            section: 'memory',
             name: 'Chromium CDP JSHeapUsedSize at end',
             display: fmtBytes(r.cdpMetrics.JSHeapUsedSize ?? NaN),
             value: r.cdpMetrics.JSHeapUsedSize,

@@ -13,6 +13,7 @@ import { createTokenizer } from '../tokenizer';
 import { randomBertWeights, referenceForward, smsTexts } from '../../test-support/reference-bert';
 import { sharedPath, skipUnlessShared } from '../../test-support/shared';
 import { padSequences as pad } from '../../test-support/pad';
+import { watchCollection } from '../../test-support/gc';
 
 const SMS = 'data/sms-spam/SMSSpamCollection.tsv';
 const VOCAB = 'data/bert-base-uncased/vocab.txt';
@@ -192,6 +193,27 @@ test('no tensor leak across forwards; dispose frees every weight', () => {
   enc.dispose();
   assert.equal(tf.memory().numTensors, before);
   assert.throws(() => enc.forward(batch), /disposed/);
+});
+
+test("the encoder keeps no reference to the checkpoint's tensors (the file's bytes are freed once it exists)", async () => {
+  const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64 });
+  const gcWatch = watchCollection();
+  // Built in a function of its own: a suspended async frame would keep its own loop variables alive.
+  const build = (): { enc: BertEncoder; names: string[] } => {
+    const weights = randomBertWeights(config, { seed: 17 });
+    for (const [name, t] of weights) gcWatch.watch(t.data, name);
+    return { enc: createBertEncoder(config, weights), names: [...weights.keys()] };
+  };
+  const { enc, names } = build();
+  try {
+    const freed = await gcWatch.collected();
+    const kept = [...names].filter((n) => !freed.has(n));
+    assert.deepEqual(kept, [], `still reachable from the encoder: ${kept.join(', ')}`);
+    const out = enc.forward(pad([Int32Array.from([101, 7, 102])]));
+    out.lastHiddenState.dispose(); // still works without them
+  } finally {
+    enc.dispose();
+  }
 });
 
 test("inference memory: a layer's temporaries are freed before the next layer (peak flat in depth)", async () => {

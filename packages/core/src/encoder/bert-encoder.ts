@@ -114,7 +114,21 @@ export function createBertEncoder(
   if ((options.dtype ?? 'float32') !== 'float32') {
     throw new ConfigError(`Encoder dtype ${JSON.stringify(options.dtype)} is not supported (supported: float32)`);
   }
-  const where = options.source ?? 'the checkpoint';
+  const id = ++instances;
+  const { variables, byLayer, hasPooler } = createVariables(config, weights, options.source ?? 'the checkpoint', id);
+  return buildEncoder(config, id, variables, byLayer, hasPooler);
+}
+
+/**
+ * Checks and uploads the weights. A function of its own so that nothing the encoder's closures keep can reach the
+ * checkpoint's tensors (views into the file's bytes): the file is freed once the variables exist.
+ */
+function createVariables(
+  config: BertConfig,
+  weights: TensorMap,
+  where: string,
+  id: number,
+): { variables: Map<string, tf.Variable>; byLayer: tf.Variable[][]; hasPooler: boolean } {
   const prefix = detectPrefix(weights);
   const specs = requiredWeights(config);
   const raws = specs.map((s) => takeWeight(weights, prefix, s, where));
@@ -124,11 +138,8 @@ export function createBertEncoder(
     for (const s of poolSpecs) raws.push(takeWeight(weights, prefix, s, where));
     specs.push(...poolSpecs);
   }
-
-  const id = ++instances;
   const variables = new Map<string, tf.Variable>();
   const byLayer: tf.Variable[][] = Array.from({ length: config.numHiddenLayers }, () => []);
-  const tables = new Map<string, Float32Array>(); // JS copies of the embedding tables (see embedding-lookup.ts)
   try {
     specs.forEach((spec: WeightSpec, k) => {
       const raw = raws[k]!;
@@ -142,8 +153,6 @@ export function createBertEncoder(
       const v = tf.variable(init, false, `bert${id}/${spec.name}`);
       init.dispose();
       variables.set(spec.name, v);
-      if (spec.name.startsWith('embeddings.') && spec.name.endsWith('_embeddings.weight'))
-        tables.set(spec.name, values);
       if (spec.layer >= 0) byLayer[spec.layer]!.push(v);
     });
   } catch (e) {
@@ -153,7 +162,16 @@ export function createBertEncoder(
       cause: e,
     });
   }
+  return { variables, byLayer, hasPooler };
+}
 
+function buildEncoder(
+  config: BertConfig,
+  id: number,
+  variables: Map<string, tf.Variable>,
+  byLayer: tf.Variable[][],
+  hasPooler: boolean,
+): BertEncoder {
   const get1 = (n: string): tf.Variable<tf.Rank.R1> => variables.get(n) as tf.Variable<tf.Rank.R1>;
   const get2 = (n: string): tf.Variable<tf.Rank.R2> => variables.get(n) as tf.Variable<tf.Rank.R2>;
   const layers: LayerWeights[] = [];
@@ -178,12 +196,11 @@ export function createBertEncoder(
       ln2b: get1(`${p}output.LayerNorm.bias`),
     });
   }
-  const table = (name: string) => ({ variable: variables.get(name)!, values: tables.get(name)! });
   const lookup = new EmbeddingLookup(
     {
-      word: table('embeddings.word_embeddings.weight'),
-      position: table('embeddings.position_embeddings.weight'),
-      tokenType: table('embeddings.token_type_embeddings.weight'),
+      word: variables.get('embeddings.word_embeddings.weight')!,
+      position: variables.get('embeddings.position_embeddings.weight')!,
+      tokenType: variables.get('embeddings.token_type_embeddings.weight')!,
     },
     config.hiddenSize,
   );

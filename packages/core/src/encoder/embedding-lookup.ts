@@ -6,17 +6,16 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-/** A JS copy of one embedding variable, kept in step with the variable. */
+/**
+ * A JS copy of one embedding variable, read on first use (a model whose frozen forward runs on the kernel engine
+ * never needs it: that saves the word table's size in memory) and kept in step with the variable.
+ */
 class TableCopy {
-  private dataId: object;
-  constructor(
-    readonly variable: tf.Variable,
-    private values: Float32Array,
-  ) {
-    this.dataId = variable.dataId;
-  }
+  private dataId: object | undefined;
+  private values: Float32Array | undefined;
+  constructor(readonly variable: tf.Variable) {}
   get table(): Float32Array {
-    if (this.variable.dataId !== this.dataId) {
+    if (this.values === undefined || this.variable.dataId !== this.dataId) {
       this.values = this.variable.dataSync() as Float32Array;
       this.dataId = this.variable.dataId;
     }
@@ -29,12 +28,12 @@ export class EmbeddingLookup {
   private readonly position: TableCopy;
   private readonly tokenType: TableCopy;
   constructor(
-    tables: Record<'word' | 'position' | 'tokenType', { variable: tf.Variable; values: Float32Array }>,
+    tables: Record<'word' | 'position' | 'tokenType', tf.Variable>,
     private readonly hidden: number,
   ) {
-    this.word = new TableCopy(tables.word.variable, tables.word.values);
-    this.position = new TableCopy(tables.position.variable, tables.position.values);
-    this.tokenType = new TableCopy(tables.tokenType.variable, tables.tokenType.values);
+    this.word = new TableCopy(tables.word);
+    this.position = new TableCopy(tables.position);
+    this.tokenType = new TableCopy(tables.tokenType);
   }
 
   /** [ids.length, hidden] word-embedding rows. */

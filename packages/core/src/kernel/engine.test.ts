@@ -14,6 +14,7 @@ import type { TensorMap } from '../weights/types';
 import { randomBertWeights, referenceForward, smsTexts } from '../../test-support/reference-bert';
 import { sharedPath, skipUnlessShared } from '../../test-support/shared';
 import { padSequences as pad } from '../../test-support/pad';
+import { watchCollection } from '../../test-support/gc';
 import { mulberry32 } from '../data/random';
 import type { InferenceEngine } from '../encoder/types';
 import { createKernelEngine, kernelUnavailableReason } from './engine';
@@ -199,6 +200,32 @@ test('bad input: a token id outside the vocabulary is refused with a clear error
   assert.deepEqual((await engine.run(good, 'mean')).data, before.data);
   engine.dispose();
   await assert.rejects(engine.run(good, 'mean'), /disposed/);
+});
+
+test('once its workers have started, the engine keeps no copy of the weights it packed for them', async () => {
+  const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64 });
+  const enc = createBertEncoder(config, randomBertWeights(config, { seed: 27 }));
+  open.push(enc);
+  const gcWatch = watchCollection();
+  // Every value the engine reads from the encoder is watched: it packs them into the workers' images.
+  const watched = new Map(
+    [...enc.variables].map(([name, v]) => {
+      const read = (): Float32Array => {
+        const copy = (v.dataSync() as Float32Array).slice();
+        gcWatch.watch(copy, name);
+        return copy;
+      };
+      return [name, { dataSync: read } as unknown as tf.Variable];
+    }),
+  );
+  const engine = createKernelEngine({ ...enc, variables: watched }, { threads: 2, spawn: nodeKernelSpawner });
+  open.push(engine);
+  await engine.run(pad([Int32Array.from([101, 7, 8, 102])]), 'mean'); // starts the workers
+  const freed = await gcWatch.collected();
+  const kept = [...watched.keys()].filter((n) => !freed.has(n));
+  assert.deepEqual(kept, [], `still reachable from the engine: ${kept.join(', ')}`);
+  const again = await engine.run(pad([Int32Array.from([101, 7, 8, 102])]), 'mean');
+  assert.equal(again.data.length, config.hiddenSize);
 });
 
 test('a shape the kernel cannot run (head size 97) is refused up front, naming the fix', () => {

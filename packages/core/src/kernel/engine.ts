@@ -7,7 +7,7 @@ import { BrowserBertError } from '../errors';
 import { checkBatch } from '../encoder/bert-encoder';
 import type { BertEncoder, EnginePooling, EngineResult, InferenceEngine, PaddedBatch } from '../encoder/types';
 import { BERT_KERNEL_WASM_BASE64 } from './bert-wasm';
-import { kernelConfig, kernelUnsupportedReason, packEncoderWeights } from './pack';
+import { kernelConfig, kernelUnsupportedReason, packEncoderWeights, weightImage } from './pack';
 import type { KernelPoolingCode, KernelReply } from './protocol';
 import { defaultKernelSpawner, type KernelSpawner, type KernelWorker } from './spawn';
 import { KERNEL_WORKER_SOURCE } from './worker-source';
@@ -98,38 +98,41 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
     workers = undefined;
   };
 
+  /** Replies of worker `w`: settles its pending runs; an error outside a run makes the engine unusable. */
+  function listen(worker: KernelWorker, w: number): void {
+    worker.onReply((reply: KernelReply) => {
+      if (reply.type === 'ready') return;
+      const p = reply.id === undefined ? undefined : pending.get(reply.id);
+      if (reply.type === 'error' && p === undefined) return fail(reply.message);
+      if (p === undefined) return;
+      pending.delete(reply.id!); // p was found by this id
+      if (--load[w]! === 0) workers?.[w]?.busy(false);
+      if (reply.type === 'result') p.resolve({ data: reply.data, seqStart: reply.seqStart });
+      else p.reject(new BrowserBertError('BACKEND', `The wasm-simd inference engine failed: ${reply.message}`));
+    });
+  }
+
+  /**
+   * Packs the encoder's current weights and starts the workers, each with its own transferred copy. No closure
+   * that outlives this call sees the packed weights, so they are garbage as soon as the workers have them.
+   */
   function start(): KernelWorker[] {
     const weights = packEncoderWeights(config, encoder.variables, encoder.hasPooler);
-    const init = {
-      type: 'init',
-      wasm: kernelWasm(),
-      config: kernelConfig(config, encoder.hasPooler),
-      weights,
-    } as const;
+    const modelConfig = kernelConfig(config, encoder.hasPooler);
     const started: KernelWorker[] = [];
     try {
-      for (let w = 0; w < threads; w++) started.push(startWorker(w));
+      for (let w = 0; w < threads; w++) {
+        const worker = spawn!(KERNEL_WORKER_SOURCE);
+        started.push(worker);
+        listen(worker, w);
+        const { image, slots } = weightImage(weights);
+        worker.post({ type: 'init', wasm: kernelWasm(), config: modelConfig, image, slots }, [image.buffer]);
+      }
     } catch (e) {
       for (const worker of started) worker.terminate();
       throw e;
     }
     return started;
-
-    function startWorker(w: number): KernelWorker {
-      const worker = spawn!(KERNEL_WORKER_SOURCE);
-      worker.onReply((reply: KernelReply) => {
-        if (reply.type === 'ready') return;
-        const p = reply.id === undefined ? undefined : pending.get(reply.id);
-        if (reply.type === 'error' && p === undefined) return fail(reply.message);
-        if (p === undefined) return;
-        pending.delete(reply.id!); // p was found by this id
-        if (--load[w]! === 0) workers?.[w]?.busy(false);
-        if (reply.type === 'result') p.resolve({ data: reply.data, seqStart: reply.seqStart });
-        else p.reject(new BrowserBertError('BACKEND', `The wasm-simd inference engine failed: ${reply.message}`));
-      });
-      worker.post(init);
-      return worker;
-    }
   }
 
   return {

@@ -2,7 +2,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig, HiddenAct } from '../config/types';
 import { BrowserBertError } from '../errors';
-import type { KernelModelConfig, KernelWeight } from './protocol';
+import type { KernelModelConfig, KernelSlot, KernelWeight } from './protocol';
 
 /** Panel width of bert.c (NR). */
 export const PANEL = 8;
@@ -137,4 +137,17 @@ export function packEncoderWeights(
     put(SLOT.ln2B, l, read(`${p}output.LayerNorm.bias`));
   }
   return out;
+}
+
+/** A fresh buffer holding every weight back to back, and where each slot is in it (one per worker: transferable). */
+export function weightImage(weights: readonly KernelWeight[]): { image: Float32Array; slots: KernelSlot[] } {
+  const slots: KernelSlot[] = [];
+  let offset = 0;
+  for (const w of weights) {
+    slots.push({ kind: w.kind, layer: w.layer, offset, length: w.values.length });
+    offset += w.values.length;
+  }
+  const image = new Float32Array(offset);
+  weights.forEach((w, i) => image.set(w.values, slots[i]!.offset));
+  return { image, slots };
 }

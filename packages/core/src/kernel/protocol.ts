@@ -22,6 +22,14 @@ export interface KernelWeight {
   readonly values: Float32Array;
 }
 
+/** Where one slot's values sit in a worker's weight image. */
+export interface KernelSlot {
+  readonly kind: number;
+  readonly layer: number;
+  readonly offset: number;
+  readonly length: number;
+}
+
 /** Pooling codes of bb_run: 0 none (hidden rows), 1 mean, 2 cls, 3 pooler. */
 export type KernelPoolingCode = 0 | 1 | 2 | 3;
 
@@ -30,7 +38,12 @@ export type KernelRequest =
       readonly type: 'init';
       readonly wasm: Uint8Array;
       readonly config: KernelModelConfig;
-      readonly weights: readonly KernelWeight[];
+      /**
+       * Every slot's values in one buffer, transferred (not copied) to the worker, which copies them into its wasm
+       * memory and then releases the buffer: a worker's start costs one copy of the weights, not three.
+       */
+      readonly image: Float32Array;
+      readonly slots: readonly KernelSlot[];
     }
   | {
       readonly type: 'run';

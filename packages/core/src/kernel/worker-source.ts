@@ -18,13 +18,16 @@ function handle(msg) {
       const rc = ex.bb_config(c.vocab, c.hidden, c.layers, c.heads, c.inter, c.act, c.eps, c.maxPos, c.typeVocab,
         c.pooler ? 1 : 0);
       if (rc !== 0) throw new Error('the kernel could not allocate the model (code ' + rc + ')');
-      for (const w of msg.weights) {
+      for (const w of msg.slots) {
         const len = ex.bb_weight_len(w.kind, w.layer);
-        if (len !== w.values.length) {
-          throw new Error('weight slot ' + w.kind + '/' + w.layer + ' expects ' + len + ' values, got ' + w.values.length);
+        if (len !== w.length) {
+          throw new Error('weight slot ' + w.kind + '/' + w.layer + ' expects ' + len + ' values, got ' + w.length);
         }
-        new Float32Array(ex.memory.buffer, ex.bb_weight_ptr(w.kind, w.layer), len).set(w.values);
+        const values = msg.image.subarray(w.offset, w.offset + w.length);
+        new Float32Array(ex.memory.buffer, ex.bb_weight_ptr(w.kind, w.layer), len).set(values);
       }
+      // The image is ours (transferred) and copied: release it now rather than at the next GC, where possible.
+      if (typeof msg.image.buffer.transfer === 'function') msg.image.buffer.transfer(0);
       hidden = c.hidden;
       stride = ex.bb_hidden_stride();
       port.postMessage({ type: 'ready' });
