@@ -55,6 +55,13 @@ static int act_rows, act_seq, act_batch;
 static float *X, *QKV, *CTX, *TMP, *INTER, *SCORES, *POOLED, *POOLER_OUT, *OUT;
 static int act_out_rows; /* rows (batch × seq) the per-batch buffers hold */
 static int32_t *IN, *ROW_POS, *ROW_TYPE, *ROW_ID, *ROW_KEY, *SEQ_START;
+/*
+ * External word rows (EXT_WORDS = 1): the word table is not in this memory (the caller keeps one copy, shared by
+ * every worker) and the caller writes each input position's word row into WORDS (batch × seq × H) before bb_run.
+ * ROW_ID then indexes WORDS by input position instead of the table by token id.
+ */
+static int EXT_WORDS;
+static float *WORDS;
 
 static int panels(int n) { return (n + NR - 1) / NR; }
 
@@ -77,11 +84,11 @@ static int packed_len(int in, int out) { return panels(out) * in * NR; }
 
 EXPORT(bb_config)
 int bb_config(int vocab, int hidden, int layers, int heads, int inter, int act, float eps, int max_pos,
-              int type_vocab, int pooler) {
+              int type_vocab, int pooler, int external_words) {
   if (layers < 1 || layers > MAX_LAYERS || heads < 1 || hidden % heads != 0 || inter < 1) return -1;
   V = vocab, H = hidden, L = layers, NH = heads, DH = hidden / heads, I = inter, ACT = act, EPS = eps;
-  MAXPOS = max_pos, TV = type_vocab;
-  int ok = alloc_slot(W_WORD, 0, V * H) && alloc_slot(W_POS, 0, MAXPOS * H) && alloc_slot(W_TYPE, 0, TV * H) &&
+  MAXPOS = max_pos, TV = type_vocab, EXT_WORDS = external_words != 0;
+  int ok = alloc_slot(W_WORD, 0, EXT_WORDS ? 0 : V * H) && alloc_slot(W_POS, 0, MAXPOS * H) && alloc_slot(W_TYPE, 0, TV * H) &&
            alloc_slot(W_EMB_LN_G, 0, H) && alloc_slot(W_EMB_LN_B, 0, H);
   if (pooler) ok = ok && alloc_slot(W_POOL_W, 0, packed_len(H, H)) && alloc_slot(W_POOL_B, 0, panels(H) * NR);
   for (int l = 0; ok && l < L; l++) {
@@ -135,8 +142,9 @@ static int reserve(int batch, int seq) {
   ROW_KEY = bump((uintptr_t)all * 4);
   SEQ_START = bump((uintptr_t)(batch + 1) * 4);
   OUT = bump((uintptr_t)all * h_w * 4); /* hidden rows of the whole batch (pooling none / flatten) */
+  WORDS = EXT_WORDS ? bump((uintptr_t)all * H * 4) : 0;
   if (!X || !QKV || !CTX || !TMP || !INTER || !SCORES || !POOLED || !POOLER_OUT || !OUT || !IN || !ROW_POS || !ROW_TYPE ||
-      !ROW_ID || !ROW_KEY || !SEQ_START) {
+      !ROW_ID || !ROW_KEY || !SEQ_START || (EXT_WORDS && !WORDS)) {
     act_rows = act_seq = act_batch = act_out_rows = 0;
     return 0;
   }
@@ -361,7 +369,7 @@ static void attend(int r0, int r1, int base, int ldq, int ldc) {
 static void forward_group(int g0, int g1) {
   const int hs = panels(H) * NR, qs = panels(3 * H) * NR, is = panels(I) * NR;
   const int base = SEQ_START[g0], rows = SEQ_START[g1] - base;
-  const float *word = W(W_WORD, 0), *pos = W(W_POS, 0), *type = W(W_TYPE, 0);
+  const float *word = EXT_WORDS ? WORDS : W(W_WORD, 0), *pos = W(W_POS, 0), *type = W(W_TYPE, 0);
   for (int r = 0; r < rows; r++) {
     const int a = base + r;
     const float *w = word + (uintptr_t)ROW_ID[a] * H, *p = pos + (uintptr_t)ROW_POS[a] * H,
@@ -411,6 +419,9 @@ static void pool_group(int g0, int g1, int pooling) {
 EXPORT(bb_input)
 int32_t *bb_input(int batch, int seq) { return reserve(batch, seq) ? IN : 0; }
 
+EXPORT(bb_words)
+float *bb_words(void) { return WORDS; }
+
 EXPORT(bb_seq_start)
 int32_t *bb_seq_start(void) { return SEQ_START; }
 
@@ -439,7 +450,7 @@ float *bb_run(int batch, int seq, int keep_padding, int pooling) {
       const int k = b * seq + s;
       if (!(keep_padding || mask[k] || s == 0 || real == 0)) continue;
       if (ids[k] < 0 || ids[k] >= V || types[k] < 0 || types[k] >= TV || s >= MAXPOS) return 0;
-      ROW_ID[rows] = ids[k], ROW_TYPE[rows] = types[k], ROW_POS[rows] = s, ROW_KEY[rows] = mask[k] != 0;
+      ROW_ID[rows] = EXT_WORDS ? k : ids[k], ROW_TYPE[rows] = types[k], ROW_POS[rows] = s, ROW_KEY[rows] = mask[k] != 0;
       rows++;
     }
   }

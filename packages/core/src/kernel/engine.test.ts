@@ -123,6 +123,26 @@ test('wasm-simd kernel on seeded random token ids (no shared data needed): match
   assert.ok(d <= TOL, `max |Δ| ${d}`);
 });
 
+test('the shared word table (one SharedArrayBuffer for all workers) gives bit-identical results to a copy per worker', async () => {
+  const rnd = mulberry32(33);
+  const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64 });
+  const enc = createBertEncoder(config, randomBertWeights(config, { seed: 34 }));
+  const shared = createKernelEngine(enc, { threads: 2, spawn: nodeKernelSpawner, shareWordTable: true });
+  const copied = createKernelEngine(enc, { threads: 2, spawn: nodeKernelSpawner, shareWordTable: false });
+  open.push(shared, copied, enc);
+  const seqs = Array.from({ length: 7 }, () =>
+    Int32Array.from({ length: 1 + Math.floor(rnd() * 30) }, () => Math.floor(rnd() * 300)),
+  );
+  const types = seqs.map((s) => s.map((_, t) => (t > s.length / 2 ? 1 : 0)));
+  const batch = pad(seqs, undefined, types);
+  for (const pooling of ['none', 'flatten', 'mean', 'cls', 'pooler'] as const) {
+    const [a, b] = await Promise.all([shared.run(batch, pooling), copied.run(batch, pooling)]);
+    assert.deepEqual(a.data, b.data, pooling);
+    assert.deepEqual(a.seqStart, b.seqStart, pooling);
+  }
+  await assert.rejects(shared.run(pad([Int32Array.from([101, 300])]), 'mean'), /Token id 300 is outside/);
+});
+
 test(
   'wasm-simd kernel, partial column panels, gelu_new, 3 layers, token types 1: match the reference',
   { skip },

@@ -80,6 +80,9 @@ function padBias(b: Float32Array): Float32Array {
   return out;
 }
 
+/** The slot kind of the word-embedding table (left out of the image when the table is shared). */
+export const WORD_SLOT = SLOT.word;
+
 /** Reads the encoder's variables (Linear stored [in, out]) and returns every kernel slot's values. */
 export function packEncoderWeights(
   config: BertConfig,

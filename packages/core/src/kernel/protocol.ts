@@ -44,6 +44,12 @@ export type KernelRequest =
        */
       readonly image: Float32Array;
       readonly slots: readonly KernelSlot[];
+      /**
+       * The word-embedding table (vocab × hidden) over a SharedArrayBuffer, one copy for every worker, when the
+       * runtime can share memory (cross-origin isolated pages, Node); the image then has no word slot and the worker
+       * gathers each batch's word rows from it. Undefined: the table is in the image like any other weight.
+       */
+      readonly words: Float32Array | undefined;
     }
   | {
       readonly type: 'run';
