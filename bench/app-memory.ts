@@ -1,7 +1,8 @@
 /**
  * `npm run bench:app-memory`: the tab's memory in the real web app. Builds the app, serves it and a loopback hub with
  * the random-init bert-tiny fixture, and drives a fresh headless Chromium through the default flow — open → load the
- * model → load the SMS file → Train (defaults, frozen) → metrics on screen — while sampling the renderer's private
+ * model → load the SMS file → Train (defaults, frozen) → metrics on screen → try a text → save and download the
+ * classifier — while sampling the renderer's private
  * footprint (RssAnon + VmSwap, as Chromium counts it; lib/proc.ts) every 50 ms. Prints the peak of each step.
  *
  *   --retained   after each step, force a full GC in the page and every worker, then report what stays (what a
@@ -108,6 +109,18 @@ try {
     } finally {
       clearInterval(trace);
     }
+  });
+  await step(page, 'try a text (classify in the worker)', async () => {
+    await page.getByLabel('Type or paste a text').fill('Congratulations! You won a free cruise, call now to claim');
+    await page.getByTestId('prediction').waitFor({ timeout: 60_000 });
+  });
+  await step(page, 'save in this browser, then download the bundle (.zip)', async () => {
+    await page.getByRole('textbox', { name: /^Name/ }).fill('bench-sms');
+    await page.getByRole('button', { name: 'Save in this browser' }).click();
+    await page.getByTestId('saved-list').filter({ hasText: 'bench-sms' }).waitFor({ timeout: 60_000 });
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download bundle (.zip)' }).click();
+    await (await download).path();
   });
   const overall = sampler.overall();
   const hwm = rendererPeak(tag);
