@@ -1,4 +1,5 @@
-// Page script for encoder.browser.test.ts (bundled by esbuild; runs in Chromium on the wasm backend).
+// Page script for encoder.browser.test.ts (bundled by esbuild; runs in Chromium on the wasm backend, or on the
+// backend named by ?backend=, e.g. webgpu).
 // Rebuilds the same seeded random weights as the Node side, runs the encoder on the given token ids and reports
 // the max |Δ| against the float64 reference outputs computed in Node.
 import * as tf from '@tensorflow/tfjs-core';
@@ -33,7 +34,8 @@ function pad(seqs: number[][]): PaddedBatch {
 }
 
 try {
-  const backend = await useBackend('wasm', { wasmPaths: new URL('./wasm/', location.href).href });
+  const wanted = new URLSearchParams(location.search).get('backend') ?? 'wasm';
+  const backend = await useBackend(wanted as 'wasm' | 'webgpu', { wasmPaths: new URL('./wasm/', location.href).href });
   const cases = (await (await fetch('./cases.json')).json()) as PageCase[];
   const results: Record<string, { maxDiff: number; kernelMaxDiff: number; texts: number; leaked: number }> = {};
   for (const c of cases) {
@@ -48,8 +50,8 @@ try {
       const chunk = c.texts.slice(s, s + 8);
       const batch = pad(chunk);
       const out = enc.forward(batch, { pooler: enc.hasPooler });
-      const last = out.lastHiddenState.dataSync();
-      const pooled = out.poolerOutput?.dataSync();
+      const last = await out.lastHiddenState.data(); // async: GPU backends download without blocking
+      const pooled = await out.poolerOutput?.data();
       tf.dispose([out.lastHiddenState, ...(out.poolerOutput ? [out.poolerOutput] : [])]);
       if (before < 0) before = tf.memory().numTensors; // after the first batch (warm-up)
       chunk.forEach((ids, b) => {
@@ -87,8 +89,8 @@ try {
   }
   g.__result = {
     backend,
-    simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
-    threads: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
+    simd: backend === 'wasm' ? await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') : false,
+    threads: backend === 'wasm' ? await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') : false,
     results,
     tensorsAfterDispose: tf.memory().numTensors,
   };

@@ -230,12 +230,12 @@ test('once its workers have started, the engine keeps no copy of the weights it 
   // Every value the engine reads from the encoder is watched: it packs them into the workers' images.
   const watched = new Map(
     [...enc.variables].map(([name, v]) => {
-      const read = (): Float32Array => {
-        const copy = (v.dataSync() as Float32Array).slice();
+      const read = async (): Promise<Float32Array> => {
+        const copy = ((await v.data()) as Float32Array).slice();
         gcWatch.watch(copy, name);
         return copy;
       };
-      return [name, { dataSync: read } as unknown as tf.Variable];
+      return [name, { data: read } as unknown as tf.Variable];
     }),
   );
   const engine = createKernelEngine({ ...enc, variables: watched }, { threads: 2, spawn: nodeKernelSpawner });

@@ -7,7 +7,14 @@ import { BrowserBertError } from '../errors';
 import { checkBatch } from '../encoder/bert-encoder';
 import type { BertEncoder, EnginePooling, EngineResult, InferenceEngine, PaddedBatch } from '../encoder/types';
 import { BERT_KERNEL_WASM_BASE64 } from './bert-wasm';
-import { kernelConfig, kernelUnsupportedReason, packEncoderWeights, weightImage, WORD_SLOT } from './pack';
+import {
+  kernelConfig,
+  kernelUnsupportedReason,
+  packEncoderWeights,
+  readVariables,
+  weightImage,
+  WORD_SLOT,
+} from './pack';
 import type { KernelPoolingCode, KernelReply } from './protocol';
 import { defaultKernelSpawner, type KernelSpawner, type KernelWorker } from './spawn';
 import { KERNEL_WORKER_SOURCE } from './worker-source';
@@ -89,6 +96,7 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
   const config = encoder.config;
   const hidden = config.hiddenSize;
   let workers: KernelWorker[] | undefined;
+  let starting: Promise<void> | undefined;
   const load = new Array<number>(threads).fill(0);
   const pending = new Map<number, Pending>();
   let nextId = 1;
@@ -127,8 +135,9 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
    * Packs the encoder's current weights and starts the workers, each with its own transferred copy. No closure
    * that outlives this call sees the packed weights, so they are garbage as soon as the workers have them.
    */
-  function start(): KernelWorker[] {
-    let weights = packEncoderWeights(config, encoder.variables, encoder.hasPooler);
+  async function start(): Promise<void> {
+    let weights = packEncoderWeights(config, await readVariables(encoder.variables), encoder.hasPooler);
+    if (disposed) return;
     const modelConfig = kernelConfig(config, encoder.hasPooler);
     // Where memory can be shared, every worker reads one copy of the word table (the largest weight by far in
     // small BERTs: 89 % of bert-tiny) instead of holding its own.
@@ -152,7 +161,42 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
       for (const worker of started) worker.terminate();
       throw e;
     }
-    return started;
+    workers = started;
+  }
+
+  /** Sends the batch to the least-busy worker. */
+  function dispatch(batch: PaddedBatch, pooling: EnginePooling): Promise<EngineResult> {
+    if (disposed) {
+      return Promise.reject(new BrowserBertError('CANCELLED', 'The inference engine was disposed'));
+    }
+    if (failure !== undefined || workers === undefined) {
+      return Promise.reject(failure ?? new BrowserBertError('BACKEND', 'The wasm-simd engine has no workers'));
+    }
+    const ready = workers;
+    let w = 0;
+    for (let i = 1; i < threads; i++) if (load[i]! < load[w]!) w = i;
+    const id = nextId++;
+    if (load[w]!++ === 0) ready[w]!.busy(true);
+    const keepPadding = pooling === 'flatten';
+    return new Promise<EngineResult>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      ready[w]!.post({
+        type: 'run',
+        id,
+        batch: batch.batchSize,
+        seq: batch.seqLen,
+        ids: batch.inputIds,
+        types: batch.tokenTypeIds,
+        mask: batch.attentionMask,
+        keepPadding,
+        pooling: POOLING_CODE[pooling],
+      });
+    }).then((r) => {
+      if (keepPadding && r.data.length !== batch.batchSize * batch.seqLen * hidden) {
+        throw new BrowserBertError('BACKEND', 'The wasm-simd engine returned a wrongly sized flatten output');
+      }
+      return r;
+    });
   }
 
   return {
@@ -177,36 +221,9 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
       } catch (e) {
         return Promise.reject(e as Error);
       }
-      try {
-        workers ??= start();
-      } catch (e) {
-        fail(`its workers could not start: ${(e as Error).message}`);
-        return Promise.reject(failure!);
-      }
-      let w = 0;
-      for (let i = 1; i < threads; i++) if (load[i]! < load[w]!) w = i;
-      const id = nextId++;
-      if (load[w]!++ === 0) workers![w]!.busy(true);
-      const keepPadding = pooling === 'flatten';
-      return new Promise<EngineResult>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        workers![w]!.post({
-          type: 'run',
-          id,
-          batch: batch.batchSize,
-          seq: batch.seqLen,
-          ids: batch.inputIds,
-          types: batch.tokenTypeIds,
-          mask: batch.attentionMask,
-          keepPadding,
-          pooling: POOLING_CODE[pooling],
-        });
-      }).then((r) => {
-        if (keepPadding && r.data.length !== batch.batchSize * batch.seqLen * hidden) {
-          throw new BrowserBertError('BACKEND', 'The wasm-simd engine returned a wrongly sized flatten output');
-        }
-        return r;
-      });
+      // The first run reads the weights (asynchronously) and starts the workers; later runs wait for that.
+      starting ??= start().catch((e: unknown) => fail(`its workers could not start: ${(e as Error).message}`));
+      return starting.then(() => dispatch(batch, pooling));
     },
     dispose(): void {
       if (disposed) return;

@@ -83,16 +83,27 @@ function padBias(b: Float32Array): Float32Array {
 /** The slot kind of the word-embedding table (left out of the image when the table is shared). */
 export const WORD_SLOT = SLOT.word;
 
-/** Reads the encoder's variables (Linear stored [in, out]) and returns every kernel slot's values. */
+/**
+ * The current values of the encoder's variables, read asynchronously: a synchronous read from a GPU backend
+ * (WebGPU, WebGL) stalls the page and, on WebGPU, can lose the device (seen with SwiftShader).
+ */
+export async function readVariables(variables: ReadonlyMap<string, tf.Variable>): Promise<Map<string, Float32Array>> {
+  const entries = await Promise.all(
+    [...variables].map(async ([name, v]) => [name, (await v.data()) as Float32Array] as const),
+  );
+  return new Map(entries);
+}
+
+/** Packs the encoder's weights (HF names, Linear stored [in, out]) into every kernel slot's values. */
 export function packEncoderWeights(
   config: BertConfig,
-  variables: ReadonlyMap<string, tf.Variable>,
+  values: ReadonlyMap<string, Float32Array>,
   pooler: boolean,
 ): KernelWeight[] {
   const read = (name: string): Float32Array => {
-    const v = variables.get(name);
+    const v = values.get(name);
     if (v === undefined) throw new BrowserBertError('USAGE', `The encoder has no weight "${name}" for the kernel`);
-    return v.dataSync() as Float32Array;
+    return v;
   };
   const H = config.hiddenSize;
   const I = config.intermediateSize;
