@@ -32,6 +32,26 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 }
 
+/**
+ * Chromium with WebGPU: it needs the GPU process, so this one runs without --disable-gpu and with WebGPU enabled;
+ * with no GPU, Chromium falls back to SwiftShader (a CPU implementation: functional coverage, not speed).
+ */
+export async function launchChromiumWithWebGpu(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS.filter((a) => a !== '--disable-gpu'), '--enable-unsafe-webgpu'],
+    headless: true,
+  });
+}
+
+/** Whether a page (of a secure origin, e.g. http://127.0.0.1) gets a WebGPU adapter. */
+export async function hasWebGpuAdapter(page: Page): Promise<boolean> {
+  return page.evaluate(async () => {
+    const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+    return gpu ? (await gpu.requestAdapter()) !== null : false;
+  });
+}
+
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',

@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import {
   bundleForBrowser,
-  CHROMIUM_ARGS,
-  CHROMIUM_PATH,
+  hasWebGpuAdapter,
   launchChromium,
+  launchChromiumWithWebGpu,
   runPage,
   serveStatic,
   skipUnlessChromium,
@@ -108,24 +107,15 @@ test(
 );
 
 test(
-  "Chromium (WebGPU, SwiftShader's software adapter): the TF.js encoder matches the float64 reference",
+  "Chromium (WebGPU, SwiftShader's software adapter): the TF.js encoder matches the float64 reference, the kernel engine beside it too",
   { skip },
   async (t) => {
     const server = await serveStatic(await preparePage());
-    // WebGPU needs the GPU process: this browser runs without --disable-gpu and with WebGPU enabled, so Chromium
-    // falls back to SwiftShader (a CPU implementation — functional coverage here; speed is for users' GPUs).
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: [...CHROMIUM_ARGS.filter((a) => a !== '--disable-gpu'), '--enable-unsafe-webgpu'],
-      headless: true,
-    });
+    const browser = await launchChromiumWithWebGpu();
     try {
       const page = await browser.newPage();
       await page.goto(`${server.url}/cases.json`); // any page of this origin (a secure context: 127.0.0.1)
-      const adapter = await page.evaluate(async () => {
-        const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-        return gpu ? (await gpu.requestAdapter()) !== null : false;
-      });
+      const adapter = await hasWebGpuAdapter(page);
       if (!adapter) return t.skip('this Chromium offers no WebGPU adapter, not even SwiftShader');
       const result = (await runPage(page, `${server.url}/index.html?backend=webgpu`, 900_000)) as PageResult;
       assert.equal(result.backend, 'webgpu');

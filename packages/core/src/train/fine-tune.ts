@@ -136,7 +136,10 @@ async function evaluate(
 function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf.NamedTensorMap {
   return tf.tidy(() => {
     const tensors = Object.values(grads);
-    const norm = tf.sqrt(tf.addN(tensors.map((g) => tf.sum(tf.square(g)))));
+    // Summed pairwise, not with tf.addN: WebGPU's AddN binds one storage buffer per input, and a device with the
+    // default limit of 8 per shader stage (SwiftShader; many GPUs) rejects the pipeline and returns garbage silently.
+    const squares = tensors.map((g) => tf.sum(tf.square(g)));
+    const norm = tf.sqrt(squares.reduce((a, b) => tf.add(a, b)));
     const scale = tf.div(clipNorm, tf.maximum(norm, clipNorm));
     const out: tf.NamedTensorMap = {};
     for (const [k, g] of Object.entries(grads)) out[k] = tf.mul(g, scale);

@@ -1,4 +1,5 @@
-// Page script for train.browser.test.ts (bundled by esbuild; runs in Chromium on the wasm backend).
+// Page script for train.browser.test.ts (bundled by esbuild; runs in Chromium on the wasm backend, or on the
+// backend named by ?backend=, e.g. webgpu).
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../runtime/backend';
 import { load } from '../hub/load';
@@ -12,7 +13,8 @@ import { PAGE_TEXTS, FROZEN_OPTIONS, FINE_TUNE_OPTIONS, FINE_TUNE_ROWS } from '.
 
 const g = globalThis as unknown as { __done?: unknown; __result?: unknown };
 try {
-  const backend = await useBackend('wasm', { wasmPaths: new URL('./wasm/', location.href).href });
+  const wanted = new URLSearchParams(location.search).get('backend') ?? 'wasm';
+  const backend = await useBackend(wanted as 'wasm' | 'webgpu', { wasmPaths: new URL('./wasm/', location.href).href });
   const names = ['config.json', 'vocab.txt', 'tokenizer_config.json', 'model.safetensors'];
   const files = await Promise.all(
     names.map(async (n) => new File([await (await fetch(`model/${n}`)).arrayBuffer()], n)),
