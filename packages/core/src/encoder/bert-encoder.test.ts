@@ -247,8 +247,10 @@ test('variables: canonical names, frozen by default, per-layer lists, Linear wei
   const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64, intermediate_size: 96 });
   const enc = createBertEncoder(config, randomBertWeights(config, { seed: 17, prefix: 'bert.' }));
   try {
-    // 5 embedding + 16 per layer + 2 pooler
-    assert.equal(enc.variables.size, 5 + 16 * 2 + 2);
+    // 4 embedding (the word table is not a variable) + 16 per layer + 2 pooler
+    assert.equal(enc.variables.size, 4 + 16 * 2 + 2);
+    assert.ok(!enc.variables.has('embeddings.word_embeddings.weight'));
+    assert.equal(enc.wordEmbeddings!.length, 300 * 128, 'the word table is a plain [vocab, hidden] array');
     assert.ok(enc.variables.has('encoder.layer.1.output.dense.weight'));
     assert.deepEqual(enc.variables.get('encoder.layer.1.intermediate.dense.weight')!.shape, [128, 96]);
     assert.ok([...enc.variables.values()].every((v) => !v.trainable));
@@ -388,9 +390,9 @@ test('resident copies follow the variables: assign() and trainable layers give t
     for (const v of enc.layerVariables(0)) v.trainable = true;
     assert.ok(maxDiff(run(enc), original) <= 1e-6);
     for (const v of enc.layerVariables(0)) v.trainable = false;
-    // Replace the query weight and the word embeddings: outputs must follow (as a fresh encoder would).
+    // Replace the query weight and the position embeddings: outputs must follow (as a fresh encoder would).
     const wq = enc.variables.get('encoder.layer.0.attention.self.query.weight')!;
-    const we = enc.variables.get('embeddings.word_embeddings.weight')!;
+    const we = enc.variables.get('embeddings.position_embeddings.weight')!;
     const [oldQ, oldE] = [tf.clone(wq), tf.clone(we)];
     wq.assign(tf.tidy(() => tf.mul(wq, -0.5)));
     we.assign(tf.tidy(() => tf.add(we, 0.25)));
@@ -403,7 +405,7 @@ test('resident copies follow the variables: assign() and trainable layers give t
       modified.set(name, { ...raw, data: new Uint8Array(Float32Array.from(values).buffer) });
     };
     toRaw('encoder.layer.0.attention.self.query.weight', wq, true);
-    toRaw('embeddings.word_embeddings.weight', we, false);
+    toRaw('embeddings.position_embeddings.weight', we, false);
     const fresh = createBertEncoder(config, modified);
     assert.ok(maxDiff(run(fresh), changed) <= 1e-6);
     fresh.dispose();

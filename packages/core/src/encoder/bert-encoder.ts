@@ -7,6 +7,7 @@ import '@tensorflow/tfjs-layers';
 import { BrowserBertError, ConfigError, WeightsError } from '../errors';
 import type { BertConfig } from '../config/types';
 import { toFloat32 } from '../weights/dtype';
+import { shareable } from '../runtime/shared-memory';
 import type { RawTensor, TensorMap } from '../weights/types';
 import type { BertEncoder, EncoderOutput, ForwardOptions, PaddedBatch } from './types';
 import { selfAttention } from './attention';
@@ -115,20 +116,25 @@ export function createBertEncoder(
     throw new ConfigError(`Encoder dtype ${JSON.stringify(options.dtype)} is not supported (supported: float32)`);
   }
   const id = ++instances;
-  const { variables, byLayer, hasPooler } = createVariables(config, weights, options.source ?? 'the checkpoint', id);
-  return buildEncoder(config, id, variables, byLayer, hasPooler);
+  const made = createVariables(config, weights, options.source ?? 'the checkpoint', id);
+  return buildEncoder(config, made);
+}
+
+/** The one weight that is not a variable (see BertEncoder.wordEmbeddings). */
+const WORD_TABLE = 'embeddings.word_embeddings.weight';
+
+interface EncoderWeights {
+  readonly variables: Map<string, tf.Variable>;
+  readonly byLayer: tf.Variable[][];
+  readonly hasPooler: boolean;
+  readonly wordTable: Float32Array;
 }
 
 /**
  * Checks and uploads the weights. A function of its own so that nothing the encoder's closures keep can reach the
  * checkpoint's tensors (views into the file's bytes): the file is freed once the variables exist.
  */
-function createVariables(
-  config: BertConfig,
-  weights: TensorMap,
-  where: string,
-  id: number,
-): { variables: Map<string, tf.Variable>; byLayer: tf.Variable[][]; hasPooler: boolean } {
+function createVariables(config: BertConfig, weights: TensorMap, where: string, id: number): EncoderWeights {
   const prefix = detectPrefix(weights);
   const specs = requiredWeights(config);
   const raws = specs.map((s) => takeWeight(weights, prefix, s, where));
@@ -140,10 +146,15 @@ function createVariables(
   }
   const variables = new Map<string, tf.Variable>();
   const byLayer: tf.Variable[][] = Array.from({ length: config.numHiddenLayers }, () => []);
+  let wordTable: Float32Array | undefined;
   try {
     specs.forEach((spec: WeightSpec, k) => {
       const raw = raws[k]!;
       let values = floatValues(raw, where);
+      if (spec.name === WORD_TABLE) {
+        wordTable = shareable(values);
+        return;
+      }
       let shape = [...spec.shape];
       if (spec.layout === 'linear') {
         values = transpose2d(values, spec.shape[0]!, spec.shape[1]!);
@@ -162,16 +173,11 @@ function createVariables(
       cause: e,
     });
   }
-  return { variables, byLayer, hasPooler };
+  return { variables, byLayer, hasPooler, wordTable: wordTable! };
 }
 
-function buildEncoder(
-  config: BertConfig,
-  id: number,
-  variables: Map<string, tf.Variable>,
-  byLayer: tf.Variable[][],
-  hasPooler: boolean,
-): BertEncoder {
+function buildEncoder(config: BertConfig, weights: EncoderWeights): BertEncoder {
+  const { variables, byLayer, hasPooler, wordTable } = weights;
   const get1 = (n: string): tf.Variable<tf.Rank.R1> => variables.get(n) as tf.Variable<tf.Rank.R1>;
   const get2 = (n: string): tf.Variable<tf.Rank.R2> => variables.get(n) as tf.Variable<tf.Rank.R2>;
   const layers: LayerWeights[] = [];
@@ -197,8 +203,8 @@ function buildEncoder(
     });
   }
   const lookup = new EmbeddingLookup(
+    wordTable,
     {
-      word: variables.get('embeddings.word_embeddings.weight')!,
       position: variables.get('embeddings.position_embeddings.weight')!,
       tokenType: variables.get('embeddings.token_type_embeddings.weight')!,
     },
@@ -294,6 +300,7 @@ function buildEncoder(
     hasPooler,
     forward,
     variables,
+    wordEmbeddings: wordTable,
     layerVariables(layer: number): tf.Variable[] {
       const vs = byLayer[layer];
       if (vs === undefined) {

@@ -71,8 +71,17 @@ export interface BertEncoder {
   readonly inference?: InferenceEngine;
   /** Runs synchronously on tensors; the caller owns (and disposes) the outputs. Use inside tf.tidy. */
   forward(batch: PaddedBatch, options?: ForwardOptions): EncoderOutput;
-  /** All weights, keyed by canonical HF name without the "bert." prefix. */
+  /**
+   * All trainable-capable weights, keyed by canonical HF name without the "bert." prefix — every weight except the
+   * word-embedding table, which is `wordEmbeddings`.
+   */
   readonly variables: ReadonlyMap<string, tf.Variable>;
+  /**
+   * The word-embedding table ([vocab, hidden], row-major): not a tf.Variable, because it is never trained (wasm has
+   * no gather gradient) and is only ever read in JS. Over a SharedArrayBuffer where memory can be shared, so the
+   * kernel's workers read this very copy. Undefined for graph models.
+   */
+  readonly wordEmbeddings?: Float32Array;
   /** Variables of encoder layer i (0-based), for fine-tuning the top k layers. */
   layerVariables(layer: number): tf.Variable[];
   dispose(): void;

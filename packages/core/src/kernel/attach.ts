@@ -44,6 +44,7 @@ export function withInference(encoder: BertEncoder, options: InferenceOptions = 
     inference: engine,
     forward: (batch, opts) => encoder.forward(batch, opts),
     variables: encoder.variables,
+    ...(encoder.wordEmbeddings ? { wordEmbeddings: encoder.wordEmbeddings } : {}),
     layerVariables: (layer) => encoder.layerVariables(layer),
     dispose(): void {
       engine.dispose();

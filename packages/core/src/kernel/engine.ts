@@ -14,7 +14,9 @@ import {
   readVariables,
   weightImage,
   WORD_SLOT,
+  WORD_TABLE,
 } from './pack';
+import { canShareMemory } from '../runtime/shared-memory';
 import type { KernelPoolingCode, KernelReply } from './protocol';
 import { defaultKernelSpawner, type KernelSpawner, type KernelWorker } from './spawn';
 import { KERNEL_WORKER_SOURCE } from './worker-source';
@@ -47,14 +49,10 @@ function kernelWasm(): Uint8Array<ArrayBuffer> {
 export function kernelUnavailableReason(encoder: BertEncoder): string | undefined {
   if (typeof WebAssembly === 'undefined') return 'this runtime has no WebAssembly';
   if (!WebAssembly.validate(kernelWasm())) return 'this runtime has no WebAssembly SIMD (128-bit)';
-  if (encoder.variables.size === 0) return 'the encoder has no weights as variables (a graph model)';
+  if (encoder.variables.size === 0 || encoder.wordEmbeddings === undefined) {
+    return 'the encoder has no weights as variables (a graph model)';
+  }
   return kernelUnsupportedReason(encoder.config);
-}
-
-/** SharedArrayBuffer can be posted to workers: Node, and pages/workers that are cross-origin isolated. */
-function canShareMemory(): boolean {
-  const g = globalThis as { crossOriginIsolated?: boolean };
-  return typeof SharedArrayBuffer === 'function' && g.crossOriginIsolated !== false;
 }
 
 function defaultThreads(): number {
@@ -136,16 +134,21 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
    * that outlives this call sees the packed weights, so they are garbage as soon as the workers have them.
    */
   async function start(): Promise<void> {
-    let weights = packEncoderWeights(config, await readVariables(encoder.variables), encoder.hasPooler);
+    const table = encoder.wordEmbeddings!;
+    const values = await readVariables(encoder.variables);
     if (disposed) return;
+    values.set(WORD_TABLE, table);
+    let weights = packEncoderWeights(config, values, encoder.hasPooler);
     const modelConfig = kernelConfig(config, encoder.hasPooler);
     // Where memory can be shared, every worker reads one copy of the word table (the largest weight by far in
-    // small BERTs: 89 % of bert-tiny) instead of holding its own.
+    // small BERTs: 89 % of bert-tiny) instead of holding its own: the encoder's own table when it is shared already.
     let words: Float32Array | undefined;
     if (options.shareWordTable ?? canShareMemory()) {
-      const table = weights.find((w) => w.kind === WORD_SLOT)!.values;
-      words = new Float32Array(new SharedArrayBuffer(table.byteLength));
-      words.set(table);
+      if (table.buffer instanceof SharedArrayBuffer) words = table;
+      else {
+        words = new Float32Array(new SharedArrayBuffer(table.byteLength));
+        words.set(table);
+      }
       weights = weights.filter((w) => w.kind !== WORD_SLOT);
     }
     const started: KernelWorker[] = [];

@@ -94,6 +94,9 @@ export async function readVariables(variables: ReadonlyMap<string, tf.Variable>)
   return new Map(entries);
 }
 
+/** The name of the word-embedding table (BertEncoder.wordEmbeddings, not a variable). */
+export const WORD_TABLE = 'embeddings.word_embeddings.weight';
+
 /** Packs the encoder's weights (HF names, Linear stored [in, out]) into every kernel slot's values. */
 export function packEncoderWeights(
   config: BertConfig,

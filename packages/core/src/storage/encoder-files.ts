@@ -25,8 +25,9 @@ export function encoderTensors(encoder: BertEncoder, dtype: 'F32' | 'F16' = 'F32
   const out: TensorMap = new Map();
   for (const spec of specs) {
     const v = encoder.variables.get(spec.name);
-    if (!v) continue;
-    let values = v.dataSync() as Float32Array;
+    const table = spec.name === 'embeddings.word_embeddings.weight' ? encoder.wordEmbeddings : undefined;
+    if (!v && !table) continue;
+    let values = table ?? (v!.dataSync() as Float32Array);
     if (spec.layout === 'linear') values = transpose2d(values, spec.shape[1]!, spec.shape[0]!);
     out.set(spec.name, floatTensor(spec.name, spec.shape, values, dtype));
   }
