@@ -14,7 +14,15 @@ import { selfAttention } from './attention';
 import { FusedQkv } from './fused-qkv';
 import { EmbeddingLookup } from './embedding-lookup';
 import { activation, dense, layerNorm, maybeDropout, siteSeed } from './ops';
-import { detectPrefix, findWeight, poolerWeights, requiredWeights, takeWeight, type WeightSpec } from './weight-map';
+import {
+  detectPrefix,
+  findWeight,
+  poolerWeights,
+  requiredWeights,
+  takeWeight,
+  WORD_EMBEDDINGS,
+  type WeightSpec,
+} from './weight-map';
 
 export interface CreateEncoderOptions {
   /** Compute dtype; only float32 is implemented (F16/BF16 checkpoints are widened on load). */
@@ -120,9 +128,6 @@ export function createBertEncoder(
   return buildEncoder(config, made);
 }
 
-/** The one weight that is not a variable (see BertEncoder.wordEmbeddings). */
-const WORD_TABLE = 'embeddings.word_embeddings.weight';
-
 interface EncoderWeights {
   readonly variables: Map<string, tf.Variable>;
   readonly byLayer: tf.Variable[][];
@@ -151,7 +156,7 @@ function createVariables(config: BertConfig, weights: TensorMap, where: string, 
     specs.forEach((spec: WeightSpec, k) => {
       const raw = raws[k]!;
       let values = floatValues(raw, where);
-      if (spec.name === WORD_TABLE) {
+      if (spec.name === WORD_EMBEDDINGS) {
         wordTable = shareable(values);
         return;
       }

@@ -19,12 +19,15 @@ export interface WeightSpec {
   readonly layer: number;
 }
 
+/** The word-embedding table: the one weight that is never a tf.Variable (BertEncoder.wordEmbeddings). */
+export const WORD_EMBEDDINGS = 'embeddings.word_embeddings.weight';
+
 /** Every tensor a BertModel forward needs (pooler excluded), in checkpoint order. */
 export function requiredWeights(c: BertConfig): WeightSpec[] {
   const H = c.hiddenSize;
   const I = c.intermediateSize;
   const specs: WeightSpec[] = [
-    { name: 'embeddings.word_embeddings.weight', shape: [c.vocabSize, H], layout: 'as-is', layer: -1 },
+    { name: WORD_EMBEDDINGS, shape: [c.vocabSize, H], layout: 'as-is', layer: -1 },
     { name: 'embeddings.position_embeddings.weight', shape: [c.maxPositionEmbeddings, H], layout: 'as-is', layer: -1 },
     { name: 'embeddings.token_type_embeddings.weight', shape: [c.typeVocabSize, H], layout: 'as-is', layer: -1 },
     { name: 'embeddings.LayerNorm.weight', shape: [H], layout: 'as-is', layer: -1 },
@@ -65,7 +68,7 @@ const PREFIXES = ['', 'bert.'];
 
 /** The prefix this checkpoint uses ('' or 'bert.'), judged by its word embeddings. */
 export function detectPrefix(weights: TensorMap): string {
-  for (const p of PREFIXES) if (weights.has(`${p}embeddings.word_embeddings.weight`)) return p;
+  for (const p of PREFIXES) if (weights.has(`${p}${WORD_EMBEDDINGS}`)) return p;
   return '';
 }
 

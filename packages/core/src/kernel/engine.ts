@@ -14,9 +14,9 @@ import {
   readVariables,
   weightImage,
   WORD_SLOT,
-  WORD_TABLE,
 } from './pack';
-import { canShareMemory } from '../runtime/shared-memory';
+import { WORD_EMBEDDINGS } from '../encoder/weight-map';
+import { canShareMemory, sharedCopy } from '../runtime/shared-memory';
 import type { KernelPoolingCode, KernelReply } from './protocol';
 import { defaultKernelSpawner, type KernelSpawner, type KernelWorker } from './spawn';
 import { KERNEL_WORKER_SOURCE } from './worker-source';
@@ -137,18 +137,14 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
     const table = encoder.wordEmbeddings!;
     const values = await readVariables(encoder.variables);
     if (disposed) return;
-    values.set(WORD_TABLE, table);
+    values.set(WORD_EMBEDDINGS, table);
     let weights = packEncoderWeights(config, values, encoder.hasPooler);
     const modelConfig = kernelConfig(config, encoder.hasPooler);
     // Where memory can be shared, every worker reads one copy of the word table (the largest weight by far in
     // small BERTs: 89 % of bert-tiny) instead of holding its own: the encoder's own table when it is shared already.
     let words: Float32Array | undefined;
     if (options.shareWordTable ?? canShareMemory()) {
-      if (table.buffer instanceof SharedArrayBuffer) words = table;
-      else {
-        words = new Float32Array(new SharedArrayBuffer(table.byteLength));
-        words.set(table);
-      }
+      words = table.buffer instanceof SharedArrayBuffer ? table : sharedCopy(table);
       weights = weights.filter((w) => w.kind !== WORD_SLOT);
     }
     const started: KernelWorker[] = [];

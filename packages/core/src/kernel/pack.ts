@@ -2,6 +2,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig, HiddenAct } from '../config/types';
 import { BrowserBertError } from '../errors';
+import { WORD_EMBEDDINGS } from '../encoder/weight-map';
 import type { KernelModelConfig, KernelSlot, KernelWeight } from './protocol';
 
 /** Panel width of bert.c (NR). */
@@ -94,9 +95,6 @@ export async function readVariables(variables: ReadonlyMap<string, tf.Variable>)
   return new Map(entries);
 }
 
-/** The name of the word-embedding table (BertEncoder.wordEmbeddings, not a variable). */
-export const WORD_TABLE = 'embeddings.word_embeddings.weight';
-
 /** Packs the encoder's weights (HF names, Linear stored [in, out]) into every kernel slot's values. */
 export function packEncoderWeights(
   config: BertConfig,
@@ -113,7 +111,7 @@ export function packEncoderWeights(
   const scale = 1 / Math.sqrt(H / config.numAttentionHeads);
   const out: KernelWeight[] = [];
   const put = (kind: number, layer: number, values: Float32Array): void => void out.push({ kind, layer, values });
-  put(SLOT.word, 0, read('embeddings.word_embeddings.weight'));
+  put(SLOT.word, 0, read(WORD_EMBEDDINGS));
   put(SLOT.position, 0, read('embeddings.position_embeddings.weight'));
   put(SLOT.tokenType, 0, read('embeddings.token_type_embeddings.weight'));
   put(SLOT.embLnG, 0, read('embeddings.LayerNorm.weight'));

@@ -5,6 +5,7 @@
  */
 import type { BertConfig } from '../config/types';
 import { createBertEncoder, poolerWeights, requiredWeights } from '../encoder';
+import { WORD_EMBEDDINGS } from '../encoder/weight-map';
 import type { BertEncoder } from '../encoder/types';
 import type { Tokenizer } from '../tokenizer/types';
 import { floatTensor } from '../weights/dtype';
@@ -25,7 +26,7 @@ export function encoderTensors(encoder: BertEncoder, dtype: 'F32' | 'F16' = 'F32
   const out: TensorMap = new Map();
   for (const spec of specs) {
     const v = encoder.variables.get(spec.name);
-    const table = spec.name === 'embeddings.word_embeddings.weight' ? encoder.wordEmbeddings : undefined;
+    const table = spec.name === WORD_EMBEDDINGS ? encoder.wordEmbeddings : undefined;
     if (!v && !table) continue;
     let values = table ?? (v!.dataSync() as Float32Array);
     if (spec.layout === 'linear') values = transpose2d(values, spec.shape[1]!, spec.shape[0]!);

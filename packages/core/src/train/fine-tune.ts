@@ -9,6 +9,7 @@
  * LayerNorm are trained with 'all').
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { WORD_EMBEDDINGS } from '../encoder/weight-map';
 // Gradients are registered by @tensorflow/tfjs-layers (imported through ../head/model).
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { TrainingError } from '../errors';
@@ -25,7 +26,7 @@ import type { TrainPooling } from './types';
 import { useFastWasmBatchMatMul } from './wasm-matmul';
 import { createYielder } from './yield';
 
-export const FROZEN_EMBEDDING = 'embeddings.word_embeddings.weight';
+export const FROZEN_EMBEDDING = WORD_EMBEDDINGS;
 
 /** The encoder variables un-frozen for `layers` (k top layers, or 'all'), by canonical name. */
 export function fineTuneVariables(
