@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { compileKernel, renderModule, sourceSha256 } from '../../../../tools/build-kernel';
+import { BERT_KERNEL_SOURCE_SHA256, BERT_KERNEL_WASM_BASE64 } from '../../src/kernel/bert-wasm';
+
+function hasClang(): boolean {
+  try {
+    execFileSync('clang', ['--version'], { stdio: 'ignore' });
+    execFileSync('wasm-ld', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('bert-wasm.ts was generated from the current bert.c (run npm run build:kernel after editing it)', () => {
+  assert.equal(BERT_KERNEL_SOURCE_SHA256, sourceSha256());
+});
+
+test(
+  'bert.c compiles to exactly the committed kernel',
+  { skip: hasClang() ? false : 'clang + lld not installed (apt-get install clang lld); .ci/run installs them' },
+  () => {
+    const wasm = compileKernel();
+    assert.equal(wasm.toString('base64'), BERT_KERNEL_WASM_BASE64);
+    assert.ok(renderModule(wasm).includes(BERT_KERNEL_WASM_BASE64));
+  },
+);
