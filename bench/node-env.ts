@@ -1,6 +1,6 @@
 /** The suite in Node: tfjs wasm backend (single-threaded in Node), ORT web wasm with the same thread count. */
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend, nodeKernelSpawner } from '../packages/core/src/node';
+import { initNodeBackend, nodeKernelSpawner } from '@browser-bert/core/node';
 import type { Corpus } from './lib/data';
 import type { ModelFiles } from './lib/models';
 import { readFileSync } from 'node:fs';

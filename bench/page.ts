@@ -1,7 +1,7 @@
 // The suite in headless Chromium (bundled by esbuild, served on 127.0.0.1 with COOP/COEP by bench/browser-env.ts).
 // TF.js wasm with SIMD + threads, ORT web wasm (loaded unbundled from /ort/ so its pthread workers load the right file).
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../packages/core/src/runtime/backend';
+import { useBackend } from '@browser-bert/core';
 import type { SuiteContext } from './suite/context';
 import type { Ort } from './suite/ort';
 import { runSuite } from './suite/run-suite';

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { skipUnlessShared } from '../packages/core/test-support/shared';
-import { readWeights } from '../packages/core/src/weights/read';
+import { readWeights } from '@browser-bert/core';
 
 const script = path.join(import.meta.dirname, 'make-fixture.ts');
 const run = (args: string[]) =>

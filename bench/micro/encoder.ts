@@ -9,16 +9,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { useBackend } from '../../packages/core/src/runtime/backend';
-import { parseBertConfig } from '../../packages/core/src/config';
+import {
+  useBackend,
+  parseBertConfig,
+  createBertEncoder,
+  type PaddedBatch,
+  createTokenizer,
+  embedTexts,
+} from '@browser-bert/core';
 import { randomBertWeights } from '../../packages/core/test-support/reference-bert';
-import { createBertEncoder } from '../../packages/core/src/encoder/bert-encoder';
-import type { PaddedBatch } from '../../packages/core/src/encoder/types';
 import { readFileSync } from 'node:fs';
 import { sharedPath } from '../../packages/core/test-support/shared';
 import { smsTexts } from '../../packages/core/test-support/reference-bert';
-import { createTokenizer } from '../../packages/core/src/tokenizer';
-import { embedTexts } from '../../packages/core/src/features/embed';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { sharedPath } from '../../packages/core/test-support/shared';
-import { createTokenizer } from '../../packages/core/src/tokenizer/tokenizer';
+import { createTokenizer } from '@browser-bert/core';
 
 const sms = sharedPath('data/sms-spam/SMSSpamCollection.tsv');
 const hf = sharedPath('data/format-fixtures/hf/bert-tiny-finetuned');

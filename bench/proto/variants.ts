@@ -12,8 +12,8 @@
  * All keep the fused QKV product, with the fused weights built ONCE (not concatenated per forward).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BertConfig } from '../../packages/core/src/config/types';
-import { activation, dense, layerNorm } from '../../packages/core/src/encoder/ops';
+import type { BertConfig } from '@browser-bert/core';
+import { activation, dense, layerNorm } from '@browser-bert/core/internal';
 import type { Padded } from '../lib/batching';
 
 export type VariantName = 'rank4' | 'headslice' | 'rank4-jsembed' | 'headmajor' | 'rank4-tidy';

@@ -1,7 +1,5 @@
 /** What every section gets: the corpus, the models, ORT (when present), options, a logger and memory probes. */
-import type { Classifier } from '../../packages/core/src/classifier/types';
-import type { Encoding } from '../../packages/core/src/tokenizer/types';
-import type { KernelSpawner } from '../../packages/core/src/kernel/spawn';
+import type { Classifier, Encoding, KernelSpawner } from '@browser-bert/core';
 import type { Ort } from './ort';
 import type { Pipeline } from './pipeline';
 import type { EnvName, ModelBytes, Row, SuiteOptions } from './types';

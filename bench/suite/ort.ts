@@ -4,7 +4,7 @@
  * count).
  */
 import type * as OrtNs from 'onnxruntime-web';
-import type { Encoding } from '../../packages/core/src/tokenizer/types';
+import type { Encoding } from '@browser-bert/core';
 
 export type Ort = typeof OrtNs;
 

@@ -27,7 +27,7 @@ const SECTION_FNS: Partial<Record<Section, SectionFn>> = {
 
 export async function runSuite(ctx: SuiteContext): Promise<{ rows: Row[]; extra: Record<string, unknown> }> {
   const extra: Record<string, unknown> = {};
-  ctx.state.pipeline = buildPipeline(ctx.models.tiny, {
+  ctx.state.pipeline = await buildPipeline(ctx.models.tiny, {
     kernelSpawner: ctx.kernelSpawner,
     threads: ctx.opts.ortThreads,
   });

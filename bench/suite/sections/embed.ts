@@ -9,9 +9,7 @@
  *   ORT corpus  — onnxruntime-web with Transformers.js-style batches: corpus order, 32 per batch
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { embedTexts } from '../../../packages/core/src/features/embed';
-import { planBatches } from '../../../packages/core/src/features/embed-batches';
-import type { Encoding } from '../../../packages/core/src/tokenizer/types';
+import { embedTexts, planBatches, type Encoding } from '@browser-bert/core';
 import { corpusFlops, type EncoderShape } from '../../lib/flops';
 import { fmt, fmtWallCpu } from '../../lib/format';
 import { interleave, ratioOf, type Summary, type Variant } from '../../lib/stats';

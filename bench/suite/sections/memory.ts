@@ -4,9 +4,7 @@
  * RSS (the tab's real footprint, incl. both wasm heaps) from a fresh browser.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createMemoryFeatureCache } from '../../../packages/core/src/features/cache';
-import { trainClassifier } from '../../../packages/core/src/train/index';
-import type { TrainProgress } from '../../../packages/core/src/train/types';
+import { createMemoryFeatureCache, trainClassifier, type TrainProgress } from '@browser-bert/core';
 import { fmt, fmtBytes } from '../../lib/format';
 import type { MemorySample, SuiteContext } from '../context';
 import { synthesize } from '../synth';

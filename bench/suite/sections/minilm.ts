@@ -1,6 +1,5 @@
 /** A MiniLM-L6-shaped model (6 layers, hidden 384, 12 heads): ours vs ORT web on the same batches. No target. */
-import { embedTexts } from '../../../packages/core/src/features/embed';
-import { planBatches } from '../../../packages/core/src/features/embed-batches';
+import { embedTexts, planBatches } from '@browser-bert/core';
 import { corpusFlops } from '../../lib/flops';
 import { fmt, fmtWallCpu } from '../../lib/format';
 import { interleave, ratioOf, type Variant } from '../../lib/stats';
@@ -15,7 +14,7 @@ export async function minilmSection(ctx: SuiteContext): Promise<void> {
     ctx.rows.push({ section: 'minilm', name: 'MiniLM-L6 shape', display: 'n/a (no checkpoint)', na: true });
     return;
   }
-  const p = buildPipeline(m, { kernelSpawner: ctx.kernelSpawner, threads: ctx.opts.ortThreads });
+  const p = await buildPipeline(m, { kernelSpawner: ctx.kernelSpawner, threads: ctx.opts.ortThreads });
   try {
     const stride = ctx.opts.quick ? 32 : 16;
     const texts = ctx.texts.filter((_, i) => i % stride === 0);

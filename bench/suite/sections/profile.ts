@@ -4,8 +4,7 @@
  * Runs on a deterministic subset (every 4th text, all lengths) to stay short.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { embedTexts } from '../../../packages/core/src/features/embed';
-import { padBatch, planBatches } from '../../../packages/core/src/features/embed-batches';
+import { embedTexts, padBatch, planBatches } from '@browser-bert/core';
 import { fmt, fmtWallCpu } from '../../lib/format';
 import { interleave, type Variant } from '../../lib/stats';
 import { createVariant, type VariantName } from '../../proto/variants';

@@ -3,7 +3,7 @@
  * few length-sorted batches of 16, kernels summed by name (the backward's transposed matMuls show up here).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { padBatch, planBatches } from '../../../packages/core/src/features/embed-batches';
+import { padBatch, planBatches } from '@browser-bert/core';
 import { fmt } from '../../lib/format';
 import type { SuiteContext } from '../context';
 

@@ -4,8 +4,7 @@
  * time per stage from the pipeline's own timing; classify latency; fine-tuning all layers for one epoch.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createMemoryFeatureCache } from '../../../packages/core/src/features/cache';
-import { trainClassifier, type TrainResult } from '../../../packages/core/src/train/index';
+import { createMemoryFeatureCache, trainClassifier, type TrainResult } from '@browser-bert/core';
 import { fmt, fmtWallCpu } from '../../lib/format';
 import { interleave, percentile, type Variant } from '../../lib/stats';
 import type { SuiteContext } from '../context';

@@ -1,6 +1,6 @@
 /** Shared option parsing for commands (node:util parseArgs with friendly errors). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { BrowserBertError } from '@browser-bert/core';
+import { UsageError } from '@browser-bert/core';
 
 export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
   argv: readonly string[],
@@ -10,7 +10,7 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
   try {
     return parseArgs({ args: [...argv], options, allowPositionals, strict: true });
   } catch (e) {
-    throw new BrowserBertError('USAGE', (e as Error).message.split('\n')[0] ?? 'bad arguments', 'see --help');
+    throw new UsageError((e as Error).message.split('\n')[0] ?? 'bad arguments', 'see --help');
   }
 }
 
@@ -25,7 +25,7 @@ export function intOption(
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new BrowserBertError('USAGE', `--${name} must be an integer from ${min} to ${max}, got "${value}"`);
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
   }
   return n;
 }
@@ -39,7 +39,17 @@ export function enumOption<T extends string>(
 ): T {
   if (value === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new BrowserBertError('USAGE', `--${name} must be one of ${allowed.join('|')}, got "${value}"`);
+    throw new UsageError(`--${name} must be one of ${allowed.join('|')}, got "${value}"`);
   }
   return value as T;
+}
+
+/** Parses a number option within [min, max], naming the option in the error. */
+export function numberOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got "${value}"`);
+  }
+  return n;
 }

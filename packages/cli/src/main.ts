@@ -2,7 +2,7 @@
  * browser-bert CLI dispatcher. Each command lives in ./commands/<name>.ts and default-exports a `Command`.
  * Errors: one line on stderr saying what to do, exit code 1 (2 for usage errors).
  */
-import { BrowserBertError } from '@browser-bert/core';
+import { BrowserBertError, UsageError } from '@browser-bert/core';
 import type { CliIO, Command } from './io';
 
 export const COMMANDS = ['tokenize', 'embed', 'inspect', 'train', 'eval', 'predict', 'convert', 'bench'] as const;
@@ -55,7 +55,7 @@ export async function main(io: CliIO): Promise<number> {
     const msg = e instanceof BrowserBertError ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     io.stderr.write(`browser-bert ${name}: ${msg.split('\n')[0]}\n`);
     if (process.env.BROWSER_BERT_DEBUG && e instanceof Error) io.stderr.write(`${e.stack}\n`);
-    return e instanceof BrowserBertError && e.code === 'USAGE' ? 2 : 1;
+    return e instanceof UsageError ? 2 : 1;
   }
 }
 

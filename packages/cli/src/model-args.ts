@@ -2,7 +2,7 @@
  * The model options shared by commands that load a model (--model, --revision, --max-length, --refresh,
  * --inference, --threads).
  */
-import { BrowserBertError, type InferenceChoice, type LoadedModel } from '@browser-bert/core';
+import { type InferenceChoice, type LoadedModel, UsageError } from '@browser-bert/core';
 import { loadNode } from '@browser-bert/core/node';
 import { intOption } from './args';
 import type { CliProgress } from './progress';
@@ -49,8 +49,7 @@ export function modelArgs(values: {
   threads?: string | undefined;
 }): ModelArgs {
   if (!values.model) {
-    throw new BrowserBertError(
-      'USAGE',
+    throw new UsageError(
       '--model is required',
       'pass a model folder or a hub id, e.g. --model google/bert_uncased_L-2_H-128_A-2',
     );
@@ -59,8 +58,7 @@ export function modelArgs(values: {
     values['max-length'] === undefined ? undefined : intOption('max-length', values['max-length'], 128, 2);
   const inference = (values.inference ?? 'auto') as InferenceChoice;
   if (!INFERENCE.includes(inference)) {
-    throw new BrowserBertError(
-      'USAGE',
+    throw new UsageError(
       `--inference ${values.inference} is not one of ${INFERENCE.join(', ')}`,
       'use --inference auto (the default) unless you are comparing engines',
     );
@@ -79,8 +77,7 @@ export function modelArgs(values: {
 /** Refuses a --max-length above the model's limit instead of silently clamping it. */
 export function checkMaxLength(requested: number | undefined, modelMax: number): void {
   if (requested !== undefined && requested > modelMax) {
-    throw new BrowserBertError(
-      'USAGE',
+    throw new UsageError(
       `--max-length ${requested} exceeds this model's limit of ${modelMax} tokens`,
       `use --max-length ${modelMax} or less`,
     );

@@ -101,16 +101,44 @@ export class UnsafePickleError extends WeightsError {
   }
 }
 
+/**
+ * What went wrong with a download or a model source, for programs to act on (never the message text):
+ * - `offline`: the host could not be reached at all (no request completed);
+ * - `interrupted`: a transfer started and was cut short (nothing was cached);
+ * - `timeout`: a request stalled (no bytes for the configured time);
+ * - `not-found`: the repo, revision or file does not exist;
+ * - `gated`: the server refused access (private or gated repo, bad token);
+ * - `too-large`: the file cannot be held in memory here;
+ * - `read`: a local file (picked or on disk) could not be read;
+ * - `http`: any other HTTP failure.
+ */
+export type HubErrorKind =
+  'offline' | 'interrupted' | 'timeout' | 'not-found' | 'gated' | 'too-large' | 'read' | 'http';
+
+const HUB_CODE: Readonly<Record<HubErrorKind, ErrorCode>> = {
+  offline: 'NETWORK',
+  interrupted: 'NETWORK',
+  timeout: 'NETWORK',
+  'not-found': 'NOT_FOUND',
+  gated: 'HUB',
+  'too-large': 'HUB',
+  read: 'HUB',
+  http: 'HUB',
+};
+
 export class HubError extends BrowserBertError {
+  readonly kind: HubErrorKind;
   readonly status: number | undefined;
   readonly url: string | undefined;
   constructor(
+    kind: HubErrorKind,
     message: string,
     hint = '',
-    options?: { cause?: unknown; status?: number; url?: string; code?: ErrorCode },
+    options?: { cause?: unknown; status?: number; url?: string },
   ) {
-    super(options?.code ?? 'HUB', message, hint, options);
+    super(HUB_CODE[kind], message, hint, options);
     this.name = 'HubError';
+    this.kind = kind;
     this.status = options?.status;
     this.url = options?.url;
   }
@@ -138,10 +166,33 @@ export class StorageError extends BrowserBertError {
   }
 }
 
+/** A classifier was offered an encoder other than the one it was trained on (weights hashes differ). */
+export class EncoderMismatchError extends StorageError {
+  readonly expectedHash: string;
+  readonly actualHash: string;
+  constructor(source: string, expectedHash: string, actualHash: string) {
+    super(
+      `The encoder at ${source} (weights ${actualHash.slice(0, 12)}…) is not the one this classifier was trained on (${expectedHash.slice(0, 12)}…)`,
+      'use the same model revision, or save the classifier with the encoder included',
+    );
+    this.name = 'EncoderMismatchError';
+    this.expectedHash = expectedHash;
+    this.actualHash = actualHash;
+  }
+}
+
 export class BackendError extends BrowserBertError {
   constructor(message: string, hint = '', options?: { cause?: unknown }) {
     super('BACKEND', message, hint, options);
     this.name = 'BackendError';
+  }
+}
+
+/** The caller asked for something this API cannot do (a bad option, an unknown source, a disposed object). */
+export class UsageError extends BrowserBertError {
+  constructor(message: string, hint = '', options?: { cause?: unknown }) {
+    super('USAGE', message, hint, options);
+    this.name = 'UsageError';
   }
 }
 

@@ -1,10 +1,21 @@
-/** browser-bert core library: tokenizer → weights → encoder → pooling → head → train → metrics → storage. */
+/**
+ * browser-bert core library (browsers, workers and Node). Layers, lowest first: errors + vocabulary + util → pure
+ * formats and stages (config, tokenizer, weights, data, metrics, bundle) and the byte layer (io) → compute (runtime,
+ * encoder, kernel, pooling, head) → model assembly → features → classifier → training → loaders. ARCHITECTURE.md.
+ */
 export * from './errors';
+export * from './vocabulary';
+export * from './util/index';
 export type * from './tokenizer/types';
 export type * from './weights/types';
 export type * from './config/types';
-export type * from './encoder/types';
-export type * from './hub/types';
+export * from './config/index';
+export * from './tokenizer/index';
+export * from './weights/index';
+export * from './data/index';
+export * from './metrics/index';
+export * from './bundle/index';
+export * from './io/index';
 export {
   useBackend,
   activeBackend,
@@ -12,38 +23,21 @@ export {
   type BackendName,
   type BackendOptions,
 } from './runtime/backend';
-export * from './weights';
-export * from './tokenizer/index';
-export * from './data';
-export * from './metrics';
-export * from './config/index';
+export type * from './encoder/types';
 export * from './encoder/index';
-export * from './pooling/index';
-export * from './features/index';
 export * from './kernel/index';
-export {
-  load,
-  load as loadModel,
-  loadTokenizer,
-  loadFromFiles,
-  loadTokenizerFromFiles,
-  resolveSource,
-} from './hub/load';
-export { createBrowserCache, hasCacheApi, BROWSER_CACHE_NAME } from './hub/cache-api';
-export { createMemoryCache, listCachedModels, removeCachedModel } from './hub/cache';
-export { createFilesSource, createDirectorySource } from './hub/local-files';
-export { createHubSource, MANIFEST_FILE } from './hub/hub-source';
-export { DEFAULT_ENDPOINT, DEFAULT_REVISION, parseHubId, hubFileUrl } from './hub/source';
+export * from './pooling/index';
 export * from './head/index';
-export * from './train/index';
-export * from './storage/index';
+export * from './model/index';
+export * from './features/index';
 export * from './classifier/index';
+export * from './train/index';
+export type * from './load/types';
+export { load, load as loadModel, loadTokenizer, resolveSource, isModelUrl } from './load/model';
 export {
-  createMemoryFeatureCache,
-  featureCacheKey,
-  type FeatureCache,
-  type FeatureCacheStats,
-  type FeatureEntry,
-  type FeatureKeyParts,
-} from './features/cache';
-export { createIdbFeatureCache } from './features/idb-cache';
+  loadClassifier,
+  classifierFromBundleWithModel,
+  setDefaultModelLoader,
+  type LoadClassifierOptions,
+  type ModelLoader,
+} from './load/classifier';

@@ -1,38 +1,25 @@
 /**
- * Node-only entry point: backend setup with the wasm files resolved from node_modules, local folders and the
- * on-disk cache. Browser code imports '@browser-bert/core' only.
+ * Node-only entry point: the TF.js backend with its wasm files from node_modules, local model folders, the on-disk
+ * caches, bundle folders and worker_threads for the kernel. Importing it installs those defaults (one explicit call,
+ * below; the package lists this file under sideEffects). Browser code imports '@browser-bert/core' only.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { useBackend, type BackendChoice, type BackendName } from './runtime/backend';
+import { installNodeDefaults } from './load/node-defaults';
 
-const require = createRequire(import.meta.url);
+installNodeDefaults();
 
-/** Directory (with trailing slash) of tfjs-backend-wasm's .wasm binaries. */
-export function wasmDir(): string {
-  return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist/';
-}
-
-/** Node default: wasm (no native tfjs-node here), cpu as fallback. */
-export async function initNodeBackend(choice: BackendChoice | 'auto' = 'wasm'): Promise<BackendName> {
-  if (choice === 'auto') {
-    try {
-      return await useBackend('wasm', { wasmPaths: wasmDir() });
-    } catch {
-      return useBackend('cpu');
-    }
-  }
-  return useBackend(choice, choice === 'wasm' ? { wasmPaths: wasmDir() } : {});
-}
+export { installNodeDefaults };
+export { wasmDir, initNodeBackend } from './runtime/node-backend';
 export {
   loadNode,
   loadTokenizerNode,
   resolveNodeSource,
   nodeLoadDefaults,
   type NodeLoadOptions,
-} from './hub/node-load';
-export { createFolderCache, defaultCacheDir } from './hub/node-cache';
+} from './load/node-model';
+export { createFolderSource } from './io/node/folder-source';
+export { createFolderCache } from './io/node/model-cache';
+export { createFolderFeatureCache } from './io/node/feature-cache';
+export { defaultCacheDir, defaultFeatureCacheDir } from './io/node/paths';
+export { readBundleFolder, writeBundleFolder, folderStore } from './io/node/bundle-store';
 export { nodeKernelSpawner } from './kernel/node-spawn';
-export { createFolderSource } from './hub/node-folder';
-export { createFolderFeatureCache, defaultFeatureCacheDir } from './features/node-cache';
-export { readBundleFolder, writeBundleFolder, folderStore } from './classifier/node-classifier';
+export { loadSpamAssassin } from './data/node-spam-assassin';

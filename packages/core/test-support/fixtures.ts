@@ -11,9 +11,11 @@ import { writeSafetensors } from '../src/weights/safetensors';
 import { writeTorchLegacy, writeTorchZip } from '../src/weights/torch-writer';
 import type { RawTensor, TensorMap } from '../src/weights/types';
 import { sharedPath } from './shared';
-import { mulberry32 } from '../src/data/random';
+import { mulberry32 } from '../src/util/random';
+import { RANDOM_INIT_VALUE } from '../src/vocabulary';
 
-export const FIXTURE_MARKER = 'random-init';
+/** The marker value fixtures carry (the library's own constant: fixtures are labelled the way the library reads them). */
+export const FIXTURE_MARKER = RANDOM_INIT_VALUE;
 
 export interface BertShape {
   readonly hidden: number;

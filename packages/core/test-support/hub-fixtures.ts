@@ -1,7 +1,7 @@
 /** Small HF-layout checkpoints for the hub/load tests (random-init; bert-tiny's layout with hidden 32, 2,000 words). */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { LoadedModel } from '../src/hub/types';
+import type { LoadedModel } from '../src/model/types';
 import { makeBertCheckpoint } from './fixtures';
 
 export const SMALL_SHAPE = { hidden: 32, layers: 2, heads: 2, intermediate: 64, vocab: 2000 };

@@ -4,7 +4,7 @@
  * keeps PyTorch's [out, in] Linear layout, and has its own erf. Also: seeded random BERT weights in HF layout.
  */
 import type { DType, RawTensor, TensorMap } from '../src/weights/types';
-import { mulberry32 } from '../src/data/random';
+import { mulberry32 } from '../src/util/random';
 
 export interface RefConfig {
   vocabSize: number;

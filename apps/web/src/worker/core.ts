@@ -9,6 +9,7 @@ export {
   isCancelled,
   DataError,
   StorageError,
+  EncoderMismatchError,
   TrainingError,
   load,
   createBrowserCache,
@@ -26,8 +27,7 @@ export {
   listSavedClassifiers,
   deleteSavedClassifier,
   bundleToZip,
-  rocCurve,
-  prCurve,
+  binaryCurves,
   IDB_SCHEME,
 } from '@browser-bert/core';
 export type {

@@ -2,6 +2,7 @@
 import {
   bundleToZip,
   deleteSavedClassifier,
+  EncoderMismatchError,
   IDB_SCHEME,
   listSavedClassifiers,
   loadClassifier,
@@ -56,7 +57,7 @@ async function loadAny(
       const classifier = await loadClassifier(source, { model: current, signal: ctx.signal });
       return { classifier, borrows: classifier.manifest.encoder.included ? undefined : current };
     } catch (e) {
-      if (!(e instanceof StorageError && /is not the one/.test(e.message))) throw e;
+      if (!(e instanceof EncoderMismatchError)) throw e;
     }
   }
   const classifier = await loadClassifier(source, {

@@ -20,7 +20,6 @@ import type {
   FileProgressMsg,
   ModelSourceMsg,
   ModelSummary,
-  PoolingChoice,
 } from './protocol';
 
 // The wasm binaries are bundled by Vite (no CDN at run time) and passed to tfjs by file name.
@@ -106,7 +105,7 @@ export async function loadModel(source: ModelSourceMsg, ctx: OpContext<FileProgr
     weightsFormat: model.info.weightsFormat,
     weightsHash: model.info.weightsHash,
     randomInit: model.info.randomInit,
-    defaultPooling: model.info.defaultPooling as PoolingChoice,
+    defaultPooling: model.info.defaultPooling,
     hasPooler: model.encoder.hasPooler,
     hiddenSize: c.hiddenSize,
     layers: c.numHiddenLayers,

@@ -2,8 +2,7 @@
 import {
   resolveTrainOptions,
   createIdbFeatureCache,
-  prCurve,
-  rocCurve,
+  binaryCurves,
   TrainingError,
   trainClassifier,
   type FeatureCache,
@@ -18,7 +17,6 @@ import type {
   Operations,
   Prediction,
   ReportMsg,
-  ThresholdPoint,
   TrainOptionsMsg,
   TrainProgressMsg,
 } from './protocol';
@@ -141,54 +139,21 @@ export async function train(
   return { report, classifier: summary };
 }
 
-const THRESHOLD_STEPS = 100;
-
 /**
  * ROC/PR curves and metrics at thresholds 0.00 … 1.00 on the test split of the classifier just trained, from the
- * test scores the library computed for its report (TrainResult.test).
+ * test scores the library computed for its report (TrainResult.test), by the library's own metrics (the same rules
+ * as the report).
  */
 export async function curves(): Promise<BinaryCurves | undefined> {
   const t = state.active?.trained;
   const positive = t?.report.positive_label;
   if (!t || t.report.labels.length !== 2 || positive === undefined) return undefined;
   const { report, test } = t;
-  const posIndex = report.labels.indexOf(positive);
-  const texts = test.texts;
-  const truth = Array.from(test.labels, (y) => y === posIndex);
-  const scores = Float64Array.from(texts, (_, i) => test.probs[i * 2 + posIndex] ?? 0);
-
-  const atThreshold: ThresholdPoint[] = [];
-  for (let k = 0; k <= THRESHOLD_STEPS; k++) {
-    const th = k / THRESHOLD_STEPS;
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    let tn = 0;
-    for (let i = 0; i < scores.length; i++) {
-      const p = (scores[i] ?? 0) >= th;
-      if (p && truth[i]) tp++;
-      else if (p) fp++;
-      else if (truth[i]) fn++;
-      else tn++;
-    }
-    const precision = tp + fp > 0 ? tp / (tp + fp) : 1;
-    const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
-    atThreshold.push({
-      threshold: th,
-      precision,
-      recall,
-      f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
-      accuracy: (tp + tn) / Math.max(1, scores.length),
-    });
-  }
-  const roc = rocCurve(truth, scores);
-  const pr = prCurve(truth, scores).sort((a, b) => a.recall - b.recall);
+  const scores = Array.from({ length: test.labels.length }, (_, i) => test.probs.subarray(i * 2, i * 2 + 2));
   return {
     positiveLabel: positive,
-    n: texts.length,
-    roc: { fpr: roc.map((p) => p.fpr), tpr: roc.map((p) => p.tpr) },
-    pr: { recall: pr.map((p) => p.recall), precision: pr.map((p) => p.precision) },
-    atThreshold,
+    n: test.labels.length,
+    ...binaryCurves(test.labels, scores, report.labels, report.labels.indexOf(positive)),
     chosenThreshold: report.validation.threshold ?? 0.5,
   };
 }

@@ -3,10 +3,10 @@
  * answers with zero or more `progress` messages and exactly one `result` or `error` for that id.
  * All payloads are plain structured-cloneable data (File / FileSystemDirectoryHandle / ArrayBuffer included).
  */
-import type { TrainingReport } from '@browser-bert/core';
+import type { BinaryCurves as CoreBinaryCurves, ClassifierPooling, TrainingReport } from '@browser-bert/core';
 
 export type BackendPref = 'auto' | 'webgpu' | 'wasm' | 'webgl' | 'cpu';
-export type PoolingChoice = 'mean' | 'cls' | 'pooler' | 'flatten';
+export type PoolingChoice = ClassifierPooling;
 export type FineTuneChoice = number | 'all';
 
 export type ModelSourceMsg =
@@ -119,22 +119,14 @@ export interface TrainProgressMsg {
   readonly fromCache?: boolean;
 }
 
-export interface ThresholdPoint {
-  readonly threshold: number;
-  readonly precision: number;
-  readonly recall: number;
-  readonly f1: number;
-  readonly accuracy: number;
-}
-
-/** Binary problems only: test-set curves and metrics at thresholds 0.00 … 1.00 (for the threshold slider). */
-export interface BinaryCurves {
+/**
+ * Binary problems only: test-set curves and metrics at thresholds 0.00 … 1.00 (for the threshold slider), computed
+ * by the library with the report's rules.
+ */
+export interface BinaryCurves extends CoreBinaryCurves {
   readonly positiveLabel: string;
   /** Test examples the curves were computed on (equals report.splits.test). */
   readonly n: number;
-  readonly roc: { readonly fpr: readonly number[]; readonly tpr: readonly number[] };
-  readonly pr: { readonly recall: readonly number[]; readonly precision: readonly number[] };
-  readonly atThreshold: readonly ThresholdPoint[];
   /** The decision threshold chosen on the validation split. */
   readonly chosenThreshold: number;
 }

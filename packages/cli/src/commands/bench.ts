@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserBertError } from '@browser-bert/core';
+import { UsageError } from '@browser-bert/core';
 import type { Command } from '../io';
 
 const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../bench/run.ts');
@@ -21,11 +21,7 @@ against the tutorial's pipeline and ONNX Runtime Web, interleaved; prints a tabl
 Options are passed through; see bench/README.md.`,
   async run(io) {
     if (!existsSync(script)) {
-      throw new BrowserBertError(
-        'USAGE',
-        `the benchmark script ${script} is not here`,
-        'run it from a browser-bert source checkout',
-      );
+      throw new UsageError(`the benchmark script ${script} is not here`, 'run it from a browser-bert source checkout');
     }
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...io.argv], {
       stdio: ['ignore', 'pipe', 'pipe'],

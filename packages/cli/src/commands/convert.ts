@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BrowserBertError, configJson, encoderTensors, tokenizerFiles, writeTfjsBundle } from '@browser-bert/core';
+import { configJson, encoderTensors, tokenizerFiles, writeTfjsBundle, UsageError } from '@browser-bert/core';
 import { initNodeBackend, loadNode } from '@browser-bert/core/node';
 import { enumOption, parseOptions } from '../args';
 import type { Command } from '../io';
@@ -36,11 +36,10 @@ ${MODEL_USAGE}`,
     const { values } = parseOptions(io.argv, { ...MODEL_OPTIONS, out: { type: 'string' }, dtype: { type: 'string' } });
     const args = modelArgs(values);
     const dtype = enumOption('dtype', values.dtype, DTYPES, 'float32');
-    if (!values.out)
-      throw new BrowserBertError('USAGE', '--out is required', 'name the folder to write the bundle into');
+    if (!values.out) throw new UsageError('--out is required', 'name the folder to write the bundle into');
     const out = path.resolve(values.out);
     if (existsSync(out) && (await readdir(out)).length > 0) {
-      throw new BrowserBertError('USAGE', `${out} is not empty`, 'choose a new or empty folder for --out');
+      throw new UsageError(`${out} is not empty`, 'choose a new or empty folder for --out');
     }
     await initNodeBackend('wasm');
     const progress = createProgress(io.stderr);

@@ -2,14 +2,22 @@
  * `browser-bert embed --model <dir|id> [--pooling cls|mean|pooler|none] [--max-length N] [--batch-size N]
  * [--backend wasm|cpu]`: one text per stdin line → one JSON object per line on stdout.
  */
-import { BrowserBertError, embedTexts, encodeTexts, DEFAULT_EMBED_BATCH_SIZE } from '@browser-bert/core';
+import {
+  embedTexts,
+  encodeTexts,
+  DEFAULT_EMBED_BATCH_SIZE,
+  POOLINGS,
+  UsageError,
+  type Pooling,
+} from '@browser-bert/core';
 import { initNodeBackend } from '@browser-bert/core/node';
 import { enumOption, intOption, parseOptions } from '../args';
 import { readStdinLines, type Command } from '../io';
 import { loadModelForCommand, MODEL_OPTIONS, MODEL_USAGE, modelArgs } from '../model-args';
 import { createProgress } from '../progress';
 
-const POOLINGS = ['cls', 'mean', 'pooler', 'none'] as const;
+/** Every pooling but the tutorial's 'flatten' baseline (a training comparison, not an embedding). */
+const EMBED_POOLINGS = POOLINGS.filter((p): p is Exclude<Pooling, 'flatten'> => p !== 'flatten');
 const BACKENDS = ['wasm', 'cpu'] as const;
 const NORMALIZE = ['auto', 'on', 'off'] as const;
 
@@ -45,13 +53,13 @@ ${MODEL_USAGE}`,
     });
     const args = modelArgs(values);
     // Validate every option before any download or backend start-up.
-    const pooling = values.pooling === undefined ? undefined : enumOption('pooling', values.pooling, POOLINGS, 'mean');
+    const pooling =
+      values.pooling === undefined ? undefined : enumOption('pooling', values.pooling, EMBED_POOLINGS, 'mean');
     const normalizeOpt = enumOption('normalize', values.normalize, NORMALIZE, 'auto');
     const batchSize = intOption('batch-size', values['batch-size'], DEFAULT_EMBED_BATCH_SIZE, 1, 4096);
     const backend = enumOption('backend', values.backend, BACKENDS, 'wasm');
     if (pooling === 'none' && normalizeOpt === 'on') {
-      throw new BrowserBertError(
-        'USAGE',
+      throw new UsageError(
         '--normalize on applies to pooled embeddings, not to --pooling none',
         'drop --normalize, or choose --pooling cls|mean|pooler',
       );

@@ -3,19 +3,13 @@
  * data (every row; no split, no de-duplication), with the decision threshold saved at training time.
  */
 import { writeFile } from 'node:fs/promises';
-import {
-  BrowserBertError,
-  buildEvalReport,
-  formatEvalTable,
-  parseDataset,
-  RANDOM_INIT_NOTICE,
-} from '@browser-bert/core';
+import { buildEvalReport, formatEvalTable, parseDataset, RANDOM_INIT_NOTICE, DataError } from '@browser-bert/core';
 import { initNodeBackend } from '@browser-bert/core/node';
 import { enumOption, parseOptions } from '../args';
 import type { Command } from '../io';
 import { createProgress } from '../progress';
-import { loadClassifierFolder } from './predict';
-import { readDataFile } from './train';
+import { loadClassifierArg } from '../classifier-arg';
+import { readDataFile } from '../data-file';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
 
@@ -54,14 +48,13 @@ Options:
     await initNodeBackend(backend);
     const progress = createProgress(io.stderr);
     try {
-      const clf = await loadClassifierFolder(values.classifier, io, progress);
+      const clf = await loadClassifierArg(values.classifier, io, progress);
       try {
         const labels = clf.labels;
         const index = new Map(labels.map((l, i) => [l, i] as const));
         const unknown = [...new Set(dataset.labels.filter((l) => !index.has(l)))];
         if (unknown.length > 0) {
-          throw new BrowserBertError(
-            'DATA',
+          throw new DataError(
             `labels ${unknown
               .slice(0, 5)
               .map((l) => `"${l}"`)

@@ -2,7 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  BrowserBertError,
+  HubError,
   mergeTensorMaps,
   readSafetensorsIndex,
   readTfjsWeights,
@@ -11,6 +11,7 @@ import {
   tfjsShardPaths,
   WeightsError,
   type TensorMap,
+  UsageError,
 } from '@browser-bert/core';
 import { parseOptions } from '../args';
 import type { Command } from '../io';
@@ -19,12 +20,11 @@ async function readBytes(file: string): Promise<Uint8Array> {
   try {
     return await readFile(file);
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    throw new BrowserBertError(
-      code === 'ENOENT' ? 'NOT_FOUND' : 'WEIGHTS',
-      `cannot read "${file}": ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-      'give the path of model.safetensors, pytorch_model.bin / .pt / .pth, or a TF.js model.json',
-    );
+    const hint = 'give the path of model.safetensors, pytorch_model.bin / .pt / .pth, or a TF.js model.json';
+    if ((e as { code?: string }).code === 'ENOENT') {
+      throw new HubError('not-found', `cannot read "${file}": no such file`, hint);
+    }
+    throw new WeightsError(`cannot read "${file}": ${(e as Error).message}`, hint);
   }
 }
 
@@ -49,11 +49,7 @@ async function resolveFile(file: string): Promise<string> {
     const p = path.join(file, name);
     if (await stat(p).catch(() => undefined)) return p;
   }
-  throw new BrowserBertError(
-    'NOT_FOUND',
-    `no weights file in folder "${file}"`,
-    `expected one of ${FOLDER_ORDER.join(', ')}`,
-  );
+  throw new HubError('not-found', `no weights file in folder "${file}"`, `expected one of ${FOLDER_ORDER.join(', ')}`);
 }
 
 /** Reads any supported weights file (or a sharded index / TF.js model.json with its shards beside it). */
@@ -97,7 +93,7 @@ Nothing in a pickle is ever executed: files that reference other Python objects 
   async run(io) {
     const { positionals } = parseOptions(io.argv, {}, true);
     if (positionals.length !== 1) {
-      throw new BrowserBertError('USAGE', 'inspect takes exactly one FILE', "see 'browser-bert inspect --help'");
+      throw new UsageError('inspect takes exactly one FILE', "see 'browser-bert inspect --help'");
     }
     const tensors = await readWeightsFile(await resolveFile(positionals[0]!));
     let out = '';

@@ -1,31 +1,11 @@
 /** `browser-bert predict --classifier DIR`: one text per stdin line → one JSON line {"label", "scores"} on stdout. */
-import { initNodeBackend, loadNode } from '@browser-bert/core/node';
-import { BrowserBertError, loadClassifier, RANDOM_INIT_NOTICE, type Classifier } from '@browser-bert/core';
+import { initNodeBackend } from '@browser-bert/core/node';
+import { loadClassifierArg } from '../classifier-arg';
 import { enumOption, intOption, parseOptions } from '../args';
-import { readStdinLines, type CliIO, type Command } from '../io';
-import { createProgress, type CliProgress } from '../progress';
+import { readStdinLines, type Command } from '../io';
+import { createProgress } from '../progress';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
-
-/** Loads a saved classifier folder; an encoder that is not in the bundle is loaded from its source (cache, HF_ENDPOINT). */
-export async function loadClassifierFolder(
-  dir: string | undefined,
-  io: CliIO,
-  progress: CliProgress,
-): Promise<Classifier> {
-  if (!dir) {
-    throw new BrowserBertError(
-      'USAGE',
-      '--classifier is required',
-      'pass the folder written by `browser-bert train --out DIR`',
-    );
-  }
-  const clf = await loadClassifier(dir, {
-    loadModel: (source, options) => loadNode(source, { ...options, env: io.env, onProgress: progress.file }),
-  });
-  if (clf.manifest.encoder.random_init) progress.note(`note: ${RANDOM_INIT_NOTICE}`);
-  return clf;
-}
 
 const command: Command = {
   name: 'predict',
@@ -51,7 +31,7 @@ Options:
     await initNodeBackend(backend);
     const progress = createProgress(io.stderr);
     try {
-      const clf = await loadClassifierFolder(values.classifier, io, progress);
+      const clf = await loadClassifierArg(values.classifier, io, progress);
       try {
         const texts = await readStdinLines(io.stdin);
         const chunk = 1024;

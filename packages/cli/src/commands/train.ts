@@ -3,10 +3,10 @@
  * stderr, the report table on stdout, the classifier bundle in --out, the report JSON in --report.
  */
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  BrowserBertError,
+  CLASSIFIER_POOLINGS,
   parseDataset,
   type TrainProgress,
   RANDOM_INIT_NOTICE,
@@ -15,44 +15,17 @@ import {
   type TrainOptions,
 } from '@browser-bert/core';
 import { createFolderFeatureCache, defaultFeatureCacheDir, initNodeBackend } from '@browser-bert/core/node';
-import { enumOption, intOption, parseOptions } from '../args';
+import { enumOption, intOption, numberOption, parseOptions } from '../args';
+import { readDataFile } from '../data-file';
 import type { Command } from '../io';
 import { loadModelForCommand, MODEL_OPTIONS, MODEL_USAGE, modelArgs } from '../model-args';
 import { createProgress, type CliProgress, type TaskBar } from '../progress';
 
-const POOLINGS = ['mean', 'cls', 'pooler', 'flatten'] as const;
 const HEADS = ['linear', 'hidden'] as const;
 const BACKENDS = ['wasm', 'cpu'] as const;
 const WEIGHTING = ['none', 'balanced'] as const;
 
-export function numberOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) {
-    throw new BrowserBertError('USAGE', `--${name} must be a number from ${min} to ${max}, got "${value}"`);
-  }
-  return n;
-}
-
-export async function readDataFile(file: string | undefined): Promise<Uint8Array> {
-  if (!file)
-    throw new BrowserBertError(
-      'USAGE',
-      '--data is required',
-      'pass a CSV, TSV or JSONL file with a text and a label column',
-    );
-  try {
-    return new Uint8Array(await readFile(file));
-  } catch (e) {
-    throw new BrowserBertError(
-      'USAGE',
-      `cannot read --data ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      'check the path',
-    );
-  }
-}
-
-export function trainProgressHandler(
+function trainProgressHandler(
   progress: CliProgress,
   options: { batchBars: boolean },
 ): {
@@ -175,7 +148,9 @@ ${MODEL_USAGE}`,
     const args = modelArgs(values);
     const ftl = values['fine-tune-layers'];
     const options: TrainOptions = {
-      ...(values.pooling === undefined ? {} : { pooling: enumOption('pooling', values.pooling, POOLINGS, 'mean') }),
+      ...(values.pooling === undefined
+        ? {}
+        : { pooling: enumOption('pooling', values.pooling, CLASSIFIER_POOLINGS, 'mean') }),
       head: enumOption('head', values.head, HEADS, 'linear'),
       ...(values['hidden-units'] === undefined
         ? {}

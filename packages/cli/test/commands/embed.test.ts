@@ -103,7 +103,7 @@ test(
 test('embed: bad options exit 2 with one line that names the allowed values', { skip }, async () => {
   const bad = await runCli(['embed', '--model', dir, '--pooling', 'max'], 'x\n');
   assert.equal(bad.code, 2);
-  assert.equal(bad.stderr, 'browser-bert embed: --pooling must be one of cls|mean|pooler|none, got "max"\n');
+  assert.equal(bad.stderr, 'browser-bert embed: --pooling must be one of mean|cls|pooler|none, got "max"\n');
   const batch = await runCli(['embed', '--model', dir, '--batch-size', '0'], 'x\n');
   assert.equal(batch.code, 2);
   assert.match(batch.stderr, /--batch-size must be an integer from 1 to 4096, got "0"/);

@@ -1,11 +1,7 @@
 export type * from './types';
-export { createClassifier, type ClassifierParts, type ClassifierSpec } from './classifier';
-export {
-  loadClassifier,
-  classifierFromBundle,
-  setDefaultModelLoader,
-  type LoadClassifierOptions,
-  type ClassifierSource,
-  type ModelLoader,
-} from './load';
+export { createClassifier } from './classifier';
+export { classifierFromBundle, type FromBundleOptions } from './from-bundle';
+export { bundleOf } from './to-bundle';
+export { headToFiles, headFromFiles } from './head-files';
 export { decide } from './decide';
+export { classifierSpec, type ManifestInputs } from './manifest';

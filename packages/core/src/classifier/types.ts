@@ -1,4 +1,8 @@
-import type { ClassifierBundle, ClassifierManifest } from '../storage/types';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { ClassifierBundle, ClassifierManifest } from '../bundle/types';
+import type { BertEncoder } from '../encoder/types';
+import type { TrainingReport } from '../metrics/report-types';
+import type { Tokenizer } from '../tokenizer/types';
 
 export interface Prediction {
   /** The predicted class (binary: positive when its probability ≥ the saved threshold). */
@@ -17,6 +21,8 @@ export interface ClassifyOptions {
 export interface Classifier {
   readonly labels: readonly string[];
   readonly manifest: ClassifierManifest;
+  /** The held-out report of the run that trained it (absent for bundles saved without one). */
+  readonly report: TrainingReport | undefined;
   classify(texts: readonly string[], options?: ClassifyOptions): Promise<Prediction[]>;
   /** Class probabilities, row-major [texts, labels]. */
   predictProba(texts: readonly string[], options?: ClassifyOptions): Promise<Float32Array>;
@@ -25,4 +31,17 @@ export interface Classifier {
   /** Saves to `indexeddb://name` (browser) or a folder (Node, after importing '@browser-bert/core/node'). */
   save(target: string): Promise<ClassifierBundle>;
   dispose(): void;
+}
+
+/** The manifest minus what the bundle writer fills in (the file list). */
+export type ClassifierSpec = Omit<ClassifierManifest, 'files'>;
+
+export interface ClassifierParts {
+  readonly spec: ClassifierSpec;
+  readonly tokenizer: Tokenizer;
+  readonly encoder: BertEncoder;
+  /** Dispose the encoder with the classifier (it was loaded or copied for it). */
+  readonly ownsEncoder: boolean;
+  readonly head: tfl.LayersModel;
+  readonly report?: TrainingReport | undefined;
 }

@@ -1,2 +1,3 @@
 export { parseBertConfig } from './parse';
 export type { BertConfig, HiddenAct } from './types';
+export { configJson } from './serialise';

@@ -8,7 +8,7 @@ export { buildLabelMap, encodeLabels, naturalCompare, POSITIVE_NAMES, type Label
 export { dedupe, normalizeForDedupe } from './dedupe';
 export { splitDataset } from './split';
 export { prepareData, type PreparedData } from './prepare';
-export { mulberry32, shuffleInPlace } from './random';
+export { mulberry32, shuffleInPlace } from '../util/random';
 export { parseEmail, emailToText, htmlToPlainText, type ParsedEmail } from './email';
 export {
   spamAssassinDataset,

@@ -1,7 +1,7 @@
 import { DataError } from '../errors';
 import { dedupe as dedupeRows } from './dedupe';
 import { naturalCompare } from './labels';
-import { mulberry32, shuffleInPlace } from './random';
+import { mulberry32, shuffleInPlace } from '../util/random';
 import type { DatasetSplit, SplitCounts, SplitOptions } from './types';
 
 const DEFAULT_RATIOS: readonly [number, number, number] = [0.8, 0.1, 0.1];

@@ -4,10 +4,10 @@ import * as tf from '@tensorflow/tfjs-core';
 // registers all of them on import, in Node (its CJS bundle) and in bundlers alike; tfjs-core's own
 // dist/register_all_gradients cannot be imported from Node ESM (extensionless imports).
 import '@tensorflow/tfjs-layers';
-import { BrowserBertError, ConfigError, WeightsError } from '../errors';
+import { BrowserBertError, ConfigError, WeightsError, UsageError } from '../errors';
 import type { BertConfig } from '../config/types';
 import { toFloat32 } from '../weights/dtype';
-import { shareable } from '../runtime/shared-memory';
+import { shareable } from '../util/shared-memory';
 import type { RawTensor, TensorMap } from '../weights/types';
 import type { BertEncoder, EncoderOutput, ForwardOptions, PaddedBatch } from './types';
 import { selfAttention } from './attention';
@@ -82,31 +82,29 @@ interface LayerWeights {
 export function checkBatch(batch: PaddedBatch, c: BertConfig): void {
   const { batchSize: B, seqLen: S } = batch;
   if (!(Number.isInteger(B) && B > 0 && Number.isInteger(S) && S > 0)) {
-    throw new BrowserBertError('USAGE', `A padded batch needs batchSize ≥ 1 and seqLen ≥ 1, got ${B}×${S}`);
+    throw new UsageError(`A padded batch needs batchSize ≥ 1 and seqLen ≥ 1, got ${B}×${S}`);
   }
   if (S > c.maxPositionEmbeddings) {
-    throw new BrowserBertError(
-      'USAGE',
+    throw new UsageError(
       `Sequence length ${S} exceeds the model's max_position_embeddings ${c.maxPositionEmbeddings}`,
       `truncate texts to at most ${c.maxPositionEmbeddings} tokens (tokenizer maxLength)`,
     );
   }
   const n = B * S;
   if (batch.inputIds.length !== n || batch.tokenTypeIds.length !== n || batch.attentionMask.length !== n) {
-    throw new BrowserBertError('USAGE', `A padded batch of ${B}×${S} needs ${n} ids, token types and mask values`);
+    throw new UsageError(`A padded batch of ${B}×${S} needs ${n} ids, token types and mask values`);
   }
   for (let i = 0; i < n; i++) {
     const id = batch.inputIds[i]!;
     if (id < 0 || id >= c.vocabSize) {
-      throw new BrowserBertError(
-        'USAGE',
+      throw new UsageError(
         `Token id ${id} is outside the model's vocabulary (vocab_size ${c.vocabSize})`,
         'use the tokenizer that belongs to this model',
       );
     }
     const tt = batch.tokenTypeIds[i]!;
     if (tt < 0 || tt >= c.typeVocabSize) {
-      throw new BrowserBertError('USAGE', `Token type ${tt} is outside [0, type_vocab_size=${c.typeVocabSize})`);
+      throw new UsageError(`Token type ${tt} is outside [0, type_vocab_size=${c.typeVocabSize})`);
     }
   }
 }
@@ -246,10 +244,9 @@ function buildEncoder(config: BertConfig, weights: EncoderWeights): BertEncoder 
   }
 
   function forward(batch: PaddedBatch, opts: ForwardOptions = {}): EncoderOutput {
-    if (disposed) throw new BrowserBertError('USAGE', 'This encoder was disposed', 'load the model again');
+    if (disposed) throw new UsageError('This encoder was disposed', 'load the model again');
     if (opts.pooler === true && !hasPooler) {
-      throw new BrowserBertError(
-        'USAGE',
+      throw new UsageError(
         'This checkpoint has no pooler weights (pooler.dense.*), so pooling "pooler" is not available',
         'use pooling "cls" or "mean" instead',
       );
@@ -309,10 +306,7 @@ function buildEncoder(config: BertConfig, weights: EncoderWeights): BertEncoder 
     layerVariables(layer: number): tf.Variable[] {
       const vs = byLayer[layer];
       if (vs === undefined) {
-        throw new BrowserBertError(
-          'USAGE',
-          `Layer ${layer} does not exist; this encoder has layers 0…${config.numHiddenLayers - 1}`,
-        );
+        throw new UsageError(`Layer ${layer} does not exist; this encoder has layers 0…${config.numHiddenLayers - 1}`);
       }
       return [...vs];
     },

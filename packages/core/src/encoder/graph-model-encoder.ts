@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
-import { BrowserBertError, ConfigError, WeightsError } from '../errors';
+import { ConfigError, WeightsError, UsageError } from '../errors';
 import type { BertConfig } from '../config/types';
 import type { BertEncoder, EncoderOutput, ForwardOptions, PaddedBatch } from './types';
 
@@ -153,21 +153,19 @@ function wrap(model: GraphModel, json: Record<string, unknown>, options: GraphMo
   let disposed = false;
 
   function forward(batch: PaddedBatch, opts: ForwardOptions = {}): EncoderOutput {
-    if (disposed) throw new BrowserBertError('USAGE', 'This encoder was disposed', 'load the model again');
+    if (disposed) throw new UsageError('This encoder was disposed', 'load the model again');
     if (opts.training === true) {
-      throw new BrowserBertError(
-        'USAGE',
+      throw new UsageError(
         'A TF.js graph model is frozen and cannot be fine-tuned',
         'load the HF checkpoint (safetensors / pytorch_model.bin) to fine-tune, or train with --fine-tune-layers 0',
       );
     }
     if (opts.pooler === true && poolerOut === undefined) {
-      throw new BrowserBertError('USAGE', 'This graph model has no pooler_output', 'use pooling "cls" or "mean"');
+      throw new UsageError('This graph model has no pooler_output', 'use pooling "cls" or "mean"');
     }
     const { batchSize: B, seqLen: S } = batch;
     if (fixedSeq !== undefined && S !== fixedSeq) {
-      throw new BrowserBertError(
-        'USAGE',
+      throw new UsageError(
         `This graph model was exported for sequences of exactly ${fixedSeq} tokens, got ${S}`,
         `pad to ${fixedSeq} (it cannot use dynamic padding)`,
       );
@@ -184,14 +182,13 @@ function wrap(model: GraphModel, json: Record<string, unknown>, options: GraphMo
         const r = model.execute(feeds, names);
         outs = Array.isArray(r) ? r : [r];
       } catch (e) {
-        throw new BrowserBertError('USAGE', `The graph model failed to run: ${(e as Error).message}`, '', {
+        throw new UsageError(`The graph model failed to run: ${(e as Error).message}`, '', {
           cause: e,
         });
       }
       const last = tf.cast(outs[0]!, 'float32');
       if (last.rank !== 3 || last.shape[0] !== B || last.shape[1] !== S || last.shape[2] !== hidden) {
-        throw new BrowserBertError(
-          'USAGE',
+        throw new UsageError(
           `The graph model's output has shape [${last.shape.join(', ')}], expected [${B}, ${S}, ${hidden}] (last_hidden_state)`,
           'pass outputName with the output that holds last_hidden_state',
         );
@@ -209,7 +206,7 @@ function wrap(model: GraphModel, json: Record<string, unknown>, options: GraphMo
     forward,
     variables: new Map(),
     layerVariables(): tf.Variable[] {
-      throw new BrowserBertError('USAGE', 'A TF.js graph model has no trainable layers', 'use --fine-tune-layers 0');
+      throw new UsageError('A TF.js graph model has no trainable layers', 'use --fine-tune-layers 0');
     },
     dispose(): void {
       if (disposed) return;

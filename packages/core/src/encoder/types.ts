@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig } from '../config/types';
+import type { Pooling } from '../vocabulary';
 
 /** A batch padded to one length (dynamic padding: the longest sequence in the batch). Row-major [batch, seqLen]. */
 export interface PaddedBatch {
@@ -10,9 +11,6 @@ export interface PaddedBatch {
   /** 1 for real tokens, 0 for padding. */
   readonly attentionMask: Int32Array;
 }
-
-/** How a [batch, seq, hidden] output becomes one vector per text. `flatten` is the tutorial's baseline. */
-export type Pooling = 'cls' | 'mean' | 'pooler' | 'none' | 'flatten';
 
 export interface EncoderOutput {
   /** [batch, seqLen, hidden] */
@@ -34,7 +32,7 @@ export interface ForwardOptions {
 }
 
 /** What one inference-engine call returns per sequence: a pooled vector, all padded positions, or real-token rows. */
-export type EnginePooling = 'mean' | 'cls' | 'pooler' | 'flatten' | 'none';
+export type EnginePooling = Pooling;
 
 export interface EngineResult {
   /**

@@ -1,17 +1,19 @@
 /** The embedding stage: texts (token ids) → pooled vectors, batched with length-bucketed dynamic padding. */
 import * as tf from '@tensorflow/tfjs-core';
-import { BrowserBertError, throwIfAborted } from '../errors';
-import type { BertEncoder, InferenceEngine, Pooling } from '../encoder/types';
+import { BackendError, throwIfAborted, UsageError } from '../errors';
+import type { BertEncoder, InferenceEngine } from '../encoder/types';
+import type { ClassifierPooling } from '../vocabulary';
 import type { Encoding } from '../tokenizer/types';
 import { DEFAULT_FLATTEN_LENGTH, pooledDim, poolOutput } from '../pooling/pool';
-import { padBatch, planBatches, yieldToEventLoop } from './embed-batches';
+import { yieldToEventLoop } from '../util/yield';
+import { padBatch, planBatches } from './batches';
 
 /** Defaults measured with a bert-tiny-shaped model on wasm (see the encoder's bench notes). */
 export const DEFAULT_EMBED_BATCH_SIZE = 64;
 export const DEFAULT_MAX_TOKENS_PER_BATCH = 4096;
 
 export interface EmbedOptions {
-  pooling: Exclude<Pooling, 'none'>;
+  pooling: ClassifierPooling;
   /** Most texts per encoder call. Default DEFAULT_EMBED_BATCH_SIZE. */
   batchSize?: number;
   /** Most padded tokens per encoder call (bounds memory with long texts). Default DEFAULT_MAX_TOKENS_PER_BATCH. */
@@ -33,8 +35,7 @@ export interface Embeddings {
 
 function checkSizes(batchSize: number, maxTokens: number): void {
   if (!(Number.isInteger(batchSize) && batchSize > 0) || !(Number.isInteger(maxTokens) && maxTokens > 0)) {
-    throw new BrowserBertError(
-      'USAGE',
+    throw new UsageError(
       `batchSize and maxTokensPerBatch must be positive integers, got ${batchSize} and ${maxTokens}`,
     );
   }
@@ -52,8 +53,7 @@ export async function embedTexts(
   const maxTokens = Math.max(options.maxTokensPerBatch ?? DEFAULT_MAX_TOKENS_PER_BATCH, flattenLength ?? 0);
   checkSizes(batchSize, maxTokens);
   if (kind === 'pooler' && !encoder.hasPooler) {
-    throw new BrowserBertError(
-      'USAGE',
+    throw new UsageError(
       "This checkpoint has no pooler weights, so pooling 'pooler' is not available",
       'use --pooling mean or cls',
     );
@@ -113,7 +113,7 @@ async function runBatches(
       await runQueue(batches, options, total, 2 * engine.threads, (indices) => work.engine(engine, indices));
       return;
     } catch (e) {
-      if (!(engine.fallbackToTfjs && e instanceof BrowserBertError && e.code === 'BACKEND')) throw e;
+      if (!(engine.fallbackToTfjs && e instanceof BackendError)) throw e;
       warnOnce(`browser-bert: the wasm-simd inference engine failed (${e.message}); using the TF.js forward`);
     }
   }

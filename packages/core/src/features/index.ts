@@ -7,4 +7,7 @@ export {
   type EncodeTextsOptions,
   type Embeddings,
 } from './embed';
-export { padBatch, planBatches, yieldToEventLoop, type BatchPlanOptions } from './embed-batches';
+export { padBatch, planBatches, type BatchPlanOptions } from './batches';
+export { featureCacheKey, type FeatureKeyParts } from './cache-key';
+export { cachedFeatures, type CachedFeatures, type CachedFeaturesOptions } from './cached';
+export { tokenizeTexts } from './tokenize';

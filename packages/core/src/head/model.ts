@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { TrainingError } from '../errors';
-import { deriveSeed } from '../train/random';
+import { deriveSeed } from '../util/random';
 import type { HeadOptions } from './types';
 
 export const HEAD_DEFAULTS = { kind: 'linear', hiddenUnits: 256, dropout: 0.1, seed: 42 } as const;

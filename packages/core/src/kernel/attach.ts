@@ -1,5 +1,5 @@
 /** Choosing the inference path of a loaded encoder: the wasm-simd kernel engine when it can run, else TF.js. */
-import { BrowserBertError } from '../errors';
+import { UsageError } from '../errors';
 import type { BertEncoder } from '../encoder/types';
 import { createKernelEngine, kernelUnavailableReason } from './engine';
 import { defaultKernelSpawner, type KernelSpawner } from './spawn';
@@ -24,8 +24,7 @@ const CHOICES: readonly InferenceChoice[] = ['auto', 'wasm-simd', 'tfjs'];
 export function withInference(encoder: BertEncoder, options: InferenceOptions = {}): BertEncoder {
   const choice = options.inference ?? 'auto';
   if (!CHOICES.includes(choice)) {
-    throw new BrowserBertError(
-      'USAGE',
+    throw new UsageError(
       `Unknown inference ${JSON.stringify(choice)} (expected ${CHOICES.join(', ')})`,
       "use 'auto' unless you are comparing engines",
     );

@@ -3,7 +3,7 @@
  * worker, batches spread over the workers. Used by features/embed for frozen embedding (training features,
  * classify); fine-tuning keeps the TF.js encoder, which has gradients.
  */
-import { BrowserBertError } from '../errors';
+import { BackendError, CancelledError, UsageError } from '../errors';
 import { checkBatch } from '../encoder/bert-encoder';
 import type { BertEncoder, EnginePooling, EngineResult, InferenceEngine, PaddedBatch } from '../encoder/types';
 import { BERT_KERNEL_WASM_BASE64 } from './bert-wasm';
@@ -16,7 +16,7 @@ import {
   WORD_SLOT,
 } from './pack';
 import { WORD_EMBEDDINGS } from '../encoder/weight-map';
-import { canShareMemory, sharedCopy } from '../runtime/shared-memory';
+import { canShareMemory, sharedCopy } from '../util/shared-memory';
 import type { KernelPoolingCode, KernelReply } from './protocol';
 import { defaultKernelSpawner, type KernelSpawner, type KernelWorker } from './spawn';
 import { KERNEL_WORKER_SOURCE } from './worker-source';
@@ -81,15 +81,14 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
   const reason = kernelUnavailableReason(encoder);
   const spawn = options.spawn ?? defaultKernelSpawner();
   if (reason !== undefined || spawn === undefined) {
-    throw new BrowserBertError(
-      'BACKEND',
+    throw new BackendError(
       `The wasm-simd inference engine cannot run here: ${reason ?? 'this runtime has no Workers'}`,
       "use inference: 'tfjs'",
     );
   }
   const threads = options.threads ?? defaultThreads();
   if (!(Number.isInteger(threads) && threads >= 1)) {
-    throw new BrowserBertError('USAGE', `threads must be a positive integer, got ${threads}`);
+    throw new UsageError(`threads must be a positive integer, got ${threads}`);
   }
   const config = encoder.config;
   const hidden = config.hiddenSize;
@@ -103,11 +102,7 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
 
   /** A worker failed outside a run (e.g. init): the engine is unusable, every pending and later run rejects. */
   const fail = (message: string): void => {
-    failure = new BrowserBertError(
-      'BACKEND',
-      `The wasm-simd inference engine failed: ${message}`,
-      "use inference: 'tfjs'",
-    );
+    failure = new BackendError(`The wasm-simd inference engine failed: ${message}`, "use inference: 'tfjs'");
     for (const p of pending.values()) p.reject(failure);
     pending.clear();
     load.fill(0);
@@ -125,7 +120,7 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
       pending.delete(reply.id!); // p was found by this id
       if (--load[w]! === 0) workers?.[w]?.busy(false);
       if (reply.type === 'result') p.resolve({ data: reply.data, seqStart: reply.seqStart });
-      else p.reject(new BrowserBertError('BACKEND', `The wasm-simd inference engine failed: ${reply.message}`));
+      else p.reject(new BackendError(`The wasm-simd inference engine failed: ${reply.message}`));
     });
   }
 
@@ -166,10 +161,10 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
   /** Sends the batch to the least-busy worker. */
   function dispatch(batch: PaddedBatch, pooling: EnginePooling): Promise<EngineResult> {
     if (disposed) {
-      return Promise.reject(new BrowserBertError('CANCELLED', 'The inference engine was disposed'));
+      return Promise.reject(new CancelledError('The inference engine was disposed'));
     }
     if (failure !== undefined || workers === undefined) {
-      return Promise.reject(failure ?? new BrowserBertError('BACKEND', 'The wasm-simd engine has no workers'));
+      return Promise.reject(failure ?? new BackendError('The wasm-simd engine has no workers'));
     }
     const ready = workers;
     let w = 0;
@@ -192,7 +187,7 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
       });
     }).then((r) => {
       if (keepPadding && r.data.length !== batch.batchSize * batch.seqLen * hidden) {
-        throw new BrowserBertError('BACKEND', 'The wasm-simd engine returned a wrongly sized flatten output');
+        throw new BackendError('The wasm-simd engine returned a wrongly sized flatten output');
       }
       return r;
     });
@@ -204,18 +199,13 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
     fallbackToTfjs: options.fallbackToTfjs === true,
     run(batch: PaddedBatch, pooling: EnginePooling): Promise<EngineResult> {
       if (disposed) {
-        return Promise.reject(
-          new BrowserBertError('USAGE', 'This inference engine was disposed', 'load the model again'),
-        );
+        return Promise.reject(new UsageError('This inference engine was disposed', 'load the model again'));
       }
       if (failure !== undefined) return Promise.reject(failure);
       try {
         checkBatch(batch, config);
         if (pooling === 'pooler' && !encoder.hasPooler) {
-          throw new BrowserBertError(
-            'USAGE',
-            "This checkpoint has no pooler weights, so pooling 'pooler' is not available",
-          );
+          throw new UsageError("This checkpoint has no pooler weights, so pooling 'pooler' is not available");
         }
       } catch (e) {
         return Promise.reject(e as Error);
@@ -229,8 +219,7 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
       disposed = true;
       for (const w of workers ?? []) w.terminate();
       workers = undefined;
-      for (const p of pending.values())
-        p.reject(new BrowserBertError('CANCELLED', 'The inference engine was disposed'));
+      for (const p of pending.values()) p.reject(new CancelledError('The inference engine was disposed'));
       pending.clear();
     },
   };

@@ -1,7 +1,7 @@
 /** Node's kernel workers: worker_threads running the worker source with eval; they keep the process alive only while busy. */
 import { Worker } from 'node:worker_threads';
 import type { KernelReply } from './protocol';
-import { setDefaultKernelSpawner, type KernelSpawner } from './spawn';
+import type { KernelSpawner } from './spawn';
 
 export const nodeKernelSpawner: KernelSpawner = (source) => {
   // No inherited execArgv: flags such as --input-type=module or --import tsx would change how the source runs.
@@ -19,6 +19,3 @@ export const nodeKernelSpawner: KernelSpawner = (source) => {
     terminate: () => void worker.terminate(),
   };
 };
-
-// Importing the Node entry point (node.ts) makes worker_threads the default for every engine.
-setDefaultKernelSpawner(nodeKernelSpawner);

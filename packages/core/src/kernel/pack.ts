@@ -1,7 +1,7 @@
 /** BertEncoder weights → the kernel's layout (bert.c): slots by (kind, layer), Linear weights in panels of 8. */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig, HiddenAct } from '../config/types';
-import { BrowserBertError } from '../errors';
+import { UsageError } from '../errors';
 import { WORD_EMBEDDINGS } from '../encoder/weight-map';
 import type { KernelModelConfig, KernelSlot, KernelWeight } from './protocol';
 
@@ -103,7 +103,7 @@ export function packEncoderWeights(
 ): KernelWeight[] {
   const read = (name: string): Float32Array => {
     const v = values.get(name);
-    if (v === undefined) throw new BrowserBertError('USAGE', `The encoder has no weight "${name}" for the kernel`);
+    if (v === undefined) throw new UsageError(`The encoder has no weight "${name}" for the kernel`);
     return v;
   };
   const H = config.hiddenSize;

@@ -27,3 +27,4 @@ export {
 export { buildReport, type BuildReportInput, type EvaluatedSplit } from './report';
 export { buildEvalReport, type BuildEvalReportInput } from './eval-report';
 export { formatReportTable, formatEvalTable, RANDOM_INIT_NOTICE } from './format-table';
+export { binaryCurves, metricsAtThreshold, type BinaryCurves, type ThresholdRow } from './curves';

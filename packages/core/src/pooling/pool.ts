@@ -1,10 +1,11 @@
 /** [batch, seq, hidden] encoder output → one vector per text. */
 import * as tf from '@tensorflow/tfjs-core';
-import { BrowserBertError } from '../errors';
-import type { EncoderOutput, Pooling } from '../encoder/types';
+import { UsageError } from '../errors';
+import type { EncoderOutput } from '../encoder/types';
+import type { ClassifierPooling } from '../vocabulary';
 
 /** Poolings computed from last_hidden_state alone ('pooler' needs the encoder's own pooler output). */
-export type HiddenPooling = 'cls' | 'mean' | 'flatten';
+export type HiddenPooling = Exclude<ClassifierPooling, 'pooler'>;
 
 export interface PoolOptions {
   /** L2-normalise each vector (sentence-transformers' Normalize module). Default false. */
@@ -21,11 +22,7 @@ export function l2Normalize(x: tf.Tensor2D): tf.Tensor2D {
 }
 
 /** Output width of a pooling for a model of this hidden size. */
-export function pooledDim(
-  kind: Exclude<Pooling, 'none'>,
-  hiddenSize: number,
-  flattenLength = DEFAULT_FLATTEN_LENGTH,
-): number {
+export function pooledDim(kind: ClassifierPooling, hiddenSize: number, flattenLength = DEFAULT_FLATTEN_LENGTH): number {
   return kind === 'flatten' ? flattenLength * hiddenSize : hiddenSize;
 }
 
@@ -53,15 +50,14 @@ export function pool(
     } else if (kind === 'flatten') {
       const len = options.flattenLength ?? DEFAULT_FLATTEN_LENGTH;
       if (S !== len) {
-        throw new BrowserBertError(
-          'USAGE',
+        throw new UsageError(
           `'flatten' pooling needs batches padded to exactly ${len} tokens, got ${S}`,
           'pad with padBatch(encodings, indices, flattenLength)',
         );
       }
       out = tf.reshape(lastHidden, [B, S * H]);
     } else {
-      throw new BrowserBertError('USAGE', `Unknown pooling ${JSON.stringify(kind)} (expected cls, mean or flatten)`);
+      throw new UsageError(`Unknown pooling ${JSON.stringify(kind)} (expected cls, mean or flatten)`);
     }
     return options.normalize === true ? l2Normalize(out) : out;
   });
@@ -71,13 +67,12 @@ export function pool(
 export function poolOutput(
   output: EncoderOutput,
   mask: tf.Tensor2D,
-  kind: Exclude<Pooling, 'none'>,
+  kind: ClassifierPooling,
   options: PoolOptions = {},
 ): tf.Tensor2D {
   if (kind !== 'pooler') return pool(output.lastHiddenState, mask, kind, options);
   if (output.poolerOutput === undefined) {
-    throw new BrowserBertError(
-      'USAGE',
+    throw new UsageError(
       "Pooling 'pooler' needs the encoder's pooler output",
       'call forward(batch, { pooler: true }) on a checkpoint that has pooler.dense.* weights, or use cls/mean',
     );

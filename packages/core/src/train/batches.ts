@@ -4,7 +4,7 @@
  * order shuffled again — so batches are length-homogeneous but their order and content vary per epoch.
  */
 import type { Encoding } from '../tokenizer/types';
-import type { Rng } from './random';
+import type { Rng } from '../util/random';
 
 export function bucketedBatches(
   rows: readonly number[],

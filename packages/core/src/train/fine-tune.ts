@@ -1,8 +1,9 @@
 /**
  * End-to-end fine-tuning: the top k encoder layers (+ the pooler when pooling 'pooler') are trained together
  * with the head. Custom loop: tf.variableGrads → clip by global norm → Adam (a lower learning rate for the
- * encoder, a second optimiser for the head). Dynamic padding with length-bucketed, seeded batches; one batch of
- * tensors alive at a time; early stopping on the validation loss with the best weights restored.
+ * encoder, a second optimiser for the head), run by the one training loop (loop.ts). Dynamic padding with
+ * length-bucketed, seeded batches; one batch of tensors alive at a time; early stopping on the validation loss with
+ * the best weights restored.
  *
  * The word-embedding table is never trained, even with 'all': its lookup is a tf.gather whose gradient needs
  * UnsortedSegmentSum, which tfjs-backend-wasm 4.22 lacks (position / token-type embeddings and the embedding
@@ -13,18 +14,20 @@ import { WORD_EMBEDDINGS } from '../encoder/weight-map';
 // Gradients are registered by @tensorflow/tfjs-layers (imported through ../head/model).
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { TrainingError } from '../errors';
+import { earlyStopping } from './early-stopping';
+import { evaluateLoss } from './evaluate';
+import { fitLoop, progressCallback, type TrainSteps } from './loop';
 import type { BertEncoder, PaddedBatch } from '../encoder/types';
-import { padBatch } from '../features/embed-batches';
+import { padBatch } from '../features/batches';
 import { headLogits, headVariables } from '../head/model';
 import type { EpochStats } from '../head/types';
 import { poolOutput } from '../pooling/pool';
 import type { Encoding } from '../tokenizer/types';
 import { bucketedBatches } from './batches';
 import { weightedCrossEntropy } from './loss';
-import { createRng, deriveSeed } from './random';
-import type { TrainPooling } from './types';
-import { useFastWasmBatchMatMul } from './wasm-matmul';
-import { createYielder } from './yield';
+import { createRng, deriveSeed } from '../util/random';
+import type { ClassifierPooling } from '../vocabulary';
+import { useFastWasmBatchMatMul } from '../runtime/wasm-matmul';
 
 export const FROZEN_EMBEDDING = WORD_EMBEDDINGS;
 
@@ -32,7 +35,7 @@ export const FROZEN_EMBEDDING = WORD_EMBEDDINGS;
 export function fineTuneVariables(
   encoder: BertEncoder,
   layers: number | 'all',
-  pooling: TrainPooling,
+  pooling: ClassifierPooling,
 ): Map<string, tf.Variable> {
   const n = encoder.config.numHiddenLayers;
   const k = layers === 'all' ? n : layers;
@@ -67,7 +70,7 @@ export interface FineTuneOptions {
   encoder: BertEncoder;
   head: tfl.LayersModel;
   encodings: readonly Encoding[];
-  pooling: TrainPooling;
+  pooling: ClassifierPooling;
   normalize: boolean;
   /** 'flatten' only. */
   flattenLength?: number;
@@ -101,37 +104,23 @@ function logitsFor(o: FineTuneOptions, batch: PaddedBatch, training: boolean, se
 }
 
 /** Loss with the encoder in inference mode, batched (validation). */
-async function evaluate(
-  o: FineTuneOptions,
-  set: FineTuneSet,
-  cw: tf.Tensor1D,
-): Promise<{ loss: number; accuracy: number }> {
-  let lossSum = 0;
-  let weightSum = 0;
-  let correct = 0;
+function evaluate(o: FineTuneOptions, set: FineTuneSet): Promise<{ loss: number; accuracy: number }> {
   const rng = createRng(0);
-  const yielder = createYielder(o.signal);
-  for (const rows of bucketedBatches(set.rows, o.encodings, Math.max(o.batchSize, 64), rng)) {
-    await yielder.maybeYield();
-    const batch = padBatch(o.encodings, rows, o.flattenLength, o.encoder.config.padTokenId);
-    const ys = Int32Array.from(rows, (r) => set.labels[r] as number);
-    const parts = tf.tidy(() => {
-      const y = tf.tensor1d(ys, 'int32');
-      const logits = logitsFor(o, batch, false, 0);
-      const w = tf.gather(cw, y);
-      return [
-        tf.mul(weightedCrossEntropy(logits, y, cw), tf.sum(w)),
-        tf.sum(w),
-        tf.sum(tf.cast(tf.equal(tf.cast(tf.argMax(logits, 1), 'int32'), y), 'int32')),
-      ];
-    });
-    const values = await Promise.all(parts.map((t) => t.data()));
-    tf.dispose(parts);
-    lossSum += values[0]![0] as number;
-    weightSum += values[1]![0] as number;
-    correct += values[2]![0] as number;
-  }
-  return { loss: lossSum / weightSum, accuracy: correct / set.rows.length };
+  const batches = bucketedBatches(set.rows, o.encodings, Math.max(o.batchSize, 64), rng);
+  return evaluateLoss(
+    batches,
+    set.rows.length,
+    (rows) => {
+      const batch = padBatch(o.encodings, rows, o.flattenLength, o.encoder.config.padTokenId);
+      const labels = tf.tensor1d(
+        Int32Array.from(rows, (r) => set.labels[r] as number),
+        'int32',
+      );
+      return { logits: logitsFor(o, batch, false, 0), labels };
+    },
+    o.classWeights,
+    o.signal,
+  );
 }
 
 function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf.NamedTensorMap {
@@ -153,7 +142,6 @@ export async function fineTune(
   train: FineTuneSet,
   validation: FineTuneSet,
 ): Promise<FineTuneResult> {
-  if (train.rows.length === 0) throw new TrainingError('The training split is empty');
   useFastWasmBatchMatMul();
   const encVars = fineTuneVariables(o.encoder, o.layers, o.pooling);
   const headVars = headVariables(o.head);
@@ -166,79 +154,53 @@ export async function fineTune(
   const cw = tf.tensor1d(o.classWeights);
   const batchRng = createRng(deriveSeed(o.seed, 'fine-tune:batches'));
   const dropoutRng = createRng(deriveSeed(o.seed, 'fine-tune:dropout'));
-  const yielder = createYielder(o.signal);
-  const history: EpochStats[] = [];
-  const hasValidation = validation.rows.length > 0 && o.patience > 0;
-  let best: { loss: number; epoch: number; weights: tf.Tensor[] } | undefined;
-  let sinceBest = 0;
-  let stoppedEarly = false;
-  try {
-    for (let epoch = 1; epoch <= o.epochs; epoch++) {
-      const t0 = performance.now();
-      const batches = bucketedBatches(train.rows, o.encodings, o.batchSize, batchRng);
-      let lossSum = 0;
-      let correct = 0;
-      for (let b = 0; b < batches.length; b++) {
-        await yielder.maybeYield();
-        const rows = batches[b]!;
-        const batch = padBatch(o.encodings, rows, o.flattenLength, o.encoder.config.padTokenId);
-        const y = tf.tensor1d(
-          Int32Array.from(rows, (r) => train.labels[r] as number),
-          'int32',
-        );
-        const seed = dropoutRng.nextUint32();
-        let hits: tf.Scalar | undefined;
-        const { value, grads } = tf.variableGrads(() => {
-          const logits = logitsFor(o, batch, true, seed);
-          hits = tf.keep<tf.Scalar>(tf.sum(tf.cast(tf.equal(tf.cast(tf.argMax(logits, 1), 'int32'), y), 'int32')));
-          return weightedCrossEntropy(logits, y, cw);
-        }, all);
-        const clipped = clipByGlobalNorm(grads, o.clipNorm);
-        tf.dispose(Object.values(grads));
+  const hasValidation = validation.rows.length > 0;
+  const steps: TrainSteps = {
+    size: train.rows.length,
+    batches: () => bucketedBatches(train.rows, o.encodings, o.batchSize, batchRng),
+    async step(rows) {
+      const batch = padBatch(o.encodings, rows, o.flattenLength, o.encoder.config.padTokenId);
+      const y = tf.tensor1d(
+        Int32Array.from(rows, (r) => train.labels[r] as number),
+        'int32',
+      );
+      const seed = dropoutRng.nextUint32();
+      let hits: tf.Scalar | undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        const logits = logitsFor(o, batch, true, seed);
+        hits = tf.keep<tf.Scalar>(tf.sum(tf.cast(tf.equal(tf.cast(tf.argMax(logits, 1), 'int32'), y), 'int32')));
+        return weightedCrossEntropy(logits, y, cw);
+      }, all);
+      const clipped = clipByGlobalNorm(grads, o.clipNorm);
+      tf.dispose(Object.values(grads));
+      try {
         const headGrads: tf.NamedTensorMap = {};
         const encGrads: tf.NamedTensorMap = {};
         for (const [name, g] of Object.entries(clipped)) (headNames.has(name) ? headGrads : encGrads)[name] = g;
         headOpt.applyGradients(headGrads as Record<string, tf.Variable>);
         if (Object.keys(encGrads).length > 0) encOpt.applyGradients(encGrads as Record<string, tf.Variable>);
-        const [lv, hv] = await Promise.all([value.data(), (hits as tf.Scalar).data()]);
-        tf.dispose([y, value, hits as tf.Scalar, ...Object.values(clipped)]);
-        if (!Number.isFinite(lv[0] as number)) {
-          throw new TrainingError('The training loss became NaN/Infinity', 'lower the learning rates or clip-norm');
-        }
-        lossSum += (lv[0] as number) * rows.length;
-        correct += hv[0] as number;
-        o.onBatch?.(b + 1, batches.length);
+        const [lv, hv] = await Promise.all([value.data(), hits!.data()]);
+        return { loss: (lv[0] as number) * rows.length, correct: hv[0] as number };
+      } finally {
+        tf.dispose([y, value, hits!, ...Object.values(clipped)]);
       }
-      const val = validation.rows.length > 0 ? await evaluate(o, validation, cw) : { loss: NaN, accuracy: NaN };
-      const stats: EpochStats = {
-        epoch,
-        trainLoss: lossSum / train.rows.length,
-        trainAccuracy: correct / train.rows.length,
-        valLoss: val.loss,
-        valAccuracy: val.accuracy,
-        ms: performance.now() - t0,
-      };
-      history.push(stats);
-      o.onEpoch?.(stats);
-      if (!hasValidation) continue;
-      if (!best || val.loss < best.loss - 1e-7) {
-        if (best) tf.dispose(best.weights);
-        best = { loss: val.loss, epoch, weights: all.map((v) => tf.clone(v)) };
-        sinceBest = 0;
-      } else if (++sinceBest >= o.patience) {
-        stoppedEarly = epoch < o.epochs;
-        break;
-      }
-    }
-    if (best) all.forEach((v, i) => v.assign(best!.weights[i] as tf.Tensor));
+    },
+    validate: async () => (hasValidation ? evaluate(o, validation) : undefined),
+  };
+  const stopper = earlyStopping(all, hasValidation ? o.patience : 0);
+  try {
+    const { history, stoppedEarly } = await fitLoop(steps, {
+      epochs: o.epochs,
+      signal: o.signal,
+      callbacks: [progressCallback(o.onEpoch, o.onBatch), stopper],
+    });
     return {
       history,
-      bestEpoch: best?.epoch ?? history.length,
+      bestEpoch: stopper.bestEpoch ?? history.length,
       stoppedEarly,
       trainedVariables: [...encVars.keys()],
     };
   } finally {
-    if (best) tf.dispose(best.weights);
     all.forEach((v, i) => (v.trainable = wasTrainable[i] as boolean));
     cw.dispose();
     headOpt.dispose();

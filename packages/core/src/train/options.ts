@@ -1,5 +1,6 @@
 import { TrainingError } from '../errors';
-import type { LoadedModel } from '../hub/types';
+import { CLASSIFIER_POOLINGS, isClassifierPooling } from '../vocabulary';
+import type { LoadedModel } from '../model/types';
 import { HEAD_DEFAULTS } from '../head/model';
 import { DEFAULT_FLATTEN_LENGTH } from '../pooling/pool';
 import type { ResolvedTrainOptions, TrainOptions } from './types';
@@ -52,8 +53,8 @@ export function resolveTrainOptions(options: TrainOptions, model: LoadedModel): 
   if (!(r.dropout >= 0 && r.dropout < 1)) throw new TrainingError(`dropout must be in [0, 1), got ${r.dropout}`);
   const layers = model.config.numHiddenLayers;
   if (fineTuneLayers !== 'all') int('fineTuneLayers', fineTuneLayers, 0, layers);
-  if (!['cls', 'mean', 'pooler', 'flatten'].includes(r.pooling)) {
-    throw new TrainingError(`pooling must be mean, cls, pooler or flatten, got ${String(r.pooling)}`);
+  if (!isClassifierPooling(r.pooling)) {
+    throw new TrainingError(`pooling must be ${CLASSIFIER_POOLINGS.join(', ')}, got ${String(r.pooling)}`);
   }
   if (r.pooling === 'pooler' && !model.encoder.hasPooler) {
     throw new TrainingError(

@@ -1,12 +1,10 @@
 /** The training pipeline's options and progress events (shared by the CLI and the web worker). */
-import type { Pooling } from '../encoder/types';
+import type { ClassifierPooling } from '../vocabulary';
 import type { EpochStats, HeadKind } from '../head/types';
-
-export type TrainPooling = Exclude<Pooling, 'none'>;
 
 export interface TrainOptions {
   /** Default: the model's own (sentence-transformers) pooling, else 'mean'. 'flatten' is the tutorial's baseline. */
-  pooling?: TrainPooling;
+  pooling?: ClassifierPooling;
   /** Default 'linear'. */
   head?: HeadKind;
   /** Hidden units of the 'hidden' head. Default 256. */

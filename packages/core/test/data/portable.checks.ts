@@ -4,7 +4,7 @@ import { buildReport } from '../../src/metrics/report';
 import { emailToText, parseEmail } from '../../src/data/email';
 import { parseDataset } from '../../src/data/parse-dataset';
 import { prepareData } from '../../src/data/prepare';
-import { mulberry32 } from '../../src/data/random';
+import { mulberry32 } from '../../src/util/random';
 
 export async function portableChecks(): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DataError } from '../../src/errors';
 import { dedupe, normalizeForDedupe } from '../../src/data/dedupe';
 import { buildLabelMap, encodeLabels, naturalCompare } from '../../src/data/labels';
-import { mulberry32 } from '../../src/data/random';
+import { mulberry32 } from '../../src/util/random';
 import { splitDataset } from '../../src/data/split';
 
 /** A synthetic dataset: `counts[c]` distinct texts of class c, plus the given duplicate rows. */

@@ -9,7 +9,7 @@ import { CancelledError } from '../../src/errors';
 import type { Encoding } from '../../src/tokenizer/types';
 import { prng, randomBertWeights, referenceForward } from '../../test-support/reference-bert';
 import { embedTexts, encodeTexts } from '../../src/features/embed';
-import { padBatch, planBatches } from '../../src/features/embed-batches';
+import { padBatch, planBatches } from '../../src/features/batches';
 
 const config = parseBertConfig({
   hidden_size: 32,

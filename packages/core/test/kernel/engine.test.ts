@@ -15,7 +15,7 @@ import { randomBertWeights, referenceForward, smsTexts } from '../../test-suppor
 import { sharedPath, skipUnlessShared } from '../../test-support/shared';
 import { padSequences as pad } from '../../test-support/pad';
 import { watchCollection } from '../../test-support/gc';
-import { mulberry32 } from '../../src/data/random';
+import { mulberry32 } from '../../src/util/random';
 import type { InferenceEngine } from '../../src/encoder/types';
 import { createKernelEngine, kernelUnavailableReason } from '../../src/kernel/engine';
 import { embedTexts } from '../../src/features/embed';

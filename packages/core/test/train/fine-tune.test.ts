@@ -5,11 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../../src/node';
-import type { LoadedModel } from '../../src/hub/types';
+import type { LoadedModel } from '../../src/model/types';
 import { createHead } from '../../src/head/model';
 import { fixtureModel } from '../../test-support/fixture-model';
 import { skipUnlessShared } from '../../test-support/shared';
-import { createRng } from '../../src/train/random';
+import { createRng } from '../../src/util/random';
 import { fineTune, fineTuneVariables, FROZEN_EMBEDDING } from '../../src/train/fine-tune';
 
 const skip = skipUnlessShared('data/bert-base-uncased/vocab.txt');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../../src/node';
 import { classWeightsFor, weightedCrossEntropy } from '../../src/train/loss';
-import { createRng, deriveSeed } from '../../src/train/random';
+import { createRng, deriveSeed } from '../../src/util/random';
 
 before(async () => {
   await initNodeBackend('wasm');

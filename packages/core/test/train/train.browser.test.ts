@@ -14,7 +14,7 @@ import {
 import { makeBertCheckpoint } from '../../test-support/fixtures';
 import { sharedPath, skipUnlessShared } from '../../test-support/shared';
 import { initNodeBackend } from '../../src/node';
-import { loadNode } from '../../src/hub/node-load';
+import { loadNode } from '../../src/load/node-model';
 import { parseDataset } from '../../src/data';
 import type { SplitReport } from '../../src/metrics/report-types';
 import type { EpochStats } from '../../src/head/types';

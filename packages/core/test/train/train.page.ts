@@ -2,12 +2,12 @@
 // backend named by ?backend=, e.g. webgpu).
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../src/runtime/backend';
-import { load } from '../../src/hub/load';
+import { load } from '../../src/load/model';
 import { parseDataset } from '../../src/data';
-import { createIdbFeatureCache } from '../../src/features/idb-cache';
-import { loadClassifier } from '../../src/classifier/load';
-import { deleteSavedClassifier, listSavedClassifiers } from '../../src/storage/idb';
-import { bundleToZip } from '../../src/storage/zip';
+import { createIdbFeatureCache } from '../../src/io/feature-cache-idb';
+import { loadClassifier } from '../../src/load/classifier';
+import { deleteSavedClassifier, listSavedClassifiers } from '../../src/io/bundle-store-idb';
+import { bundleToZip } from '../../src/bundle/zip';
 import { trainClassifier } from '../../src/train/pipeline';
 import { PAGE_TEXTS, FROZEN_OPTIONS, FINE_TUNE_OPTIONS, FINE_TUNE_ROWS } from './browser-shared';
 

@@ -1,0 +1,81 @@
+/**
+ * Bundle → classifier. The encoder of a bundle that includes it is assembled by the one model assembly (model/)
+ * from the bundle's own files; otherwise the caller passes the model the classifier was trained on
+ * (load/classifier.ts finds it), checked against the weights hash the bundle recorded.
+ */
+import type { ClassifierBundle } from '../bundle/types';
+import { FILES } from '../bundle/types';
+import { EncoderMismatchError, StorageError } from '../errors';
+import { createMemorySource } from '../io/memory-source';
+import type { InferenceOptions } from '../kernel/attach';
+import type { TrainingReport } from '../metrics/report-types';
+import { assembleTokenizer } from '../model/assemble';
+import { loadFromSource } from '../model/from-source';
+import type { LoadedModel } from '../model/types';
+import { createClassifier } from './classifier';
+import { headFromFiles } from './head-files';
+import type { Classifier } from './types';
+
+const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
+
+export interface FromBundleOptions {
+  /**
+   * The model the classifier was trained on, for bundles without their encoder. Its weights hash must be the one
+   * the bundle recorded. Disposed with the classifier when `ownsModel` is true.
+   */
+  readonly model?: LoadedModel | undefined;
+  readonly ownsModel?: boolean | undefined;
+  /** How a bundled (fine-tuned) encoder runs frozen inference. */
+  readonly inference?: InferenceOptions | undefined;
+}
+
+/** The classifier a bundle describes. */
+export async function classifierFromBundle(
+  bundle: ClassifierBundle,
+  options: FromBundleOptions = {},
+): Promise<Classifier> {
+  const m = bundle.manifest;
+  const f = bundle.files;
+  let model: LoadedModel;
+  let owns: boolean;
+  if (m.encoder.included) {
+    const source = createMemorySource(
+      {
+        'config.json': f[FILES.encoderConfig]!,
+        'model.safetensors': f[FILES.encoderWeights]!,
+        'vocab.txt': f[FILES.vocab]!,
+        'tokenizer_config.json': f[FILES.tokenizerConfig]!,
+      },
+      'the classifier bundle',
+    );
+    model = await loadFromSource(source, { ...options.inference, maxLength: m.max_length });
+    owns = true;
+  } else {
+    if (!options.model) {
+      throw new StorageError(
+        `this classifier's encoder (${m.encoder.source}) is not in the bundle`,
+        'pass the model it was trained on (option model), or load it with loadClassifier',
+      );
+    }
+    model = options.model;
+    owns = options.ownsModel === true;
+    if (model.info.weightsHash !== m.encoder.weights_hash) {
+      if (owns) model.dispose();
+      throw new EncoderMismatchError(m.encoder.source, m.encoder.weights_hash, model.info.weightsHash);
+    }
+  }
+  try {
+    const tokenizer = assembleTokenizer(
+      { vocabTxt: text(f[FILES.vocab]), tokenizerConfig: JSON.parse(text(f[FILES.tokenizerConfig])) as unknown },
+      model.config,
+      m.max_length,
+    );
+    const head = await headFromFiles(f[FILES.headModel]!, f[FILES.headWeights]!);
+    const report = f[FILES.report] ? (JSON.parse(text(f[FILES.report])) as TrainingReport) : undefined;
+    const { files: _files, ...spec } = m;
+    return createClassifier({ spec, tokenizer, encoder: model.encoder, ownsEncoder: owns, head, report });
+  } catch (e) {
+    if (owns) model.dispose();
+    throw e;
+  }
+}

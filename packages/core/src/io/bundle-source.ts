@@ -1,0 +1,79 @@
+/**
+ * Every place a classifier bundle can come from, to one ClassifierBundle: a target string (URL, `indexeddb://name`,
+ * a Node folder once the Node defaults are installed), a .zip (Blob / File / bytes), picked files, a directory
+ * handle, or a bundle object.
+ */
+import { StorageError } from '../errors';
+import type { ClassifierBundle } from '../bundle/types';
+import { checkBundle } from '../bundle/validate';
+import { bundleFromZip } from '../bundle/zip';
+import { readBundle } from './bundle-store';
+
+/**
+ * A URL / `indexeddb://name` / Node folder path; a .zip (File, Blob, bytes); a picked folder (File[] from
+ * `<input webkitdirectory>` or drag and drop, or a FileSystemDirectoryHandle); or a bundle object.
+ */
+export type ClassifierSource =
+  string | Blob | Uint8Array | ArrayBuffer | ClassifierBundle | readonly File[] | FileSystemDirectoryHandle;
+
+export interface BundleSourceOptions {
+  readonly fetch?: typeof fetch | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Picked files → bundle: paths relative to the folder holding manifest.json. */
+async function bundleFromFiles(files: readonly File[]): Promise<ClassifierBundle> {
+  const rel = (f: File) => (f.webkitRelativePath || f.name).replace(/\\/g, '/');
+  const manifestFile = files.find((f) => rel(f).split('/').pop() === 'manifest.json' && rel(f).split('/').length <= 2);
+  if (!manifestFile)
+    throw new StorageError('The picked files have no manifest.json', 'pick the classifier folder itself');
+  const prefix = rel(manifestFile).slice(0, -'manifest.json'.length);
+  const out: Record<string, Uint8Array> = {};
+  for (const f of files) {
+    const p = rel(f);
+    if (f !== manifestFile && p.startsWith(prefix)) out[p.slice(prefix.length)] = new Uint8Array(await f.arrayBuffer());
+  }
+  const manifest = JSON.parse(await manifestFile.text()) as unknown;
+  return checkBundle({ manifest, files: out }, 'the picked folder');
+}
+
+async function filesOfDirectory(dir: FileSystemDirectoryHandle, prefix = ''): Promise<File[]> {
+  const out: File[] = [];
+  const entries = (dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries();
+  for await (const [name, handle] of entries) {
+    if (handle.kind === 'directory')
+      out.push(...(await filesOfDirectory(handle as FileSystemDirectoryHandle, `${prefix}${name}/`)));
+    else {
+      const file = await (handle as FileSystemFileHandle).getFile();
+      out.push(new File([file], `${prefix}${name}`));
+    }
+  }
+  return out;
+}
+
+export async function readBundleFrom(
+  source: ClassifierSource,
+  options: BundleSourceOptions = {},
+): Promise<ClassifierBundle> {
+  if (typeof source === 'string') {
+    return readBundle(source, {
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+  if (source instanceof Uint8Array) return bundleFromZip(source);
+  if (source instanceof ArrayBuffer) return bundleFromZip(new Uint8Array(source));
+  if (typeof Blob !== 'undefined' && source instanceof Blob)
+    return bundleFromZip(new Uint8Array(await source.arrayBuffer()));
+  if (Array.isArray(source)) return bundleFromFiles(source as readonly File[]);
+  if (typeof source === 'object' && 'kind' in source && source.kind === 'directory') {
+    // names carry the relative path (webkitRelativePath is read-only): map them back
+    const files = await filesOfDirectory(source);
+    return bundleFromFiles(files.map((f) => Object.defineProperty(f, 'webkitRelativePath', { value: f.name })));
+  }
+  if (typeof source === 'object' && 'manifest' in source && 'files' in source) return source as ClassifierBundle;
+  throw new StorageError(
+    'Unknown classifier source',
+    'pass a URL, indexeddb://name, a folder path (Node), a .zip or a bundle',
+  );
+}

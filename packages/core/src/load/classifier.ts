@@ -1,0 +1,60 @@
+/**
+ * `loadClassifier(source)`: a saved classifier, ready to classify. Source: a URL of a published bundle folder,
+ * `indexeddb://name`, a .zip (File/Blob/bytes), picked files or a directory handle, a bundle object, or (Node) a
+ * folder path. The encoder comes from the bundle when included (fine-tuned), else from the `model` you pass, else
+ * from its recorded source (hub id, URL, folder) through the model loader — checked against the weights hash it was
+ * trained with either way.
+ */
+import type { ClassifierBundle } from '../bundle/types';
+import { classifierFromBundle } from '../classifier/from-bundle';
+import type { Classifier } from '../classifier/types';
+import { readBundleFrom, type ClassifierSource } from '../io/bundle-source';
+import type { LoadedModel } from '../model/types';
+import { load } from './model';
+import type { LoadOptions } from './types';
+
+export type ModelLoader = (source: string, options: LoadOptions) => Promise<LoadedModel>;
+
+let defaultLoader: ModelLoader = (source, options) => load(source, options);
+
+/** installNodeDefaults() sets this to the folder-aware loader (local paths, cache folder, HF_ENDPOINT). */
+export function setDefaultModelLoader(loader: ModelLoader): void {
+  defaultLoader = loader;
+}
+
+export interface LoadClassifierOptions {
+  /** An already loaded encoder to reuse (must be the one the classifier was trained on); not disposed with it. */
+  model?: LoadedModel;
+  /** How to load the encoder from its source when it is not in the bundle. Default: the hub loader. */
+  loadModel?: ModelLoader;
+  /** Passed to the model loader (endpoint, cache, progress…); its inference options also apply to a bundled encoder. */
+  modelOptions?: LoadOptions;
+  fetch?: typeof fetch;
+  signal?: AbortSignal;
+}
+
+/** The classifier a bundle describes, finding its encoder when the bundle does not include it. */
+export async function classifierFromBundleWithModel(
+  bundle: ClassifierBundle,
+  options: LoadClassifierOptions = {},
+): Promise<Classifier> {
+  const m = bundle.manifest;
+  const inference = options.modelOptions;
+  if (m.encoder.included) return classifierFromBundle(bundle, { inference });
+  if (options.model) return classifierFromBundle(bundle, { model: options.model, ownsModel: false });
+  const loader = options.loadModel ?? defaultLoader;
+  const model = await loader(m.encoder.source, {
+    ...(options.modelOptions ?? {}),
+    ...(m.encoder.revision ? { revision: m.encoder.revision } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return classifierFromBundle(bundle, { model, ownsModel: true });
+}
+
+export async function loadClassifier(
+  source: ClassifierSource,
+  options: LoadClassifierOptions = {},
+): Promise<Classifier> {
+  const bundle = await readBundleFrom(source, { fetch: options.fetch, signal: options.signal });
+  return classifierFromBundleWithModel(bundle, options);
+}

@@ -1,0 +1,58 @@
+/**
+ * An encoder back to plain HF data: tf.Variables → HF-named tensors in PyTorch layout (Linear weights [out, in]),
+ * and the files of an HF model folder (config.json + model.safetensors). Used to include a fine-tuned encoder in a
+ * bundle, to copy an encoder, and by `convert`.
+ */
+import { configJson } from '../config/serialise';
+import { createBertEncoder, poolerWeights, requiredWeights } from '../encoder';
+import { WORD_EMBEDDINGS } from '../encoder/weight-map';
+import type { BertEncoder } from '../encoder/types';
+import { RANDOM_INIT_MARKER } from '../vocabulary';
+import { floatTensor } from '../weights/dtype';
+import { writeSafetensors } from '../weights/safetensors';
+import type { TensorMap } from '../weights/types';
+
+function transpose2d(src: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(src.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = src[r * cols + c]!;
+  return out;
+}
+
+/** The encoder's current weights as HF tensors (names without "bert.", PyTorch layout). */
+export function encoderTensors(encoder: BertEncoder, dtype: 'F32' | 'F16' = 'F32'): TensorMap {
+  const specs = [...requiredWeights(encoder.config), ...(encoder.hasPooler ? poolerWeights(encoder.config) : [])];
+  const out: TensorMap = new Map();
+  for (const spec of specs) {
+    const v = encoder.variables.get(spec.name);
+    const table = spec.name === WORD_EMBEDDINGS ? encoder.wordEmbeddings : undefined;
+    if (!v && !table) continue;
+    let values = table ?? (v!.dataSync() as Float32Array);
+    if (spec.layout === 'linear') values = transpose2d(values, spec.shape[1]!, spec.shape[0]!);
+    out.set(spec.name, floatTensor(spec.name, spec.shape, values, dtype));
+  }
+  return out;
+}
+
+/** An independent copy of an encoder (own variables): fine-tuning never changes the caller's model. */
+export function cloneEncoder(encoder: BertEncoder): BertEncoder {
+  return createBertEncoder(encoder.config, encoderTensors(encoder), { source: 'a copy of the loaded encoder' });
+}
+
+/**
+ * The encoder as the files of an HF model folder: config.json and model.safetensors (float32), both marked
+ * random-init when the weights were, and the safetensors metadata naming the model it was fine-tuned from.
+ */
+export function encoderFiles(
+  encoder: BertEncoder,
+  options: { readonly randomInit: boolean; readonly fineTunedFrom?: string },
+): { readonly config: Uint8Array; readonly weights: Uint8Array } {
+  const config = new TextEncoder().encode(
+    JSON.stringify(configJson(encoder.config, { randomInit: options.randomInit }), null, 2),
+  );
+  const weights = writeSafetensors(encoderTensors(encoder), {
+    format: 'pt',
+    ...(options.randomInit ? RANDOM_INIT_MARKER : {}),
+    ...(options.fineTunedFrom === undefined ? {} : { browser_bert_fine_tuned_from: options.fineTunedFrom }),
+  });
+  return { config, weights };
+}

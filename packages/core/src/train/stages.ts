@@ -1,0 +1,159 @@
+/**
+ * The two ways the pipeline trains: a head on the frozen encoder's (cached) features, or fine-tuning a private copy
+ * of the encoder together with the head. Both give the features the held-out splits are scored on.
+ */
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { BertEncoder } from '../encoder/types';
+import { cachedFeatures } from '../features/cached';
+import { embedTexts } from '../features/embed';
+import { tokenizeTexts } from '../features/tokenize';
+import { fitStandardizer, foldStandardizer } from '../head/standardize';
+import type { EpochStats, FeatureMatrix } from '../head/types';
+import type { FeatureCache } from '../io/feature-cache';
+import { withInference } from '../kernel/attach';
+import { cloneEncoder } from '../model/clone';
+import type { LoadedModel } from '../model/types';
+import type { Encoding } from '../tokenizer/types';
+import type { TrainingData } from './data';
+import { fineTune } from './fine-tune';
+import { fitHead } from './fit-head';
+import { epochProgress, stageProgress, type stageClock } from './progress';
+import type { ResolvedTrainOptions, TrainProgress } from './types';
+
+export interface StageInputs {
+  readonly model: LoadedModel;
+  readonly head: tfl.LayersModel;
+  readonly data: TrainingData;
+  readonly options: ResolvedTrainOptions;
+  readonly normalize: boolean;
+  readonly flattenLength: number | undefined;
+  readonly classWeights: Float32Array;
+  readonly featureCache: FeatureCache | undefined;
+  readonly clock: ReturnType<typeof stageClock>;
+  readonly emit: (e: TrainProgress) => void;
+  readonly signal: AbortSignal | undefined;
+}
+
+export interface TrainedModel {
+  /** Rows at the data's positions (fine-tuning: only validation and test rows are filled). */
+  readonly features: FeatureMatrix;
+  /** The encoder the classifier runs: the model's own (frozen) or a fine-tuned copy. */
+  readonly encoder: BertEncoder;
+  readonly ownsEncoder: boolean;
+  readonly history: EpochStats[];
+  readonly featuresCached: boolean;
+}
+
+const signalOpt = (signal: AbortSignal | undefined) => (signal ? { signal } : {});
+
+/** Features from the frozen encoder (feature cache first), then the head; standardisation fitted on train only. */
+export async function frozenHeadStage(s: StageInputs): Promise<TrainedModel> {
+  const { data, options: o, emit } = s;
+  const n = data.texts.length;
+  const r = await cachedFeatures(s.model, data.texts, {
+    pooling: o.pooling,
+    normalize: s.normalize,
+    maxLength: o.maxLength,
+    batchSize: o.embedBatchSize,
+    flattenLength: s.flattenLength,
+    cache: s.featureCache,
+    signal: s.signal,
+    onTokenize: stageProgress(emit, 'tokenize'),
+    onEmbed: stageProgress(emit, 'embed'),
+  });
+  if (r.cached) emit({ stage: 'embed', cached: true, done: n, total: n, etaMs: 0 });
+  else s.clock.lap('tokenize', r.tokenizeMs);
+  s.clock.lap('embed');
+  const { features } = r;
+  const standardizer = o.standardize ? fitStandardizer(features, Array.from(data.train)) : undefined;
+  const progress = epochProgress(emit, o.epochs);
+  const fit = await fitHead(
+    s.head,
+    { features, rows: data.train, labels: data.labelsOf(data.train) },
+    { features, rows: data.validation, labels: data.labelsOf(data.validation) },
+    {
+      epochs: o.epochs,
+      batchSize: o.batchSize,
+      learningRate: o.learningRate,
+      classWeights: s.classWeights,
+      patience: o.earlyStoppingPatience,
+      seed: o.seed,
+      ...(standardizer ? { standardizer } : {}),
+      ...signalOpt(s.signal),
+      ...progress,
+    },
+  );
+  if (standardizer) foldStandardizer(s.head, standardizer);
+  s.clock.lap('train');
+  return { features, encoder: s.model.encoder, ownsEncoder: false, history: fit.history, featuresCached: r.cached };
+}
+
+/** A [total, dim] matrix whose rows `ps` are `m`'s rows (others zero). */
+function scatterRows(m: FeatureMatrix, ps: ArrayLike<number>, total: number): FeatureMatrix {
+  const out = new Float32Array(total * m.dim);
+  for (let i = 0; i < ps.length; i++) out.set(m.data.subarray(i * m.dim, (i + 1) * m.dim), (ps[i] as number) * m.dim);
+  return { dim: m.dim, data: out };
+}
+
+/**
+ * Fine-tuning: a private copy of the encoder (the caller's model stays as loaded) is trained with the head, then
+ * embeds the validation and test texts.
+ */
+export async function fineTuneStage(s: StageInputs): Promise<TrainedModel> {
+  const { data, options: o, emit } = s;
+  const encodings = await tokenizeTexts(s.model.tokenizer, data.texts, {
+    maxLength: o.maxLength,
+    signal: s.signal,
+    onProgress: stageProgress(emit, 'tokenize'),
+  });
+  s.clock.lap('tokenize');
+  let encoder: BertEncoder = cloneEncoder(s.model.encoder);
+  try {
+    const res = await fineTune(
+      {
+        encoder,
+        head: s.head,
+        encodings,
+        pooling: o.pooling,
+        normalize: s.normalize,
+        ...(s.flattenLength === undefined ? {} : { flattenLength: s.flattenLength }),
+        layers: o.fineTuneLayers,
+        epochs: o.epochs,
+        batchSize: o.batchSize,
+        headLearningRate: o.learningRate,
+        encoderLearningRate: o.fineTuneLearningRate,
+        clipNorm: o.clipNorm,
+        classWeights: s.classWeights,
+        patience: o.earlyStoppingPatience,
+        seed: o.seed,
+        ...signalOpt(s.signal),
+        ...epochProgress(emit, o.epochs),
+      },
+      { rows: Array.from(data.train), labels: data.y },
+      { rows: Array.from(data.validation), labels: data.y },
+    );
+    s.clock.lap('train');
+    // The fine-tuned copy gets the loaded model's inference engine too (its weights are packed on first use).
+    const engine = s.model.encoder.inference;
+    if (engine) encoder = withInference(encoder, { inference: 'wasm-simd', inferenceThreads: engine.threads });
+    const evalP = [...data.validation, ...data.test];
+    const evalFeatures = await embedTexts(
+      encoder,
+      evalP.map((p) => encodings[p] as Encoding),
+      {
+        pooling: o.pooling,
+        normalize: s.normalize,
+        batchSize: o.embedBatchSize,
+        ...(s.flattenLength === undefined ? {} : { flattenLength: s.flattenLength }),
+        ...signalOpt(s.signal),
+        onProgress: stageProgress(emit, 'embed'),
+      },
+    );
+    s.clock.lap('embed');
+    const features = scatterRows(evalFeatures, evalP, data.texts.length);
+    return { features, encoder, ownsEncoder: true, history: res.history, featuresCached: false };
+  } catch (e) {
+    encoder.dispose();
+    throw e;
+  }
+}

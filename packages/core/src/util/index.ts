@@ -1,0 +1,3 @@
+export { createRng, deriveSeed, mulberry32, shuffleInPlace, type Rng } from './random';
+export { sha256Hex } from './hash';
+export { yieldToEventLoop, createYielder, type Yielder } from './yield';
