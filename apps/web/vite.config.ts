@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 /**
@@ -13,6 +13,8 @@ const isolationHeaders = {
 
 export default defineConfig({
   plugins: [react()],
+  // The workspace's @browser-bert/core from its TypeScript sources (package.json exports), not its build.
+  resolve: { conditions: ['@browser-bert/source', ...defaultClientConditions] },
   // Relative asset URLs: the build works from any sub-path of a static host.
   base: './',
   server: { host: '127.0.0.1', port: 5173, headers: isolationHeaders },

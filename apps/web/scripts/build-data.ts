@@ -7,7 +7,7 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSpamAssassin } from '../../../packages/core/src/data/node-spam-assassin';
+import { loadSpamAssassin } from '@browser-bert/core/node';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const BUILTIN_PATH = path.resolve(here, '../public/data/spam-assassin.jsonl');

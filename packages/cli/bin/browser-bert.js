@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx's loader: no build step to forget.
-import { register } from 'tsx/esm/api';
+// The browser-bert command: runs the compiled CLI (dist/, built by `npm run build`).
+import { main } from '../dist/main.js';
 
-register();
-await import('../src/main.ts');
+process.exitCode = await main({
+  argv: process.argv.slice(2),
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+});

@@ -2,11 +2,15 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '@browser-bert/core';
 
+type Parsed<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>
+>;
+
 export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
   argv: readonly string[],
   options: T,
   allowPositionals = false,
-) {
+): Parsed<T> {
   try {
     return parseArgs({ args: [...argv], options, allowPositionals, strict: true });
   } catch (e) {

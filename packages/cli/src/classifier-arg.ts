@@ -1,8 +1,8 @@
 /** The --classifier argument of commands that use a saved classifier (predict, eval). */
 import { loadClassifier, RANDOM_INIT_NOTICE, type Classifier, UsageError } from '@browser-bert/core';
 import { loadNode } from '@browser-bert/core/node';
-import type { CliIO } from './io';
-import type { CliProgress } from './progress';
+import type { CliIO } from './io.ts';
+import type { CliProgress } from './progress.ts';
 
 /** Loads a saved classifier folder; an encoder that is not in the bundle is loaded from its source (cache, HF_ENDPOINT). */
 export async function loadClassifierArg(

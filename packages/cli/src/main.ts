@@ -3,20 +3,26 @@
  * Errors: one line on stderr saying what to do, exit code 1 (2 for usage errors).
  */
 import { BrowserBertError, UsageError } from '@browser-bert/core';
-import type { CliIO, Command } from './io';
+import type { CliIO, Command } from './io.ts';
 
-export const COMMANDS = ['tokenize', 'embed', 'inspect', 'train', 'eval', 'predict', 'convert', 'bench'] as const;
+/** Each command is loaded when used (a literal import per command, so the compiled CLI resolves them). */
+const LOADERS = {
+  tokenize: () => import('./commands/tokenize.ts'),
+  embed: () => import('./commands/embed.ts'),
+  inspect: () => import('./commands/inspect.ts'),
+  train: () => import('./commands/train.ts'),
+  eval: () => import('./commands/eval.ts'),
+  predict: () => import('./commands/predict.ts'),
+  convert: () => import('./commands/convert.ts'),
+  bench: () => import('./commands/bench.ts'),
+} satisfies Record<string, () => Promise<{ default: Command }>>;
+
+export type CommandName = keyof typeof LOADERS;
+export const COMMANDS = Object.keys(LOADERS) as CommandName[];
 
 async function loadCommand(name: string): Promise<Command | undefined> {
-  if (!(COMMANDS as readonly string[]).includes(name)) return undefined;
-  try {
-    return ((await import(`./commands/${name}.ts`)) as { default: Command }).default;
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String(e).includes(`commands/${name}`)) {
-      return undefined;
-    }
-    throw e;
-  }
+  if (!Object.hasOwn(LOADERS, name)) return undefined;
+  return (await LOADERS[name as CommandName]()).default;
 }
 
 async function help(io: CliIO): Promise<void> {
@@ -57,16 +63,4 @@ export async function main(io: CliIO): Promise<number> {
     if (process.env.BROWSER_BERT_DEBUG && e instanceof Error) io.stderr.write(`${e.stack}\n`);
     return e instanceof UsageError ? 2 : 1;
   }
-}
-
-const isEntry = process.argv[1] !== undefined && /browser-bert(\.js)?$|main\.ts$/.test(process.argv[1]);
-if (isEntry) {
-  const code = await main({
-    argv: process.argv.slice(2),
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-  });
-  process.exitCode = code;
 }

@@ -4,8 +4,8 @@
  */
 import { type InferenceChoice, type LoadedModel, UsageError } from '@browser-bert/core';
 import { loadNode } from '@browser-bert/core/node';
-import { intOption } from './args';
-import type { CliProgress } from './progress';
+import { intOption } from './args.ts';
+import type { CliProgress } from './progress.ts';
 
 export const MODEL_OPTIONS = {
   model: { type: 'string' },

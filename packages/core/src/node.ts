@@ -3,23 +3,23 @@
  * caches, bundle folders and worker_threads for the kernel. Importing it installs those defaults (one explicit call,
  * below; the package lists this file under sideEffects). Browser code imports '@browser-bert/core' only.
  */
-import { installNodeDefaults } from './load/node-defaults';
+import { installNodeDefaults } from './load/node-defaults.ts';
 
 installNodeDefaults();
 
 export { installNodeDefaults };
-export { wasmDir, initNodeBackend } from './runtime/node-backend';
+export { wasmDir, initNodeBackend } from './runtime/node-backend.ts';
 export {
   loadNode,
   loadTokenizerNode,
   resolveNodeSource,
   nodeLoadDefaults,
   type NodeLoadOptions,
-} from './load/node-model';
-export { createFolderSource } from './io/node/folder-source';
-export { createFolderCache } from './io/node/model-cache';
-export { createFolderFeatureCache } from './io/node/feature-cache';
-export { defaultCacheDir, defaultFeatureCacheDir } from './io/node/paths';
-export { readBundleFolder, writeBundleFolder, folderStore } from './io/node/bundle-store';
-export { nodeKernelSpawner } from './kernel/node-spawn';
-export { loadSpamAssassin } from './data/node-spam-assassin';
+} from './load/node-model.ts';
+export { createFolderSource } from './io/node/folder-source.ts';
+export { createFolderCache } from './io/node/model-cache.ts';
+export { createFolderFeatureCache } from './io/node/feature-cache.ts';
+export { defaultCacheDir, defaultFeatureCacheDir } from './io/node/paths.ts';
+export { readBundleFolder, writeBundleFolder, folderStore } from './io/node/bundle-store.ts';
+export { nodeKernelSpawner } from './kernel/node-spawn.ts';
+export { loadSpamAssassin } from './data/node-spam-assassin.ts';

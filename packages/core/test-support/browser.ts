@@ -11,6 +11,9 @@ import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { wasmDir } from '../src/node';
 
+/** The package.json export condition that resolves the workspace's packages to their TypeScript sources. */
+export const SOURCE_CONDITION = '@browser-bert/source';
+
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -122,6 +125,8 @@ export async function bundleForBrowser(entry: string): Promise<string> {
     outfile: path.join(dir, 'entry.js'),
     logLevel: 'error',
     define: { 'process.env.NODE_ENV': '"production"' },
+    // the workspace's packages from source (package.json exports), like the tests and the app's dev server
+    conditions: [SOURCE_CONDITION],
   });
   await writeFile(
     path.join(dir, 'index.html'),

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '@browser-bert/core';
-import type { Command } from '../io';
+import type { Command } from '../io.ts';
 
 const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../bench/run.ts');
 
@@ -23,10 +23,14 @@ Options are passed through; see bench/README.md.`,
     if (!existsSync(script)) {
       throw new UsageError(`the benchmark script ${script} is not here`, 'run it from a browser-bert source checkout');
     }
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...io.argv], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: io.env,
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@browser-bert/source', '--import', 'tsx', script, ...io.argv],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: io.env,
+      },
+    );
     child.stdout.pipe(io.stdout as NodeJS.WritableStream, { end: false });
     child.stderr.pipe(io.stderr as NodeJS.WritableStream, { end: false });
     return new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));

@@ -8,10 +8,10 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { configJson, encoderTensors, tokenizerFiles, writeTfjsBundle, UsageError } from '@browser-bert/core';
 import { initNodeBackend, loadNode } from '@browser-bert/core/node';
-import { enumOption, parseOptions } from '../args';
-import type { Command } from '../io';
-import { MODEL_OPTIONS, MODEL_USAGE, modelArgs } from '../model-args';
-import { createProgress, formatBytes } from '../progress';
+import { enumOption, parseOptions } from '../args.ts';
+import type { Command } from '../io.ts';
+import { MODEL_OPTIONS, MODEL_USAGE, modelArgs } from '../model-args.ts';
+import { createProgress, formatBytes } from '../progress.ts';
 
 const DTYPES = ['float32', 'float16'] as const;
 

@@ -11,10 +11,10 @@ import {
   type Pooling,
 } from '@browser-bert/core';
 import { initNodeBackend } from '@browser-bert/core/node';
-import { enumOption, intOption, parseOptions } from '../args';
-import { readStdinLines, type Command } from '../io';
-import { loadModelForCommand, MODEL_OPTIONS, MODEL_USAGE, modelArgs } from '../model-args';
-import { createProgress } from '../progress';
+import { enumOption, intOption, parseOptions } from '../args.ts';
+import { readStdinLines, type Command } from '../io.ts';
+import { loadModelForCommand, MODEL_OPTIONS, MODEL_USAGE, modelArgs } from '../model-args.ts';
+import { createProgress } from '../progress.ts';
 
 /** Every pooling but the tutorial's 'flatten' baseline (a training comparison, not an embedding). */
 const EMBED_POOLINGS = POOLINGS.filter((p): p is Exclude<Pooling, 'flatten'> => p !== 'flatten');

@@ -5,11 +5,11 @@
 import { writeFile } from 'node:fs/promises';
 import { buildEvalReport, formatEvalTable, parseDataset, RANDOM_INIT_NOTICE, DataError } from '@browser-bert/core';
 import { initNodeBackend } from '@browser-bert/core/node';
-import { enumOption, parseOptions } from '../args';
-import type { Command } from '../io';
-import { createProgress } from '../progress';
-import { loadClassifierArg } from '../classifier-arg';
-import { readDataFile } from '../data-file';
+import { enumOption, parseOptions } from '../args.ts';
+import type { Command } from '../io.ts';
+import { createProgress } from '../progress.ts';
+import { loadClassifierArg } from '../classifier-arg.ts';
+import { readDataFile } from '../data-file.ts';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
 

@@ -13,8 +13,8 @@ import {
   type TensorMap,
   UsageError,
 } from '@browser-bert/core';
-import { parseOptions } from '../args';
-import type { Command } from '../io';
+import { parseOptions } from '../args.ts';
+import type { Command } from '../io.ts';
 
 async function readBytes(file: string): Promise<Uint8Array> {
   try {

@@ -1,9 +1,9 @@
 /** `browser-bert predict --classifier DIR`: one text per stdin line → one JSON line {"label", "scores"} on stdout. */
 import { initNodeBackend } from '@browser-bert/core/node';
-import { loadClassifierArg } from '../classifier-arg';
-import { enumOption, intOption, parseOptions } from '../args';
-import { readStdinLines, type Command } from '../io';
-import { createProgress } from '../progress';
+import { loadClassifierArg } from '../classifier-arg.ts';
+import { enumOption, intOption, parseOptions } from '../args.ts';
+import { readStdinLines, type Command } from '../io.ts';
+import { createProgress } from '../progress.ts';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
 

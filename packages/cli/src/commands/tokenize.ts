@@ -1,10 +1,10 @@
 /** `browser-bert tokenize --model <dir|id> [--max-length N]`: one text per stdin line → one JSON object per line. */
 import { loadTokenizerNode } from '@browser-bert/core/node';
 import type { Encoding } from '@browser-bert/core';
-import { parseOptions } from '../args';
-import { readStdinLines, type Command } from '../io';
-import { checkMaxLength, MODEL_OPTIONS, MODEL_USAGE, modelArgs } from '../model-args';
-import { createProgress } from '../progress';
+import { parseOptions } from '../args.ts';
+import { readStdinLines, type Command } from '../io.ts';
+import { checkMaxLength, MODEL_OPTIONS, MODEL_USAGE, modelArgs } from '../model-args.ts';
+import { createProgress } from '../progress.ts';
 
 /** The HF-style record of one unpadded encoding. */
 export function encodingJson(e: Encoding): string {

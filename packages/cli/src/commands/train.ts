@@ -15,11 +15,11 @@ import {
   type TrainOptions,
 } from '@browser-bert/core';
 import { createFolderFeatureCache, defaultFeatureCacheDir, initNodeBackend } from '@browser-bert/core/node';
-import { enumOption, intOption, numberOption, parseOptions } from '../args';
-import { readDataFile } from '../data-file';
-import type { Command } from '../io';
-import { loadModelForCommand, MODEL_OPTIONS, MODEL_USAGE, modelArgs } from '../model-args';
-import { createProgress, type CliProgress, type TaskBar } from '../progress';
+import { enumOption, intOption, numberOption, parseOptions } from '../args.ts';
+import { readDataFile } from '../data-file.ts';
+import type { Command } from '../io.ts';
+import { loadModelForCommand, MODEL_OPTIONS, MODEL_USAGE, modelArgs } from '../model-args.ts';
+import { createProgress, type CliProgress, type TaskBar } from '../progress.ts';
 
 const HEADS = ['linear', 'hidden'] as const;
 const BACKENDS = ['wasm', 'cpu'] as const;

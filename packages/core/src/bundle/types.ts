@@ -1,6 +1,6 @@
 /** The saved-classifier bundle: a manifest plus named files (head, tokenizer, optionally encoder weights). */
-import type { TokenizerSettings } from '../tokenizer/types';
-import type { ClassifierPooling } from '../vocabulary';
+import type { TokenizerSettings } from '../tokenizer/types.ts';
+import type { ClassifierPooling } from '../vocabulary.ts';
 
 export const BUNDLE_FORMAT = 'browser-bert-classifier';
 export const BUNDLE_SCHEMA_VERSION = 1;

@@ -1,5 +1,5 @@
-import { StorageError } from '../errors';
-import { BUNDLE_FORMAT, BUNDLE_SCHEMA_VERSION, type ClassifierBundle, type ClassifierManifest } from './types';
+import { StorageError } from '../errors.ts';
+import { BUNDLE_FORMAT, BUNDLE_SCHEMA_VERSION, type ClassifierBundle, type ClassifierManifest } from './types.ts';
 
 /** Checks a manifest's format/version and that every listed file is present. Returns the bundle. */
 export function checkBundle(

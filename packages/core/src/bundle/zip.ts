@@ -1,8 +1,8 @@
 /** A bundle as one downloadable .zip (manifest.json + files) and back, with fflate. */
 import { unzipSync, zipSync, type Zippable } from 'fflate';
-import { StorageError } from '../errors';
-import { checkBundle } from './validate';
-import type { ClassifierBundle, ClassifierManifest } from './types';
+import { StorageError } from '../errors.ts';
+import { checkBundle } from './validate.ts';
+import type { ClassifierBundle, ClassifierManifest } from './types.ts';
 
 export function bundleToZip(bundle: ClassifierBundle): Uint8Array {
   const files: Zippable = { 'manifest.json': new TextEncoder().encode(JSON.stringify(bundle.manifest, null, 2)) };

@@ -1,12 +1,12 @@
 /** The in-memory classifier: tokenizer → encoder (frozen forward) → pooling → head → decision. */
-import type { ClassifierBundle } from '../bundle/types';
-import { UsageError } from '../errors';
-import { embedTexts } from '../features/embed';
-import { predictHead } from '../head/predict';
-import { writeBundle } from '../io/bundle-store';
-import { decide } from './decide';
-import { bundleOf } from './to-bundle';
-import type { Classifier, ClassifierParts, ClassifyOptions, Prediction } from './types';
+import type { ClassifierBundle } from '../bundle/types.ts';
+import { UsageError } from '../errors.ts';
+import { embedTexts } from '../features/embed.ts';
+import { predictHead } from '../head/predict.ts';
+import { writeBundle } from '../io/bundle-store.ts';
+import { decide } from './decide.ts';
+import { bundleOf } from './to-bundle.ts';
+import type { Classifier, ClassifierParts, ClassifyOptions, Prediction } from './types.ts';
 
 export function createClassifier(parts: ClassifierParts): Classifier {
   const { spec, tokenizer, encoder, head } = parts;

@@ -3,18 +3,18 @@
  * from the bundle's own files; otherwise the caller passes the model the classifier was trained on
  * (load/classifier.ts finds it), checked against the weights hash the bundle recorded.
  */
-import type { ClassifierBundle } from '../bundle/types';
-import { FILES } from '../bundle/types';
-import { EncoderMismatchError, StorageError } from '../errors';
-import { createMemorySource } from '../io/memory-source';
-import type { InferenceOptions } from '../kernel/attach';
-import type { TrainingReport } from '../metrics/report-types';
-import { assembleTokenizer } from '../model/assemble';
-import { loadFromSource } from '../model/from-source';
-import type { LoadedModel } from '../model/types';
-import { createClassifier } from './classifier';
-import { headFromFiles } from './head-files';
-import type { Classifier } from './types';
+import type { ClassifierBundle } from '../bundle/types.ts';
+import { FILES } from '../bundle/types.ts';
+import { EncoderMismatchError, StorageError } from '../errors.ts';
+import { createMemorySource } from '../io/memory-source.ts';
+import type { InferenceOptions } from '../kernel/attach.ts';
+import type { TrainingReport } from '../metrics/report-types.ts';
+import { assembleTokenizer } from '../model/assemble.ts';
+import { loadFromSource } from '../model/from-source.ts';
+import type { LoadedModel } from '../model/types.ts';
+import { createClassifier } from './classifier.ts';
+import { headFromFiles } from './head-files.ts';
+import type { Classifier } from './types.ts';
 
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
 

@@ -1,7 +1,7 @@
 /** The head as standard TF.js layers files: model.json (topology + weightsManifest) and one weights.bin. */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { StorageError } from '../errors';
+import { StorageError } from '../errors.ts';
 
 export async function headToFiles(head: tfl.LayersModel): Promise<{ modelJson: Uint8Array; weights: Uint8Array }> {
   let artifacts: tf.io.ModelArtifacts | undefined;

@@ -1,7 +1,7 @@
-export type * from './types';
-export { createClassifier } from './classifier';
-export { classifierFromBundle, type FromBundleOptions } from './from-bundle';
-export { bundleOf } from './to-bundle';
-export { headToFiles, headFromFiles } from './head-files';
-export { decide } from './decide';
-export { classifierSpec, type ManifestInputs } from './manifest';
+export type * from './types.ts';
+export { createClassifier } from './classifier.ts';
+export { classifierFromBundle, type FromBundleOptions } from './from-bundle.ts';
+export { bundleOf } from './to-bundle.ts';
+export { headToFiles, headFromFiles } from './head-files.ts';
+export { decide } from './decide.ts';
+export { classifierSpec, type ManifestInputs } from './manifest.ts';

@@ -1,10 +1,10 @@
 /** What a trained classifier's manifest says: built once, from the training run's outcome. */
-import { BUNDLE_FORMAT, BUNDLE_SCHEMA_VERSION } from '../bundle/types';
-import type { HeadKind } from '../head/types';
-import type { TrainingReport } from '../metrics/report-types';
-import type { LoadedModel } from '../model/types';
-import type { ClassifierPooling } from '../vocabulary';
-import type { ClassifierSpec } from './types';
+import { BUNDLE_FORMAT, BUNDLE_SCHEMA_VERSION } from '../bundle/types.ts';
+import type { HeadKind } from '../head/types.ts';
+import type { TrainingReport } from '../metrics/report-types.ts';
+import type { LoadedModel } from '../model/types.ts';
+import type { ClassifierPooling } from '../vocabulary.ts';
+import type { ClassifierSpec } from './types.ts';
 
 export interface ManifestInputs {
   /** The model the classifier was trained on (before any fine-tuning). */

@@ -2,12 +2,12 @@
  * Classifier → bundle: the files a classifier is saved as — the head as standard TF.js layers files, the tokenizer
  * files, the fine-tuned encoder as an HF model folder under `encoder/`, and the training report.
  */
-import type { ClassifierBundle } from '../bundle/types';
-import { FILES } from '../bundle/types';
-import { encoderFiles } from '../model/clone';
-import { tokenizerFiles } from '../tokenizer/files';
-import { headToFiles } from './head-files';
-import type { ClassifierParts } from './types';
+import type { ClassifierBundle } from '../bundle/types.ts';
+import { FILES } from '../bundle/types.ts';
+import { encoderFiles } from '../model/clone.ts';
+import { tokenizerFiles } from '../tokenizer/files.ts';
+import { headToFiles } from './head-files.ts';
+import type { ClassifierParts } from './types.ts';
 
 const utf8 = new TextEncoder();
 

@@ -1,8 +1,8 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { ClassifierBundle, ClassifierManifest } from '../bundle/types';
-import type { BertEncoder } from '../encoder/types';
-import type { TrainingReport } from '../metrics/report-types';
-import type { Tokenizer } from '../tokenizer/types';
+import type { ClassifierBundle, ClassifierManifest } from '../bundle/types.ts';
+import type { BertEncoder } from '../encoder/types.ts';
+import type { TrainingReport } from '../metrics/report-types.ts';
+import type { Tokenizer } from '../tokenizer/types.ts';
 
 export interface Prediction {
   /** The predicted class (binary: positive when its probability ≥ the saved threshold). */

@@ -1,3 +1,3 @@
-export { parseBertConfig } from './parse';
-export type { BertConfig, HiddenAct } from './types';
-export { configJson } from './serialise';
+export { parseBertConfig } from './parse.ts';
+export type { BertConfig, HiddenAct } from './types.ts';
+export { configJson } from './serialise.ts';

@@ -1,5 +1,5 @@
-import { ConfigError } from '../errors';
-import type { BertConfig, HiddenAct } from './types';
+import { ConfigError } from '../errors.ts';
+import type { BertConfig, HiddenAct } from './types.ts';
 
 /** HF transformers BertConfig defaults (used for keys absent from config.json, as HF does). */
 const DEFAULTS = {

@@ -1,6 +1,6 @@
 /** BertConfig → HF config.json (the inverse of parse.ts for the fields BertModel reads). */
-import { RANDOM_INIT_MARKER } from '../vocabulary';
-import type { BertConfig } from './types';
+import { RANDOM_INIT_MARKER } from '../vocabulary.ts';
+import type { BertConfig } from './types.ts';
 
 /** BertConfig → HF config.json. */
 export function configJson(config: BertConfig, options: { randomInit: boolean }): Record<string, unknown> {

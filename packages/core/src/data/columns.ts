@@ -1,5 +1,5 @@
-import { DataError } from '../errors';
-import type { ColumnRef } from './types';
+import { DataError } from '../errors.ts';
+import type { ColumnRef } from './types.ts';
 
 /** Header names / JSON keys recognised as the text column, in order of preference. */
 export const TEXT_KEYS = [

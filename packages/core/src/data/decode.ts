@@ -1,4 +1,4 @@
-import { DataError } from '../errors';
+import { DataError } from '../errors.ts';
 
 /** Magic numbers of common binary files people pick by mistake (zip covers .xlsx/.docx/.ods). */
 const SIGNATURES: ReadonlyArray<{ name: string; bytes: readonly number[] }> = [

@@ -1,4 +1,4 @@
-import type { DedupeResult } from './types';
+import type { DedupeResult } from './types.ts';
 
 /** The text used to find duplicates: NFKC, lower-case, whitespace runs collapsed to one space, trimmed. */
 export function normalizeForDedupe(text: string): string {

@@ -1,5 +1,5 @@
 import Papa from 'papaparse';
-import { DataError } from '../errors';
+import { DataError } from '../errors.ts';
 
 export interface DelimitedTable {
   readonly rows: string[][];

@@ -1,6 +1,6 @@
 import PostalMime from 'postal-mime';
 import { compile } from 'html-to-text';
-import { DataError } from '../errors';
+import { DataError } from '../errors.ts';
 
 export interface ParsedEmail {
   /** Decoded Subject header ('' when absent). */

@@ -1,20 +1,20 @@
 /** Dataset stage: file content → texts + labels → label map → de-duplicated, stratified, seeded splits. No I/O. */
-export type * from './types';
-export { parseDataset } from './parse-dataset';
-export { decodeText } from './decode';
-export { TEXT_KEYS, LABEL_KEYS, detectHeader, resolveColumn } from './columns';
-export { validateLabels, countLabels } from './validate';
-export { buildLabelMap, encodeLabels, naturalCompare, POSITIVE_NAMES, type LabelMapOptions } from './labels';
-export { dedupe, normalizeForDedupe } from './dedupe';
-export { splitDataset } from './split';
-export { prepareData, type PreparedData } from './prepare';
-export { mulberry32, shuffleInPlace } from '../util/random';
-export { parseEmail, emailToText, htmlToPlainText, type ParsedEmail } from './email';
+export type * from './types.ts';
+export { parseDataset } from './parse-dataset.ts';
+export { decodeText } from './decode.ts';
+export { TEXT_KEYS, LABEL_KEYS, detectHeader, resolveColumn } from './columns.ts';
+export { validateLabels, countLabels } from './validate.ts';
+export { buildLabelMap, encodeLabels, naturalCompare, POSITIVE_NAMES, type LabelMapOptions } from './labels.ts';
+export { dedupe, normalizeForDedupe } from './dedupe.ts';
+export { splitDataset } from './split.ts';
+export { prepareData, type PreparedData } from './prepare.ts';
+export { mulberry32, shuffleInPlace } from '../util/random.ts';
+export { parseEmail, emailToText, htmlToPlainText, type ParsedEmail } from './email.ts';
 export {
   spamAssassinDataset,
   spamAssassinLabel,
   type SpamAssassinRecord,
   type SpamAssassinDataset,
   type EmailDatasetOptions,
-} from './spam-assassin';
-// Node-only: import loadSpamAssassin from './data/node-spam-assassin' (reads the npm corpus from disk).
+} from './spam-assassin.ts';
+// Node-only: loadSpamAssassin (reads the npm corpus from disk) is exported by '@browser-bert/core/node'.

@@ -1,4 +1,4 @@
-import { DataError } from '../errors';
+import { DataError } from '../errors.ts';
 
 /** Cell value of a JSON field: strings as is, numbers/booleans as text, a one-element array as its element. */
 function cell(v: unknown): string {

@@ -1,5 +1,5 @@
-import { DataError } from '../errors';
-import type { LabelMap } from './types';
+import { DataError } from '../errors.ts';
+import type { LabelMap } from './types.ts';
 
 /**
  * Natural order: digit runs compare as numbers ("2" < "10"), other text by code point.

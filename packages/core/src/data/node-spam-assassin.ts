@@ -2,13 +2,13 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { DataError } from '../errors';
+import { DataError } from '../errors.ts';
 import {
   spamAssassinDataset,
   type EmailDatasetOptions,
   type SpamAssassinDataset,
   type SpamAssassinRecord,
-} from './spam-assassin';
+} from './spam-assassin.ts';
 
 export interface LoadSpamAssassinOptions extends EmailDatasetOptions {
   /** Only these groups (easy-ham-1, easy-ham-2, hard-ham-1, spam-1, spam-2). Default: all 6,046 messages. */

@@ -1,10 +1,10 @@
-import { DataError } from '../errors';
-import { chooseColumns, detectHeader } from './columns';
-import { decodeText } from './decode';
-import { parseDelimited } from './delimited';
-import { looksLikeJson, parseJsonRecords } from './jsonl';
-import type { Dataset, DatasetFormat, ParseDatasetOptions } from './types';
-import { validateLabels } from './validate';
+import { DataError } from '../errors.ts';
+import { chooseColumns, detectHeader } from './columns.ts';
+import { decodeText } from './decode.ts';
+import { parseDelimited } from './delimited.ts';
+import { looksLikeJson, parseJsonRecords } from './jsonl.ts';
+import type { Dataset, DatasetFormat, ParseDatasetOptions } from './types.ts';
+import { validateLabels } from './validate.ts';
 
 /** The most common number of fields per row (the table's width without a header). */
 function modalWidth(rows: readonly (readonly string[])[]): number {

@@ -1,6 +1,6 @@
-import { buildLabelMap, encodeLabels, type LabelMapOptions } from './labels';
-import { splitDataset } from './split';
-import type { Dataset, DatasetSplit, LabelMap, SplitOptions } from './types';
+import { buildLabelMap, encodeLabels, type LabelMapOptions } from './labels.ts';
+import { splitDataset } from './split.ts';
+import type { Dataset, DatasetSplit, LabelMap, SplitOptions } from './types.ts';
 
 export interface PreparedData {
   /** Label map of the de-duplicated data (class counts after de-duplication). */

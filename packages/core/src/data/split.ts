@@ -1,8 +1,8 @@
-import { DataError } from '../errors';
-import { dedupe as dedupeRows } from './dedupe';
-import { naturalCompare } from './labels';
-import { mulberry32, shuffleInPlace } from '../util/random';
-import type { DatasetSplit, SplitCounts, SplitOptions } from './types';
+import { DataError } from '../errors.ts';
+import { dedupe as dedupeRows } from './dedupe.ts';
+import { naturalCompare } from './labels.ts';
+import { mulberry32, shuffleInPlace } from '../util/random.ts';
+import type { DatasetSplit, SplitCounts, SplitOptions } from './types.ts';
 
 const DEFAULT_RATIOS: readonly [number, number, number] = [0.8, 0.1, 0.1];
 

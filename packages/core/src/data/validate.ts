@@ -1,4 +1,4 @@
-import { DataError } from '../errors';
+import { DataError } from '../errors.ts';
 
 /** Distinct labels with their counts, in first-seen order. */
 export function countLabels(labels: readonly string[]): Map<string, number> {

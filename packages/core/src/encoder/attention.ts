@@ -4,7 +4,7 @@
  * matMuls over B·nH (these take wasm's scalar path; only 2-D products reach XNNPACK).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { maybeDropout } from './ops';
+import { maybeDropout } from './ops.ts';
 
 export interface AttentionShape {
   readonly batch: number;

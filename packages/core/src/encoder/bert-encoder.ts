@@ -4,16 +4,16 @@ import * as tf from '@tensorflow/tfjs-core';
 // registers all of them on import, in Node (its CJS bundle) and in bundlers alike; tfjs-core's own
 // dist/register_all_gradients cannot be imported from Node ESM (extensionless imports).
 import '@tensorflow/tfjs-layers';
-import { BrowserBertError, ConfigError, WeightsError, UsageError } from '../errors';
-import type { BertConfig } from '../config/types';
-import { toFloat32 } from '../weights/dtype';
-import { shareable } from '../util/shared-memory';
-import type { RawTensor, TensorMap } from '../weights/types';
-import type { BertEncoder, EncoderOutput, ForwardOptions, PaddedBatch } from './types';
-import { selfAttention } from './attention';
-import { FusedQkv } from './fused-qkv';
-import { EmbeddingLookup } from './embedding-lookup';
-import { activation, dense, layerNorm, maybeDropout, siteSeed } from './ops';
+import { BrowserBertError, ConfigError, WeightsError, UsageError } from '../errors.ts';
+import type { BertConfig } from '../config/types.ts';
+import { toFloat32 } from '../weights/dtype.ts';
+import { shareable } from '../util/shared-memory.ts';
+import type { RawTensor, TensorMap } from '../weights/types.ts';
+import type { BertEncoder, EncoderOutput, ForwardOptions, PaddedBatch } from './types.ts';
+import { selfAttention } from './attention.ts';
+import { FusedQkv } from './fused-qkv.ts';
+import { EmbeddingLookup } from './embedding-lookup.ts';
+import { activation, dense, layerNorm, maybeDropout, siteSeed } from './ops.ts';
 import {
   detectPrefix,
   findWeight,
@@ -22,7 +22,7 @@ import {
   takeWeight,
   WORD_EMBEDDINGS,
   type WeightSpec,
-} from './weight-map';
+} from './weight-map.ts';
 
 export interface CreateEncoderOptions {
   /** Compute dtype; only float32 is implemented (F16/BF16 checkpoints are widened on load). */

@@ -7,9 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
-import { ConfigError, WeightsError, UsageError } from '../errors';
-import type { BertConfig } from '../config/types';
-import type { BertEncoder, EncoderOutput, ForwardOptions, PaddedBatch } from './types';
+import { ConfigError, WeightsError, UsageError } from '../errors.ts';
+import type { BertConfig } from '../config/types.ts';
+import type { BertEncoder, EncoderOutput, ForwardOptions, PaddedBatch } from './types.ts';
 
 export interface GraphModelFiles {
   /** Parsed model.json (format "graph-model", with modelTopology and weightsManifest). */

@@ -1,4 +1,4 @@
-export { createBertEncoder, type CreateEncoderOptions } from './bert-encoder';
-export { createGraphModelEncoder, type GraphModelFiles, type GraphModelEncoderOptions } from './graph-model-encoder';
-export { requiredWeights, poolerWeights, type WeightSpec } from './weight-map';
-export type * from './types';
+export { createBertEncoder, type CreateEncoderOptions } from './bert-encoder.ts';
+export { createGraphModelEncoder, type GraphModelFiles, type GraphModelEncoderOptions } from './graph-model-encoder.ts';
+export { requiredWeights, poolerWeights, type WeightSpec } from './weight-map.ts';
+export type * from './types.ts';

@@ -1,6 +1,6 @@
 /** The small TF.js building blocks of the BERT forward (all differentiable on the wasm backend). */
 import * as tf from '@tensorflow/tfjs-core';
-import type { HiddenAct } from '../config/types';
+import type { HiddenAct } from '../config/types.ts';
 
 /** LayerNorm over the last axis, biased variance as in PyTorch. */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor2D {

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { BertConfig } from '../config/types';
-import type { Pooling } from '../vocabulary';
+import type { BertConfig } from '../config/types.ts';
+import type { Pooling } from '../vocabulary.ts';
 
 /** A batch padded to one length (dynamic padding: the longest sequence in the batch). Row-major [batch, seqLen]. */
 export interface PaddedBatch {

@@ -2,9 +2,9 @@
  * Explicit map from HF BertModel tensor names to the encoder's weights, with the shape each must have
  * according to config.json (like tfjs-layers' weight loading: every key checked, errors name key/expected/actual).
  */
-import { MissingWeightError, ShapeMismatchError } from '../errors';
-import type { BertConfig } from '../config/types';
-import type { RawTensor, TensorMap } from '../weights/types';
+import { MissingWeightError, ShapeMismatchError } from '../errors.ts';
+import type { BertConfig } from '../config/types.ts';
+import type { RawTensor, TensorMap } from '../weights/types.ts';
 
 /** How a tensor is stored in the encoder: as in the file, or transposed ([out, in] Linear → [in, out]). */
 export type Layout = 'as-is' | 'linear';

@@ -1,7 +1,7 @@
 /** Length-bucketed dynamic padding: plan batches over texts sorted by length, pad each to its longest. */
-import { UsageError } from '../errors';
-import type { PaddedBatch } from '../encoder/types';
-import type { Encoding } from '../tokenizer/types';
+import { UsageError } from '../errors.ts';
+import type { PaddedBatch } from '../encoder/types.ts';
+import type { Encoding } from '../tokenizer/types.ts';
 
 /**
  * Pads the encodings at `indices` into one row-major batch. seqLen defaults to the longest of them (at least 1);

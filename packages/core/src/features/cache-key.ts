@@ -1,5 +1,5 @@
 /** The feature cache's key: a hash of everything that determines a feature matrix. */
-import { sha256Hex } from '../util/hash';
+import { sha256Hex } from '../util/hash.ts';
 
 /** What determines a feature matrix. */
 export interface FeatureKeyParts {

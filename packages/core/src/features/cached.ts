@@ -2,13 +2,13 @@
  * A model's pooled features for a text list, from the feature cache when this model, tokenizer, length, pooling and
  * text list were embedded before, else tokenized and embedded (and stored). The frozen-encoder training path.
  */
-import type { FeatureMatrix } from '../head/types';
-import type { FeatureCache } from '../io/feature-cache';
-import type { LoadedModel } from '../model/types';
-import type { ClassifierPooling } from '../vocabulary';
-import { featureCacheKey } from './cache-key';
-import { embedTexts } from './embed';
-import { tokenizeTexts } from './tokenize';
+import type { FeatureMatrix } from '../head/types.ts';
+import type { FeatureCache } from '../io/feature-cache.ts';
+import type { LoadedModel } from '../model/types.ts';
+import type { ClassifierPooling } from '../vocabulary.ts';
+import { featureCacheKey } from './cache-key.ts';
+import { embedTexts } from './embed.ts';
+import { tokenizeTexts } from './tokenize.ts';
 
 export interface CachedFeaturesOptions {
   readonly pooling: ClassifierPooling;

@@ -1,12 +1,12 @@
 /** The embedding stage: texts (token ids) → pooled vectors, batched with length-bucketed dynamic padding. */
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendError, throwIfAborted, UsageError } from '../errors';
-import type { BertEncoder, InferenceEngine } from '../encoder/types';
-import type { ClassifierPooling } from '../vocabulary';
-import type { Encoding } from '../tokenizer/types';
-import { DEFAULT_FLATTEN_LENGTH, pooledDim, poolOutput } from '../pooling/pool';
-import { yieldToEventLoop } from '../util/yield';
-import { padBatch, planBatches } from './batches';
+import { BackendError, throwIfAborted, UsageError } from '../errors.ts';
+import type { BertEncoder, InferenceEngine } from '../encoder/types.ts';
+import type { ClassifierPooling } from '../vocabulary.ts';
+import type { Encoding } from '../tokenizer/types.ts';
+import { DEFAULT_FLATTEN_LENGTH, pooledDim, poolOutput } from '../pooling/pool.ts';
+import { yieldToEventLoop } from '../util/yield.ts';
+import { padBatch, planBatches } from './batches.ts';
 
 /** Defaults measured with a bert-tiny-shaped model on wasm (see the encoder's bench notes). */
 export const DEFAULT_EMBED_BATCH_SIZE = 64;

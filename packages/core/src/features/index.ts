@@ -6,8 +6,8 @@ export {
   type EmbedOptions,
   type EncodeTextsOptions,
   type Embeddings,
-} from './embed';
-export { padBatch, planBatches, type BatchPlanOptions } from './batches';
-export { featureCacheKey, type FeatureKeyParts } from './cache-key';
-export { cachedFeatures, type CachedFeatures, type CachedFeaturesOptions } from './cached';
-export { tokenizeTexts } from './tokenize';
+} from './embed.ts';
+export { padBatch, planBatches, type BatchPlanOptions } from './batches.ts';
+export { featureCacheKey, type FeatureKeyParts } from './cache-key.ts';
+export { cachedFeatures, type CachedFeatures, type CachedFeaturesOptions } from './cached.ts';
+export { tokenizeTexts } from './tokenize.ts';

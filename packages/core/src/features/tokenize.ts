@@ -1,6 +1,6 @@
 /** Tokenizing a whole text list in chunks, yielding to the event loop between them (progress, cancel). */
-import type { Encoding, Tokenizer } from '../tokenizer/types';
-import { createYielder } from '../util/yield';
+import type { Encoding, Tokenizer } from '../tokenizer/types.ts';
+import { createYielder } from '../util/yield.ts';
 
 const CHUNK = 256;
 

@@ -1,4 +1,4 @@
-export type * from './types';
-export { createHead, headLogits, headVariables, HEAD_DEFAULTS } from './model';
-export { predictHead } from './predict';
-export { fitStandardizer, foldStandardizer, standardize } from './standardize';
+export type * from './types.ts';
+export { createHead, headLogits, headVariables, HEAD_DEFAULTS } from './model.ts';
+export { predictHead } from './predict.ts';
+export { fitStandardizer, foldStandardizer, standardize } from './standardize.ts';

@@ -5,9 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { TrainingError } from '../errors';
-import { deriveSeed } from '../util/random';
-import type { HeadOptions } from './types';
+import { TrainingError } from '../errors.ts';
+import { deriveSeed } from '../util/random.ts';
+import type { HeadOptions } from './types.ts';
 
 export const HEAD_DEFAULTS = { kind: 'linear', hiddenUnits: 256, dropout: 0.1, seed: 42 } as const;
 

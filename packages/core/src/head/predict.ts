@@ -1,9 +1,9 @@
 /** The head's forward for inference: class probabilities for raw (unstandardised) features, batched. */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { createYielder } from '../util/yield';
-import { headLogits } from './model';
-import type { FeatureMatrix } from './types';
+import { createYielder } from '../util/yield.ts';
+import { headLogits } from './model.ts';
+import type { FeatureMatrix } from './types.ts';
 
 /** Class probabilities [n, classes] (row-major) of the head for raw (unstandardised) features. */
 export async function predictHead(

@@ -4,8 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { TrainingError } from '../errors';
-import type { FeatureMatrix, Standardizer } from './types';
+import { TrainingError } from '../errors.ts';
+import type { FeatureMatrix, Standardizer } from './types.ts';
 
 /** Per-column mean and std (float64 accumulation); std floored so constant columns stay finite. */
 export function fitStandardizer(features: FeatureMatrix, rows?: readonly number[]): Standardizer {

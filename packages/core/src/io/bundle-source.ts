@@ -3,11 +3,11 @@
  * a Node folder once the Node defaults are installed), a .zip (Blob / File / bytes), picked files, a directory
  * handle, or a bundle object.
  */
-import { StorageError } from '../errors';
-import type { ClassifierBundle } from '../bundle/types';
-import { checkBundle } from '../bundle/validate';
-import { bundleFromZip } from '../bundle/zip';
-import { readBundle } from './bundle-store';
+import { StorageError } from '../errors.ts';
+import type { ClassifierBundle } from '../bundle/types.ts';
+import { checkBundle } from '../bundle/validate.ts';
+import { bundleFromZip } from '../bundle/zip.ts';
+import { readBundle } from './bundle-store.ts';
 
 /**
  * A URL / `indexeddb://name` / Node folder path; a .zip (File, Blob, bytes); a picked folder (File[] from

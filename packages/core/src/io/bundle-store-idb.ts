@@ -1,9 +1,9 @@
 /** Bundles in IndexedDB under `indexeddb://<name>`: save, load, list and delete saved classifiers. */
-import { StorageError } from '../errors';
-import { checkBundle } from '../bundle/validate';
-import type { ClassifierBundle, ClassifierManifest } from '../bundle/types';
-import { idbRequest as req, openIdbStore } from './idb';
-import type { BundleStore } from './types';
+import { StorageError } from '../errors.ts';
+import { checkBundle } from '../bundle/validate.ts';
+import type { ClassifierBundle, ClassifierManifest } from '../bundle/types.ts';
+import { idbRequest as req, openIdbStore } from './idb.ts';
+import type { BundleStore } from './types.ts';
 
 const DB = 'browser-bert-classifiers';
 const STORE = 'bundles';

@@ -1,8 +1,8 @@
 /** Reads a bundle from a static host: <base>/manifest.json, then every file it lists. */
-import { StorageError, throwIfAborted } from '../errors';
-import { checkBundle } from '../bundle/validate';
-import type { ClassifierManifest } from '../bundle/types';
-import type { BundleStore } from './types';
+import { StorageError, throwIfAborted } from '../errors.ts';
+import { checkBundle } from '../bundle/validate.ts';
+import type { ClassifierManifest } from '../bundle/types.ts';
+import type { BundleStore } from './types.ts';
 
 function baseUrl(target: string): string {
   const base = typeof location !== 'undefined' ? location.href : undefined;

@@ -3,11 +3,11 @@
  * `indexeddb://name` (browsers), URLs (read-only, any static host), and — once '@browser-bert/core/node' is
  * imported — folder paths in Node.
  */
-import { StorageError } from '../errors';
-import { idbStore } from './bundle-store-idb';
-import type { ClassifierBundle } from '../bundle/types';
-import type { BundleStore } from './types';
-import { urlStore } from './bundle-store-url';
+import { StorageError } from '../errors.ts';
+import { idbStore } from './bundle-store-idb.ts';
+import type { ClassifierBundle } from '../bundle/types.ts';
+import type { BundleStore } from './types.ts';
+import { urlStore } from './bundle-store-url.ts';
 
 const stores: BundleStore[] = [idbStore];
 

@@ -2,8 +2,8 @@
  * One HTTP download with progress, a length check and clear errors. The bytes are returned only when the body
  * arrived completely; callers cache nothing otherwise.
  */
-import { CancelledError, HubError } from '../errors';
-import type { FileProgress } from './types';
+import { CancelledError, HubError } from '../errors.ts';
+import type { FileProgress } from './types.ts';
 
 export interface DownloadOptions {
   readonly file: string;

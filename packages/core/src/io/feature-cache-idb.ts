@@ -1,7 +1,7 @@
 /** Feature cache in IndexedDB (browsers, workers): one record {dim, count, data: Float32Array} per key. */
-import { StorageError } from '../errors';
-import { checkEntry, type FeatureCache, type FeatureEntry } from './feature-cache';
-import { idbRequest as request, openIdbStore } from './idb';
+import { StorageError } from '../errors.ts';
+import { checkEntry, type FeatureCache, type FeatureEntry } from './feature-cache.ts';
+import { idbRequest as request, openIdbStore } from './idb.ts';
 
 const STORE = 'features';
 

@@ -1,5 +1,5 @@
 /** Parsing of model sources: hub ids (`org/name[@revision]`, `{ hub, revision }`) and hub file URLs. */
-import { UsageError } from '../errors';
+import { UsageError } from '../errors.ts';
 
 export const DEFAULT_ENDPOINT = 'https://huggingface.co';
 export const DEFAULT_REVISION = 'main';

@@ -1,5 +1,5 @@
 /** The IndexedDB plumbing the IndexedDB stores share: one object store per database, requests as promises. */
-import { StorageError } from '../errors';
+import { StorageError } from '../errors.ts';
 
 export function idbRequest<T>(r: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 /** A FileSource over files already in memory: a bundle's encoder folder, generated checkpoints in tests and benches. */
-import type { FileSource } from './types';
+import type { FileSource } from './types.ts';
 
 export function createMemorySource(
   files: Readonly<Record<string, Uint8Array>>,

@@ -1,6 +1,6 @@
 /** ModelCache on the browser Cache API (persists across page loads; the app lists and removes models). */
-import { StorageError } from '../errors';
-import type { ModelCache } from './types';
+import { StorageError } from '../errors.ts';
+import type { ModelCache } from './types.ts';
 
 export const BROWSER_CACHE_NAME = 'browser-bert-models';
 

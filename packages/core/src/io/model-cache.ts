@@ -1,7 +1,7 @@
 /** Cache helpers shared by every ModelCache: grouping entries into models, removing a model, an in-memory cache. */
-import { MANIFEST_FILE } from './remote-source';
-import { parseHubFileUrl } from './hub-id';
-import type { CachedModel, CacheEntry, ModelCache } from './types';
+import { MANIFEST_FILE } from './remote-source.ts';
+import { parseHubFileUrl } from './hub-id.ts';
+import type { CachedModel, CacheEntry, ModelCache } from './types.ts';
 
 /** The cached models (endpoint + repo + revision), largest first. Keys that are not hub file URLs are skipped. */
 export async function listCachedModels(cache: ModelCache): Promise<CachedModel[]> {

@@ -1,6 +1,6 @@
 /** FileSources over files the user picked in a browser: File[] (folder picker / drag-and-drop) or a directory handle. */
-import { HubError } from '../errors';
-import type { FileProgress, FileSource } from './types';
+import { HubError } from '../errors.ts';
+import type { FileProgress, FileSource } from './types.ts';
 
 /** Reads a Blob with progress events (local reads of large weights files take a moment too). */
 export async function readBlob(blob: Blob, file: string, onProgress?: (p: FileProgress) => void): Promise<Uint8Array> {

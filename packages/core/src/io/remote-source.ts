@@ -7,10 +7,10 @@
  * "main" can move on: pass `refresh: true` (CLI --refresh) to download again, which still falls back to the cache
  * when the hub cannot be reached; pin a commit sha for reproducible runs.
  */
-import { HubError, throwIfAborted } from '../errors';
-import { download } from './download';
-import { hubFileUrl, type HubRef } from './hub-id';
-import type { FileProgress, FileSource, ModelCache } from './types';
+import { HubError, throwIfAborted } from '../errors.ts';
+import { download } from './download.ts';
+import { hubFileUrl, type HubRef } from './hub-id.ts';
+import type { FileProgress, FileSource, ModelCache } from './types.ts';
 
 export interface HubSourceOptions {
   readonly endpoint: string;

@@ -1,5 +1,5 @@
 /** The byte layer's types: files from sources, caches of downloads, stores of classifier bundles. No models here. */
-import type { ClassifierBundle } from '../bundle/types';
+import type { ClassifierBundle } from '../bundle/types.ts';
 
 /** Progress of one file download (or local read). `total` is undefined when the server gave no length. */
 export interface FileProgress {

@@ -1,8 +1,8 @@
 /** Choosing the inference path of a loaded encoder: the wasm-simd kernel engine when it can run, else TF.js. */
-import { UsageError } from '../errors';
-import type { BertEncoder } from '../encoder/types';
-import { createKernelEngine, kernelUnavailableReason } from './engine';
-import { defaultKernelSpawner, type KernelSpawner } from './spawn';
+import { UsageError } from '../errors.ts';
+import type { BertEncoder } from '../encoder/types.ts';
+import { createKernelEngine, kernelUnavailableReason } from './engine.ts';
+import { defaultKernelSpawner, type KernelSpawner } from './spawn.ts';
 
 /**
  * 'auto' (default): the wasm-simd kernel when WebAssembly SIMD and workers exist and the model's shape suits it,

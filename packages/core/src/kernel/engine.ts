@@ -3,10 +3,10 @@
  * worker, batches spread over the workers. Used by features/embed for frozen embedding (training features,
  * classify); fine-tuning keeps the TF.js encoder, which has gradients.
  */
-import { BackendError, CancelledError, UsageError } from '../errors';
-import { checkBatch } from '../encoder/bert-encoder';
-import type { BertEncoder, EnginePooling, EngineResult, InferenceEngine, PaddedBatch } from '../encoder/types';
-import { BERT_KERNEL_WASM_BASE64 } from './bert-wasm';
+import { BackendError, CancelledError, UsageError } from '../errors.ts';
+import { checkBatch } from '../encoder/bert-encoder.ts';
+import type { BertEncoder, EnginePooling, EngineResult, InferenceEngine, PaddedBatch } from '../encoder/types.ts';
+import { BERT_KERNEL_WASM_BASE64 } from './bert-wasm.ts';
 import {
   kernelConfig,
   kernelUnsupportedReason,
@@ -14,12 +14,12 @@ import {
   readVariables,
   weightImage,
   WORD_SLOT,
-} from './pack';
-import { WORD_EMBEDDINGS } from '../encoder/weight-map';
-import { canShareMemory, sharedCopy } from '../util/shared-memory';
-import type { KernelPoolingCode, KernelReply } from './protocol';
-import { defaultKernelSpawner, type KernelSpawner, type KernelWorker } from './spawn';
-import { KERNEL_WORKER_SOURCE } from './worker-source';
+} from './pack.ts';
+import { WORD_EMBEDDINGS } from '../encoder/weight-map.ts';
+import { canShareMemory, sharedCopy } from '../util/shared-memory.ts';
+import type { KernelPoolingCode, KernelReply } from './protocol.ts';
+import { defaultKernelSpawner, type KernelSpawner, type KernelWorker } from './spawn.ts';
+import { KERNEL_WORKER_SOURCE } from './worker-source.ts';
 
 export interface KernelEngineOptions {
   /** Workers; default the machine's cores (navigator.hardwareConcurrency), at most 4. */

@@ -1,7 +1,7 @@
 /** Node's kernel workers: worker_threads running the worker source with eval; they keep the process alive only while busy. */
 import { Worker } from 'node:worker_threads';
-import type { KernelReply } from './protocol';
-import type { KernelSpawner } from './spawn';
+import type { KernelReply } from './protocol.ts';
+import type { KernelSpawner } from './spawn.ts';
 
 export const nodeKernelSpawner: KernelSpawner = (source) => {
   // No inherited execArgv: flags such as --input-type=module or --import tsx would change how the source runs.

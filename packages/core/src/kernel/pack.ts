@@ -1,9 +1,9 @@
 /** BertEncoder weights → the kernel's layout (bert.c): slots by (kind, layer), Linear weights in panels of 8. */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { BertConfig, HiddenAct } from '../config/types';
-import { UsageError } from '../errors';
-import { WORD_EMBEDDINGS } from '../encoder/weight-map';
-import type { KernelModelConfig, KernelSlot, KernelWeight } from './protocol';
+import type { BertConfig, HiddenAct } from '../config/types.ts';
+import { UsageError } from '../errors.ts';
+import { WORD_EMBEDDINGS } from '../encoder/weight-map.ts';
+import type { KernelModelConfig, KernelSlot, KernelWeight } from './protocol.ts';
 
 /** Panel width of bert.c (NR). */
 export const PANEL = 8;

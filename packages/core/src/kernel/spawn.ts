@@ -1,5 +1,5 @@
 /** How the engine starts its workers: web Workers from a Blob URL here, worker_threads in node-spawn.ts. */
-import type { KernelReply, KernelRequest } from './protocol';
+import type { KernelReply, KernelRequest } from './protocol.ts';
 
 /** A started worker running KERNEL_WORKER_SOURCE. */
 export interface KernelWorker {

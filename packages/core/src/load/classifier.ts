@@ -5,13 +5,13 @@
  * from its recorded source (hub id, URL, folder) through the model loader — checked against the weights hash it was
  * trained with either way.
  */
-import type { ClassifierBundle } from '../bundle/types';
-import { classifierFromBundle } from '../classifier/from-bundle';
-import type { Classifier } from '../classifier/types';
-import { readBundleFrom, type ClassifierSource } from '../io/bundle-source';
-import type { LoadedModel } from '../model/types';
-import { load } from './model';
-import type { LoadOptions } from './types';
+import type { ClassifierBundle } from '../bundle/types.ts';
+import { classifierFromBundle } from '../classifier/from-bundle.ts';
+import type { Classifier } from '../classifier/types.ts';
+import { readBundleFrom, type ClassifierSource } from '../io/bundle-source.ts';
+import type { LoadedModel } from '../model/types.ts';
+import { load } from './model.ts';
+import type { LoadOptions } from './types.ts';
 
 export type ModelLoader = (source: string, options: LoadOptions) => Promise<LoadedModel>;
 

@@ -4,16 +4,16 @@
  * flavour (node-model.ts) adds local folder paths, HF_ENDPOINT/HF_TOKEN and the on-disk cache. Resolving the source
  * is the byte layer's job (io/), assembling the model the model layer's (model/).
  */
-import { UsageError } from '../errors';
-import { normalizeEndpoint, parseHubId } from '../io/hub-id';
-import { createBrowserCache, hasCacheApi } from '../io/model-cache-browser';
-import { createDirectorySource, createFilesSource } from '../io/picked-files';
-import { createHubSource, createUrlSource, type HubSource } from '../io/remote-source';
-import type { FileSource, ModelCache } from '../io/types';
-import { loadFromSource, loadTokenizerFromSource } from '../model/from-source';
-import type { LoadedModel } from '../model/types';
-import type { Tokenizer } from '../tokenizer/types';
-import type { LoadOptions, ModelSource } from './types';
+import { UsageError } from '../errors.ts';
+import { normalizeEndpoint, parseHubId } from '../io/hub-id.ts';
+import { createBrowserCache, hasCacheApi } from '../io/model-cache-browser.ts';
+import { createDirectorySource, createFilesSource } from '../io/picked-files.ts';
+import { createHubSource, createUrlSource, type HubSource } from '../io/remote-source.ts';
+import type { FileSource, ModelCache } from '../io/types.ts';
+import { loadFromSource, loadTokenizerFromSource } from '../model/from-source.ts';
+import type { LoadedModel } from '../model/types.ts';
+import type { Tokenizer } from '../tokenizer/types.ts';
+import type { LoadOptions, ModelSource } from './types.ts';
 
 /** The default cache where none is given: the Cache API when the page can use it, else none. */
 function defaultCache(options: LoadOptions): ModelCache | undefined {

@@ -3,12 +3,12 @@
  * (save/load), and the folder-aware model loader (local paths, the cache folder, HF_ENDPOINT) for classifiers whose
  * encoder is not in their bundle. node.ts calls it once on import (the package lists node.js under sideEffects).
  */
-import { registerBundleStore } from '../io/bundle-store';
-import { folderStore } from '../io/node/bundle-store';
-import { nodeKernelSpawner } from '../kernel/node-spawn';
-import { setDefaultKernelSpawner } from '../kernel/spawn';
-import { setDefaultModelLoader } from './classifier';
-import { loadNode } from './node-model';
+import { registerBundleStore } from '../io/bundle-store.ts';
+import { folderStore } from '../io/node/bundle-store.ts';
+import { nodeKernelSpawner } from '../kernel/node-spawn.ts';
+import { setDefaultKernelSpawner } from '../kernel/spawn.ts';
+import { setDefaultModelLoader } from './classifier.ts';
+import { loadNode } from './node-model.ts';
 
 let installed = false;
 

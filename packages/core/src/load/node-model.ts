@@ -4,16 +4,16 @@
  * $BROWSER_BERT_CACHE (else ~/.cache/browser-bert); HF_HUB_OFFLINE=1 uses the cache only.
  */
 import { existsSync, statSync } from 'node:fs';
-import { UsageError } from '../errors';
-import { createFolderSource } from '../io/node/folder-source';
-import { createFolderCache } from '../io/node/model-cache';
-import { defaultCacheDir } from '../io/node/paths';
-import type { FileSource, ModelCache } from '../io/types';
-import { loadFromSource, loadTokenizerFromSource } from '../model/from-source';
-import type { LoadedModel } from '../model/types';
-import type { Tokenizer } from '../tokenizer/types';
-import { hubSourceFor, isModelUrl, resolveSource } from './model';
-import type { LoadOptions, ModelSource } from './types';
+import { UsageError } from '../errors.ts';
+import { createFolderSource } from '../io/node/folder-source.ts';
+import { createFolderCache } from '../io/node/model-cache.ts';
+import { defaultCacheDir } from '../io/node/paths.ts';
+import type { FileSource, ModelCache } from '../io/types.ts';
+import { loadFromSource, loadTokenizerFromSource } from '../model/from-source.ts';
+import type { LoadedModel } from '../model/types.ts';
+import type { Tokenizer } from '../tokenizer/types.ts';
+import { hubSourceFor, isModelUrl, resolveSource } from './model.ts';
+import type { LoadOptions, ModelSource } from './types.ts';
 
 export interface NodeLoadOptions extends LoadOptions {
   /** Environment to read HF_ENDPOINT / HF_TOKEN / BROWSER_BERT_CACHE from. Default process.env. */

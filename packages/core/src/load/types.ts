@@ -1,6 +1,6 @@
 /** What load() takes: where a model comes from, and how to fetch, cache and run it. */
-import type { InferenceOptions } from '../kernel/attach';
-import type { FileProgress, ModelCache } from '../io/types';
+import type { InferenceOptions } from '../kernel/attach.ts';
+import type { FileProgress, ModelCache } from '../io/types.ts';
 
 /**
  * Where a model comes from.

@@ -1,4 +1,4 @@
-import type { ClassMetrics } from './report-types';
+import type { ClassMetrics } from './report-types.ts';
 
 /** Labels as class indices 0 … k−1. */
 export type ClassIndices = ArrayLike<number>;

@@ -2,9 +2,9 @@
  * A binary classifier's curves and threshold table (the app's threshold slider), computed by the same functions
  * and rules as the report (evaluate.ts): at any threshold the table says exactly what the report would.
  */
-import type { ClassIndices } from './classification';
-import { binaryView, decisionMetrics, predictBinary, type ScoreRows } from './evaluate';
-import { prCurve, rocCurve } from './ranking';
+import type { ClassIndices } from './classification.ts';
+import { binaryView, decisionMetrics, predictBinary, type ScoreRows } from './evaluate.ts';
+import { prCurve, rocCurve } from './ranking.ts';
 
 /** Metrics of the positive class, and accuracy, when predicting positive at score ≥ threshold. */
 export interface ThresholdRow {

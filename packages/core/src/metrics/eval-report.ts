@@ -1,7 +1,7 @@
-import { argmax } from './classification';
-import { evaluateSplit, majorityBaseline, misclassified, predictBinary } from './evaluate';
-import type { EvaluatedSplit } from './report';
-import { EVAL_REPORT_SCHEMA, type EncoderReport, type EvaluationReport } from './report-types';
+import { argmax } from './classification.ts';
+import { evaluateSplit, majorityBaseline, misclassified, predictBinary } from './evaluate.ts';
+import type { EvaluatedSplit } from './report.ts';
+import { EVAL_REPORT_SCHEMA, type EncoderReport, type EvaluationReport } from './report-types.ts';
 
 export interface BuildEvalReportInput {
   labels: readonly string[];

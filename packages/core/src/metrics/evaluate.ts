@@ -6,10 +6,10 @@ import {
   macroF1,
   perClassMetrics,
   type ClassIndices,
-} from './classification';
-import { averagePrecision, rocAuc } from './ranking';
-import { TrainingError } from '../errors';
-import type { DecisionMetrics, MisclassifiedExample, SplitReport } from './report-types';
+} from './classification.ts';
+import { averagePrecision, rocAuc } from './ranking.ts';
+import { TrainingError } from '../errors.ts';
+import type { DecisionMetrics, MisclassifiedExample, SplitReport } from './report-types.ts';
 
 /** Score rows: probabilities per class, rows aligned with the labels. */
 export type ScoreRows = readonly ArrayLike<number>[];

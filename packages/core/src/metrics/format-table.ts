@@ -4,7 +4,7 @@ import type {
   MisclassifiedExample,
   SplitReport,
   TrainingReport,
-} from './report-types';
+} from './report-types.ts';
 
 /** The line printed above every result of a random-init (test fixture) encoder. */
 export const RANDOM_INIT_NOTICE = 'random-init encoder: pipeline check, not model quality';

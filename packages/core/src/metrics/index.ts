@@ -1,6 +1,6 @@
 /** Metrics stage: class indices + probability rows → metrics, curves, thresholds, the report JSON and its table. */
-export type * from './report-types';
-export { REPORT_SCHEMA, EVAL_REPORT_SCHEMA } from './report-types';
+export type * from './report-types.ts';
+export { REPORT_SCHEMA, EVAL_REPORT_SCHEMA } from './report-types.ts';
 export {
   confusionMatrix,
   accuracy,
@@ -11,9 +11,9 @@ export {
   binaryScoreRows,
   logLoss,
   type ClassIndices,
-} from './classification';
-export { rocAuc, rocCurve, prCurve, averagePrecision, trapezoid, type RocPoint, type PrPoint } from './ranking';
-export { selectThreshold, predictAtThreshold, type ThresholdChoice } from './threshold';
+} from './classification.ts';
+export { rocAuc, rocCurve, prCurve, averagePrecision, trapezoid, type RocPoint, type PrPoint } from './ranking.ts';
+export { selectThreshold, predictAtThreshold, type ThresholdChoice } from './threshold.ts';
 export {
   evaluateSplit,
   decisionMetrics,
@@ -23,8 +23,8 @@ export {
   misclassified,
   type ScoreRows,
   type EvaluateOptions,
-} from './evaluate';
-export { buildReport, type BuildReportInput, type EvaluatedSplit } from './report';
-export { buildEvalReport, type BuildEvalReportInput } from './eval-report';
-export { formatReportTable, formatEvalTable, RANDOM_INIT_NOTICE } from './format-table';
-export { binaryCurves, metricsAtThreshold, type BinaryCurves, type ThresholdRow } from './curves';
+} from './evaluate.ts';
+export { buildReport, type BuildReportInput, type EvaluatedSplit } from './report.ts';
+export { buildEvalReport, type BuildEvalReportInput } from './eval-report.ts';
+export { formatReportTable, formatEvalTable, RANDOM_INIT_NOTICE } from './format-table.ts';
+export { binaryCurves, metricsAtThreshold, type BinaryCurves, type ThresholdRow } from './curves.ts';

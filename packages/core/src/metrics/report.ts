@@ -1,8 +1,15 @@
-import type { ClassIndices } from './classification';
-import { argmax } from './classification';
-import { binaryView, evaluateSplit, majorityBaseline, misclassified, predictBinary, type ScoreRows } from './evaluate';
-import { REPORT_SCHEMA, type EncoderReport, type TrainingReport } from './report-types';
-import { selectThreshold } from './threshold';
+import type { ClassIndices } from './classification.ts';
+import { argmax } from './classification.ts';
+import {
+  binaryView,
+  evaluateSplit,
+  majorityBaseline,
+  misclassified,
+  predictBinary,
+  type ScoreRows,
+} from './evaluate.ts';
+import { REPORT_SCHEMA, type EncoderReport, type TrainingReport } from './report-types.ts';
+import { selectThreshold } from './threshold.ts';
 
 /** One evaluated split: true class indices and the model's probability rows (plus texts for the error list). */
 export interface EvaluatedSplit {

@@ -3,20 +3,20 @@
  * → inference engine → info). Used for hub repos, folders, picked files, a bundle's fine-tuned encoder, tests and
  * benches alike.
  */
-import { parseBertConfig } from '../config';
-import type { BertConfig } from '../config/types';
-import { createBertEncoder, createGraphModelEncoder } from '../encoder';
-import type { BertEncoder } from '../encoder/types';
-import { createTokenizer } from '../tokenizer';
-import type { Tokenizer, TokenizerFiles } from '../tokenizer/types';
-import type { ReadWeightsResult, TensorMap } from '../weights/types';
-import { mergeTensorMaps, readSafetensorsIndex, readTfjsWeights, readWeights } from '../weights';
-import { withInference, type InferenceOptions } from '../kernel/attach';
-import { weightsHash } from './weights-hash';
-import { hasRandomInitMarker } from '../vocabulary';
-import type { ModelFiles, NamedBytes, WeightsFiles } from './files';
-import { sentenceTransformersSettings } from './sentence-transformers';
-import type { LoadedModel, ModelInfo } from './types';
+import { parseBertConfig } from '../config/index.ts';
+import type { BertConfig } from '../config/types.ts';
+import { createBertEncoder, createGraphModelEncoder } from '../encoder/index.ts';
+import type { BertEncoder } from '../encoder/types.ts';
+import { createTokenizer } from '../tokenizer/index.ts';
+import type { Tokenizer, TokenizerFiles } from '../tokenizer/types.ts';
+import type { ReadWeightsResult, TensorMap } from '../weights/types.ts';
+import { mergeTensorMaps, readSafetensorsIndex, readTfjsWeights, readWeights } from '../weights/index.ts';
+import { withInference, type InferenceOptions } from '../kernel/attach.ts';
+import { weightsHash } from './weights-hash.ts';
+import { hasRandomInitMarker } from '../vocabulary.ts';
+import type { ModelFiles, NamedBytes, WeightsFiles } from './files.ts';
+import { sentenceTransformersSettings } from './sentence-transformers.ts';
+import type { LoadedModel, ModelInfo } from './types.ts';
 
 export interface AssembleOptions {
   readonly source: string;

@@ -3,14 +3,14 @@
  * and the files of an HF model folder (config.json + model.safetensors). Used to include a fine-tuned encoder in a
  * bundle, to copy an encoder, and by `convert`.
  */
-import { configJson } from '../config/serialise';
-import { createBertEncoder, poolerWeights, requiredWeights } from '../encoder';
-import { WORD_EMBEDDINGS } from '../encoder/weight-map';
-import type { BertEncoder } from '../encoder/types';
-import { RANDOM_INIT_MARKER } from '../vocabulary';
-import { floatTensor } from '../weights/dtype';
-import { writeSafetensors } from '../weights/safetensors';
-import type { TensorMap } from '../weights/types';
+import { configJson } from '../config/serialise.ts';
+import { createBertEncoder, poolerWeights, requiredWeights } from '../encoder/index.ts';
+import { WORD_EMBEDDINGS } from '../encoder/weight-map.ts';
+import type { BertEncoder } from '../encoder/types.ts';
+import { RANDOM_INIT_MARKER } from '../vocabulary.ts';
+import { floatTensor } from '../weights/dtype.ts';
+import { writeSafetensors } from '../weights/safetensors.ts';
+import type { TensorMap } from '../weights/types.ts';
 
 function transpose2d(src: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(src.length);

@@ -2,13 +2,13 @@
  * Reads the files of a BERT-family model folder from any FileSource: config, tokenizer files, the best weights
  * format available, sentence-transformers modules. Returns plain data; assemble.ts turns it into stages.
  */
-import { ConfigError, HubError } from '../errors';
-import { hubFileUrl } from '../io/hub-id';
-import { isHubSource, type HubSource } from '../io/remote-source';
-import type { TokenizerFiles } from '../tokenizer/types';
-import { readSafetensorsIndex, tfjsShardPaths } from '../weights';
-import { poolingConfigFile } from './sentence-transformers';
-import type { FileProgress, FileSource } from '../io/types';
+import { ConfigError, HubError } from '../errors.ts';
+import { hubFileUrl } from '../io/hub-id.ts';
+import { isHubSource, type HubSource } from '../io/remote-source.ts';
+import type { TokenizerFiles } from '../tokenizer/types.ts';
+import { readSafetensorsIndex, tfjsShardPaths } from '../weights/index.ts';
+import { poolingConfigFile } from './sentence-transformers.ts';
+import type { FileProgress, FileSource } from '../io/types.ts';
 
 export interface NamedBytes {
   readonly name: string;

@@ -1,12 +1,12 @@
 /** A model from any FileSource: read its files (model/files.ts), assemble them (model/assemble.ts), let it finish. */
-import { parseBertConfig } from '../config';
-import { throwIfAborted } from '../errors';
-import type { FileProgress, FileSource } from '../io/types';
-import type { InferenceOptions } from '../kernel/attach';
-import type { Tokenizer } from '../tokenizer/types';
-import { assembleModel, assembleTokenizer } from './assemble';
-import { readModelFiles } from './files';
-import type { LoadedModel } from './types';
+import { parseBertConfig } from '../config/index.ts';
+import { throwIfAborted } from '../errors.ts';
+import type { FileProgress, FileSource } from '../io/types.ts';
+import type { InferenceOptions } from '../kernel/attach.ts';
+import type { Tokenizer } from '../tokenizer/types.ts';
+import { assembleModel, assembleTokenizer } from './assemble.ts';
+import { readModelFiles } from './files.ts';
+import type { LoadedModel } from './types.ts';
 
 export interface SourceLoadOptions extends InferenceOptions {
   /** Default truncation length of the tokenizer (≤ the model's own limit). Default 128. */

@@ -2,7 +2,7 @@
  * sentence-transformers repos (e.g. all-MiniLM-L6-v2) describe their pipeline in modules.json: a Pooling module
  * (1_Pooling/config.json: pooling_mode_cls_token / pooling_mode_mean_tokens …) and often a Normalize module.
  */
-import type { ModelInfo } from './types';
+import type { ModelInfo } from './types.ts';
 
 interface StModule {
   readonly type: string;

@@ -1,8 +1,8 @@
 /** What loading a model gives: the assembled stages and what is known about the weights. */
-import type { BertConfig } from '../config/types';
-import type { BertEncoder } from '../encoder/types';
-import type { Tokenizer } from '../tokenizer/types';
-import type { ModelPooling } from '../vocabulary';
+import type { BertConfig } from '../config/types.ts';
+import type { BertEncoder } from '../encoder/types.ts';
+import type { Tokenizer } from '../tokenizer/types.ts';
+import type { ModelPooling } from '../vocabulary.ts';
 
 /** What is known about a loaded model, for reports, cache keys and the "random-init test model" badge. */
 export interface ModelInfo {

@@ -1,4 +1,4 @@
-import { sha256Hex } from '../util/hash';
+import { sha256Hex } from '../util/hash.ts';
 
 /**
  * Identifies weights whatever their source: the sha256 of the file for one file (equal to `sha256sum`), else the

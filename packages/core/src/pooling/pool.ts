@@ -1,8 +1,8 @@
 /** [batch, seq, hidden] encoder output → one vector per text. */
 import * as tf from '@tensorflow/tfjs-core';
-import { UsageError } from '../errors';
-import type { EncoderOutput } from '../encoder/types';
-import type { ClassifierPooling } from '../vocabulary';
+import { UsageError } from '../errors.ts';
+import type { EncoderOutput } from '../encoder/types.ts';
+import type { ClassifierPooling } from '../vocabulary.ts';
 
 /** Poolings computed from last_hidden_state alone ('pooler' needs the encoder's own pooler output). */
 export type HiddenPooling = Exclude<ClassifierPooling, 'pooler'>;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { BackendError } from '../errors';
+import { BackendError } from '../errors.ts';
 
 export type BackendName = 'wasm' | 'cpu' | 'webgl' | 'webgpu';
 export type BackendChoice = BackendName | 'auto';

@@ -1,7 +1,7 @@
 /** Node: the TF.js backend with tfjs-backend-wasm's .wasm files resolved from node_modules (no native tfjs-node). */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { useBackend, type BackendChoice, type BackendName } from './backend';
+import { useBackend, type BackendChoice, type BackendName } from './backend.ts';
 
 const require = createRequire(import.meta.url);
 

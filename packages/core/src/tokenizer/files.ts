@@ -1,5 +1,5 @@
 /** Tokenizer → the files that rebuild it: vocab.txt + tokenizer_config.json (BertTokenizer). */
-import type { Tokenizer } from './types';
+import type { Tokenizer } from './types.ts';
 
 /** Tokenizer → vocab.txt + tokenizer_config.json that rebuild the same tokenizer offline. */
 export function tokenizerFiles(tokenizer: Tokenizer): { vocabTxt: string; tokenizerConfig: Record<string, unknown> } {

@@ -3,7 +3,7 @@
  * clean text (drop \0, U+FFFD and control chars; whitespace → ' '), pad CJK ideographs with spaces,
  * strip accents (NFD, drop Mn) when stripAccents ?? lowercase, lowercase one code point at a time.
  */
-import { CHINESE, CONTROL, WHITESPACE, charClass, codePointAt } from './unicode';
+import { CHINESE, CONTROL, WHITESPACE, charClass, codePointAt } from './unicode.ts';
 
 export interface NormalizerOptions {
   readonly cleanText: boolean;

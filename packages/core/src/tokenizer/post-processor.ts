@@ -3,7 +3,7 @@
  * `[CLS] $A [SEP] $B:1 [SEP]:1`, with token_type_ids from the template; plus LongestFirst truncation
  * exactly as `tokenizers` computes it (which differs from the slow Python tokenizer's one-at-a-time removal on ties).
  */
-import type { Encoding } from './types';
+import type { Encoding } from './types.ts';
 
 export type TemplatePiece =
   | { readonly kind: 'special'; readonly ids: readonly number[]; readonly typeId: number }

@@ -3,7 +3,7 @@
  * character. CJK ideographs were already surrounded by spaces by the normalizer. Works on UTF-16 units with code
  * point classes, so characters above U+FFFF are handled as one character.
  */
-import { PUNCTUATION, WHITESPACE, charClass, codePointAt } from './unicode';
+import { PUNCTUATION, WHITESPACE, charClass, codePointAt } from './unicode.ts';
 
 /** Calls `word` with the bounds of each pre-token of s, in order (no substrings); stops early when it returns true. */
 export function preTokenize(s: string, word: (s: string, start: number, end: number) => boolean): void {

@@ -1,8 +1,8 @@
 /** What a tokenizer is built from, once tokenizer.json or vocab.txt + tokenizer_config.json have been read. */
-import { TokenizerError } from '../errors';
-import type { AddedToken } from './added-tokens';
-import type { NormalizerOptions } from './normalizer';
-import type { Template } from './post-processor';
+import { TokenizerError } from '../errors.ts';
+import type { AddedToken } from './added-tokens.ts';
+import type { NormalizerOptions } from './normalizer.ts';
+import type { Template } from './post-processor.ts';
 
 export interface TokenizerSpec {
   /** WordPiece vocabulary (token → id). */

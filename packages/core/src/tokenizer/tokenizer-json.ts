@@ -3,10 +3,10 @@
  * BertNormalizer (or none), BertPreTokenizer, TemplateProcessing / BertProcessing (or none), added_tokens.
  * Anything else is rejected: ids from a pipeline we do not implement would be silently wrong.
  */
-import { TokenizerError } from '../errors';
-import type { AddedToken } from './added-tokens';
-import type { NormalizerOptions } from './normalizer';
-import { bertTemplate, type Template, type TemplatePiece } from './post-processor';
+import { TokenizerError } from '../errors.ts';
+import type { AddedToken } from './added-tokens.ts';
+import type { NormalizerOptions } from './normalizer.ts';
+import { bertTemplate, type Template, type TemplatePiece } from './post-processor.ts';
 import {
   type Json,
   type TokenizerSpec,
@@ -15,7 +15,7 @@ import {
   parseAddedToken,
   realMaxLength,
   tokenContent,
-} from './spec';
+} from './spec.ts';
 
 const W = 'tokenizer.json';
 const HINT = 'browser-bert supports BERT WordPiece tokenizers only (BertNormalizer, BertPreTokenizer, WordPiece)';

@@ -3,10 +3,10 @@
  * files of a model repo (already read by hub/: no I/O here). Pipeline per text: added/special tokens matched
  * literally → BertNormalizer → BertPreTokenizer → WordPiece → truncation → [CLS] … [SEP] template.
  */
-import { TokenizerError } from '../errors';
-import { AddedTokenMatcher, type Piece } from './added-tokens';
-import { fnv1a64 } from './fingerprint';
-import { type Normalize, createNormalizer } from './normalizer';
+import { TokenizerError } from '../errors.ts';
+import { AddedTokenMatcher, type Piece } from './added-tokens.ts';
+import { fnv1a64 } from './fingerprint.ts';
+import { type Normalize, createNormalizer } from './normalizer.ts';
 import {
   type Template,
   type TemplatePiece,
@@ -14,13 +14,20 @@ import {
   longestFirst,
   specialCount,
   templateLength,
-} from './post-processor';
-import { preTokenize } from './pre-tokenizer';
-import type { TokenizerSpec } from './spec';
-import { specFromTokenizerJson } from './tokenizer-json';
-import type { EncodeOptions, Encoding, SpecialTokenIds, Tokenizer, TokenizerFiles, TokenizerSettings } from './types';
-import { specFromVocabTxt } from './vocab-txt';
-import { WordPiece } from './wordpiece';
+} from './post-processor.ts';
+import { preTokenize } from './pre-tokenizer.ts';
+import type { TokenizerSpec } from './spec.ts';
+import { specFromTokenizerJson } from './tokenizer-json.ts';
+import type {
+  EncodeOptions,
+  Encoding,
+  SpecialTokenIds,
+  Tokenizer,
+  TokenizerFiles,
+  TokenizerSettings,
+} from './types.ts';
+import { specFromVocabTxt } from './vocab-txt.ts';
+import { WordPiece } from './wordpiece.ts';
 
 export interface CreateTokenizerOptions {
   /** Default truncation length including special tokens (default 128, clamped to the model's limit). */

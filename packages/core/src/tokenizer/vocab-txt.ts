@@ -4,9 +4,9 @@
  * with clean_text, the config's do_lower_case / strip_accents / tokenize_chinese_chars, WordPiece with
  * max_input_chars_per_word 100, `[CLS] $A [SEP]` / `[CLS] $A [SEP] $B:1 [SEP]:1`, special tokens unnormalized.
  */
-import { TokenizerError } from '../errors';
-import type { AddedToken } from './added-tokens';
-import { bertTemplate } from './post-processor';
+import { TokenizerError } from '../errors.ts';
+import type { AddedToken } from './added-tokens.ts';
+import { bertTemplate } from './post-processor.ts';
 import {
   type Json,
   type TokenizerSpec,
@@ -15,7 +15,7 @@ import {
   parseAddedToken,
   realMaxLength,
   tokenContent,
-} from './spec';
+} from './spec.ts';
 
 /** vocab.txt: one token per line, id = line index (Python's universal newlines: \n, \r\n and \r all end a line). */
 export function parseVocabTxt(text: string): Map<string, number> {

@@ -6,7 +6,7 @@
  * in one pass instead of trying every shorter substring. Hand-written: no npm trie gives "longest vocabulary entry
  * starting at index i of a string" without slicing.
  */
-import { codePointLength } from './unicode';
+import { codePointLength } from './unicode.ts';
 
 export interface WordPieceOptions {
   readonly vocab: ReadonlyMap<string, number>;

@@ -3,8 +3,8 @@
  * `poolBatches` batches, each pool sorted by token length and cut into batches (little padding), and the batch
  * order shuffled again — so batches are length-homogeneous but their order and content vary per epoch.
  */
-import type { Encoding } from '../tokenizer/types';
-import type { Rng } from '../util/random';
+import type { Encoding } from '../tokenizer/types.ts';
+import type { Rng } from '../util/random.ts';
 
 export function bucketedBatches(
   rows: readonly number[],

@@ -2,9 +2,9 @@
  * The training view of a dataset, through the one data path (data/prepare.ts: de-duplicate, stratified seeded
  * split, label map): the kept texts in row order, their class indices, and each split as positions in that list.
  */
-import { prepareData } from '../data/prepare';
-import type { Dataset, DatasetSplit, LabelMap } from '../data/types';
-import type { ResolvedTrainOptions } from './types';
+import { prepareData } from '../data/prepare.ts';
+import type { Dataset, DatasetSplit, LabelMap } from '../data/types.ts';
+import type { ResolvedTrainOptions } from './types.ts';
 
 export interface TrainingData {
   readonly labelMap: LabelMap;

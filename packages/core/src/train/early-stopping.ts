@@ -4,7 +4,7 @@
  * however it ends.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Callback } from './loop';
+import type { Callback } from './loop.ts';
 
 /** A validation loss counts as better only when lower by more than this. */
 const MIN_DELTA = 1e-7;

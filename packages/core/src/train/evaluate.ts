@@ -1,7 +1,7 @@
 /** The class-weighted loss and accuracy of a model over batches: the validation pass of the one training loop. */
 import * as tf from '@tensorflow/tfjs-core';
-import { createYielder } from '../util/yield';
-import { weightedCrossEntropy } from './loss';
+import { createYielder } from '../util/yield.ts';
+import { weightedCrossEntropy } from './loss.ts';
 
 /**
  * Σ over batches of (weighted mean CE × Σ weights) / Σ weights — the loss training minimises, over the whole set —

@@ -10,24 +10,24 @@
  * LayerNorm are trained with 'all').
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { WORD_EMBEDDINGS } from '../encoder/weight-map';
+import { WORD_EMBEDDINGS } from '../encoder/weight-map.ts';
 // Gradients are registered by @tensorflow/tfjs-layers (imported through ../head/model).
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { TrainingError } from '../errors';
-import { earlyStopping } from './early-stopping';
-import { evaluateLoss } from './evaluate';
-import { fitLoop, progressCallback, type TrainSteps } from './loop';
-import type { BertEncoder, PaddedBatch } from '../encoder/types';
-import { padBatch } from '../features/batches';
-import { headLogits, headVariables } from '../head/model';
-import type { EpochStats } from '../head/types';
-import { poolOutput } from '../pooling/pool';
-import type { Encoding } from '../tokenizer/types';
-import { bucketedBatches } from './batches';
-import { weightedCrossEntropy } from './loss';
-import { createRng, deriveSeed } from '../util/random';
-import type { ClassifierPooling } from '../vocabulary';
-import { useFastWasmBatchMatMul } from '../runtime/wasm-matmul';
+import { TrainingError } from '../errors.ts';
+import { earlyStopping } from './early-stopping.ts';
+import { evaluateLoss } from './evaluate.ts';
+import { fitLoop, progressCallback, type TrainSteps } from './loop.ts';
+import type { BertEncoder, PaddedBatch } from '../encoder/types.ts';
+import { padBatch } from '../features/batches.ts';
+import { headLogits, headVariables } from '../head/model.ts';
+import type { EpochStats } from '../head/types.ts';
+import { poolOutput } from '../pooling/pool.ts';
+import type { Encoding } from '../tokenizer/types.ts';
+import { bucketedBatches } from './batches.ts';
+import { weightedCrossEntropy } from './loss.ts';
+import { createRng, deriveSeed } from '../util/random.ts';
+import type { ClassifierPooling } from '../vocabulary.ts';
+import { useFastWasmBatchMatMul } from '../runtime/wasm-matmul.ts';
 
 export const FROZEN_EMBEDDING = WORD_EMBEDDINGS;
 

@@ -5,13 +5,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { headLogits, headVariables } from '../head/model';
-import type { EpochStats, FeatureMatrix, Standardizer } from '../head/types';
-import { createRng, deriveSeed } from '../util/random';
-import { earlyStopping } from './early-stopping';
-import { evaluateLoss } from './evaluate';
-import { fitLoop, progressCallback, type TrainSteps } from './loop';
-import { weightedCrossEntropy } from './loss';
+import { headLogits, headVariables } from '../head/model.ts';
+import type { EpochStats, FeatureMatrix, Standardizer } from '../head/types.ts';
+import { createRng, deriveSeed } from '../util/random.ts';
+import { earlyStopping } from './early-stopping.ts';
+import { evaluateLoss } from './evaluate.ts';
+import { fitLoop, progressCallback, type TrainSteps } from './loop.ts';
+import { weightedCrossEntropy } from './loss.ts';
 
 /** A labelled subset of a feature matrix (no copies: `rows` index into `features`). */
 export interface LabelledFeatures {

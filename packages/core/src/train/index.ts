@@ -1,5 +1,11 @@
-export type * from './types';
-export { trainClassifier, type TrainArgs, type TrainResult } from './pipeline';
-export { resolveTrainOptions } from './options';
-export { fineTune, fineTuneVariables, FROZEN_EMBEDDING, type FineTuneOptions, type FineTuneResult } from './fine-tune';
-export { createRng, deriveSeed, type Rng } from '../util/random';
+export type * from './types.ts';
+export { trainClassifier, type TrainArgs, type TrainResult } from './pipeline.ts';
+export { resolveTrainOptions } from './options.ts';
+export {
+  fineTune,
+  fineTuneVariables,
+  FROZEN_EMBEDDING,
+  type FineTuneOptions,
+  type FineTuneResult,
+} from './fine-tune.ts';
+export { createRng, deriveSeed, type Rng } from '../util/random.ts';

@@ -3,9 +3,9 @@
  * batches, a validation pass per epoch, and callbacks — progress, early stopping (early-stopping.ts) — that see
  * every batch and epoch and may stop training. What a step does (which weights, which forward) is the caller's.
  */
-import { TrainingError } from '../errors';
-import type { EpochStats } from '../head/types';
-import { createYielder } from '../util/yield';
+import { TrainingError } from '../errors.ts';
+import type { EpochStats } from '../head/types.ts';
+import { createYielder } from '../util/yield.ts';
 
 /** What one model's training provides to the loop. */
 export interface TrainSteps {

@@ -1,9 +1,9 @@
-import { TrainingError } from '../errors';
-import { CLASSIFIER_POOLINGS, isClassifierPooling } from '../vocabulary';
-import type { LoadedModel } from '../model/types';
-import { HEAD_DEFAULTS } from '../head/model';
-import { DEFAULT_FLATTEN_LENGTH } from '../pooling/pool';
-import type { ResolvedTrainOptions, TrainOptions } from './types';
+import { TrainingError } from '../errors.ts';
+import { CLASSIFIER_POOLINGS, isClassifierPooling } from '../vocabulary.ts';
+import type { LoadedModel } from '../model/types.ts';
+import { HEAD_DEFAULTS } from '../head/model.ts';
+import { DEFAULT_FLATTEN_LENGTH } from '../pooling/pool.ts';
+import type { ResolvedTrainOptions, TrainOptions } from './types.ts';
 
 /** Fills in the defaults (documented on TrainOptions) and checks ranges, naming the option at fault. */
 export function resolveTrainOptions(options: TrainOptions, model: LoadedModel): ResolvedTrainOptions {

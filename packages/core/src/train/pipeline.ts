@@ -4,25 +4,25 @@
  * test (test is never used for a choice) → report + ready Classifier.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { createClassifier } from '../classifier/classifier';
-import { classifierSpec } from '../classifier/manifest';
-import type { Classifier } from '../classifier/types';
-import type { Dataset } from '../data/types';
-import { throwIfAborted } from '../errors';
-import { createHead } from '../head/model';
-import { predictHead } from '../head/predict';
-import type { EpochStats, FeatureMatrix } from '../head/types';
-import type { FeatureCache } from '../io/feature-cache';
-import { buildReport } from '../metrics/report';
-import type { TrainingReport } from '../metrics/report-types';
-import type { LoadedModel } from '../model/types';
-import { pooledDim } from '../pooling/pool';
-import { trainingData, type TrainingData } from './data';
-import { fineTuneStage, frozenHeadStage, type TrainedModel } from './stages';
-import { classWeightsFor } from './loss';
-import { resolveTrainOptions } from './options';
-import { stageClock } from './progress';
-import type { TrainOptions, TrainProgress } from './types';
+import { createClassifier } from '../classifier/classifier.ts';
+import { classifierSpec } from '../classifier/manifest.ts';
+import type { Classifier } from '../classifier/types.ts';
+import type { Dataset } from '../data/types.ts';
+import { throwIfAborted } from '../errors.ts';
+import { createHead } from '../head/model.ts';
+import { predictHead } from '../head/predict.ts';
+import type { EpochStats, FeatureMatrix } from '../head/types.ts';
+import type { FeatureCache } from '../io/feature-cache.ts';
+import { buildReport } from '../metrics/report.ts';
+import type { TrainingReport } from '../metrics/report-types.ts';
+import type { LoadedModel } from '../model/types.ts';
+import { pooledDim } from '../pooling/pool.ts';
+import { trainingData, type TrainingData } from './data.ts';
+import { fineTuneStage, frozenHeadStage, type TrainedModel } from './stages.ts';
+import { classWeightsFor } from './loss.ts';
+import { resolveTrainOptions } from './options.ts';
+import { stageClock } from './progress.ts';
+import type { TrainOptions, TrainProgress } from './types.ts';
 
 export interface TrainArgs {
   readonly model: LoadedModel;

@@ -1,6 +1,6 @@
 /** The pipeline's progress events (TrainProgress) with estimated time left, and its stage timings. */
-import type { EpochStats } from '../head/types';
-import type { TrainProgress } from './types';
+import type { EpochStats } from '../head/types.ts';
+import type { TrainProgress } from './types.ts';
 
 /** Milliseconds left at a steady rate since t0; undefined before the first unit is done. */
 export function etaMs(t0: number, done: number, total: number): number | undefined {

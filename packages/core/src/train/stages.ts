@@ -3,22 +3,22 @@
  * of the encoder together with the head. Both give the features the held-out splits are scored on.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { BertEncoder } from '../encoder/types';
-import { cachedFeatures } from '../features/cached';
-import { embedTexts } from '../features/embed';
-import { tokenizeTexts } from '../features/tokenize';
-import { fitStandardizer, foldStandardizer } from '../head/standardize';
-import type { EpochStats, FeatureMatrix } from '../head/types';
-import type { FeatureCache } from '../io/feature-cache';
-import { withInference } from '../kernel/attach';
-import { cloneEncoder } from '../model/clone';
-import type { LoadedModel } from '../model/types';
-import type { Encoding } from '../tokenizer/types';
-import type { TrainingData } from './data';
-import { fineTune } from './fine-tune';
-import { fitHead } from './fit-head';
-import { epochProgress, stageProgress, type stageClock } from './progress';
-import type { ResolvedTrainOptions, TrainProgress } from './types';
+import type { BertEncoder } from '../encoder/types.ts';
+import { cachedFeatures } from '../features/cached.ts';
+import { embedTexts } from '../features/embed.ts';
+import { tokenizeTexts } from '../features/tokenize.ts';
+import { fitStandardizer, foldStandardizer } from '../head/standardize.ts';
+import type { EpochStats, FeatureMatrix } from '../head/types.ts';
+import type { FeatureCache } from '../io/feature-cache.ts';
+import { withInference } from '../kernel/attach.ts';
+import { cloneEncoder } from '../model/clone.ts';
+import type { LoadedModel } from '../model/types.ts';
+import type { Encoding } from '../tokenizer/types.ts';
+import type { TrainingData } from './data.ts';
+import { fineTune } from './fine-tune.ts';
+import { fitHead } from './fit-head.ts';
+import { epochProgress, stageProgress, type stageClock } from './progress.ts';
+import type { ResolvedTrainOptions, TrainProgress } from './types.ts';
 
 export interface StageInputs {
   readonly model: LoadedModel;

@@ -1,6 +1,6 @@
 /** The training pipeline's options and progress events (shared by the CLI and the web worker). */
-import type { ClassifierPooling } from '../vocabulary';
-import type { EpochStats, HeadKind } from '../head/types';
+import type { ClassifierPooling } from '../vocabulary.ts';
+import type { EpochStats, HeadKind } from '../head/types.ts';
 
 export interface TrainOptions {
   /** Default: the model's own (sentence-transformers) pooling, else 'mean'. 'flatten' is the tutorial's baseline. */

@@ -1,3 +1,3 @@
-export { createRng, deriveSeed, mulberry32, shuffleInPlace, type Rng } from './random';
-export { sha256Hex } from './hash';
-export { yieldToEventLoop, createYielder, type Yielder } from './yield';
+export { createRng, deriveSeed, mulberry32, shuffleInPlace, type Rng } from './random.ts';
+export { sha256Hex } from './hash.ts';
+export { yieldToEventLoop, createYielder, type Yielder } from './yield.ts';

@@ -3,7 +3,7 @@
  * Uses yieldToEventLoop (setImmediate in Node, MessageChannel in browsers: no 4 ms clamp), and only yields
  * when `intervalMs` of work has passed, so tight loops are not slowed down.
  */
-import { throwIfAborted } from '../errors';
+import { throwIfAborted } from '../errors.ts';
 
 export interface Yielder {
   /** Yields to the event loop if `intervalMs` passed since the last yield, then throws CancelledError if aborted. */

@@ -1,6 +1,6 @@
 /** Element types: sizes, and conversions between float16/bfloat16/float32 bit patterns. */
-import { WeightsError } from '../errors';
-import type { DType, RawTensor } from './types';
+import { WeightsError } from '../errors.ts';
+import type { DType, RawTensor } from './types.ts';
 
 export const DTYPE_SIZE: Readonly<Record<DType, number>> = {
   F64: 8,

@@ -4,7 +4,7 @@
  * GLOBAL/STACK_GLOBAL resolve only names on an explicit allow-list (anything else → UnsafePickleError), and
  * "calls" (REDUCE/NEWOBJ) of allowed names are interpreted as plain data by the caller's `reduce` hook.
  */
-import { UnsafePickleError, WeightsError } from '../errors';
+import { UnsafePickleError, WeightsError } from '../errors.ts';
 
 /** A name resolved by GLOBAL/STACK_GLOBAL that passed the allow-list. */
 export class PyGlobal {

@@ -1,8 +1,8 @@
 /** One entry point for a single weights file: detects the format by its first bytes, not by its name. */
-import { readSafetensors } from './safetensors';
-import { notWeightsError, sniffFormat } from './sniff';
-import { readTorch } from './torch';
-import type { ReadWeightsResult } from './types';
+import { readSafetensors } from './safetensors.ts';
+import { notWeightsError, sniffFormat } from './sniff.ts';
+import { readTorch } from './torch.ts';
+import type { ReadWeightsResult } from './types.ts';
 
 /**
  * Reads model.safetensors or a torch.save file (zip / legacy) from its bytes. `fileName` is used in messages.

@@ -2,10 +2,10 @@
  * safetensors reader and writer (https://github.com/huggingface/safetensors#format): 8-byte little-endian header
  * length, a JSON header, then the data section. The header is validated as strictly as the reference Rust crate.
  */
-import { WeightsError } from '../errors';
-import { DTYPE_SIZE, checkShape, isDType, numel } from './dtype';
-import { textFileError } from './sniff';
-import type { RawTensor, ReadWeightsResult, TensorMap } from './types';
+import { WeightsError } from '../errors.ts';
+import { DTYPE_SIZE, checkShape, isDType, numel } from './dtype.ts';
+import { textFileError } from './sniff.ts';
+import type { RawTensor, ReadWeightsResult, TensorMap } from './types.ts';
 
 /** Headers larger than this are refused (the reference implementation uses the same 100 MB bound). */
 export const MAX_SAFETENSORS_HEADER = 100_000_000;

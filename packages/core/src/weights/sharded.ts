@@ -1,6 +1,6 @@
 /** Sharded checkpoints: model.safetensors.index.json → which file holds which tensor; merging the shards' maps. */
-import { WeightsError } from '../errors';
-import type { TensorMap } from './types';
+import { WeightsError } from '../errors.ts';
+import type { TensorMap } from './types.ts';
 
 export interface SafetensorsIndex {
   /** tensor name → shard file name */

@@ -1,5 +1,5 @@
 /** Recognising weight files by their first bytes, and saying clearly what a file is when it is not weights. */
-import { WeightsError } from '../errors';
+import { WeightsError } from '../errors.ts';
 
 export type SniffedFormat = 'safetensors' | 'torch-zip' | 'torch-legacy';
 

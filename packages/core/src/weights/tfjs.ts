@@ -3,9 +3,9 @@
  * a TF.js-style bundle (weightsManifest + fixed-size shards, optionally float16-quantized like
  * `tensorflowjs_converter --quantize_float16`).
  */
-import { WeightsError } from '../errors';
-import { DTYPE_SIZE, encodeFloats, numel, toFloat32 } from './dtype';
-import type { DType, RawTensor, ReadWeightsResult, TensorMap } from './types';
+import { WeightsError } from '../errors.ts';
+import { DTYPE_SIZE, encodeFloats, numel, toFloat32 } from './dtype.ts';
+import type { DType, RawTensor, ReadWeightsResult, TensorMap } from './types.ts';
 
 export interface TfjsWeightEntry {
   name: string;

@@ -1,5 +1,5 @@
 /** torch.*Storage class names ↔ our dtypes (the names torch.save writes into its pickles). */
-import type { DType } from './types';
+import type { DType } from './types.ts';
 
 export const STORAGE_DTYPE: Readonly<Record<string, DType>> = {
   FloatStorage: 'F32',

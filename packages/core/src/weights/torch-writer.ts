@@ -3,11 +3,11 @@
  * 64-byte aligned like PyTorch's writer) and the legacy pre-1.6 stream format. Used for fixtures and tests.
  */
 import { zipSync, type Zippable } from 'fflate';
-import { WeightsError } from '../errors';
-import { DTYPE_SIZE, numel } from './dtype';
-import { PickleWriter } from './pickle-writer';
-import { storageNameFor } from './torch-storage';
-import type { DType, RawTensor, TensorMap } from './types';
+import { WeightsError } from '../errors.ts';
+import { DTYPE_SIZE, numel } from './dtype.ts';
+import { PickleWriter } from './pickle-writer.ts';
+import { storageNameFor } from './torch-storage.ts';
+import type { DType, RawTensor, TensorMap } from './types.ts';
 
 export interface TorchWriteOptions {
   /**

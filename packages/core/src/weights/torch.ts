@@ -7,12 +7,12 @@
  * are skipped; a bare tensor saved on its own is named "tensor".
  */
 import { unzipSync } from 'fflate';
-import { WeightsError } from '../errors';
-import { DTYPE_SIZE, numel } from './dtype';
-import { PyGlobal, unpickle, type PickleHooks } from './pickle';
-import { isPickle, isZip, notWeightsError } from './sniff';
-import { STORAGE_DTYPE, TORCH_DTYPE } from './torch-storage';
-import type { DType, RawTensor, ReadWeightsResult, TensorMap } from './types';
+import { WeightsError } from '../errors.ts';
+import { DTYPE_SIZE, numel } from './dtype.ts';
+import { PyGlobal, unpickle, type PickleHooks } from './pickle.ts';
+import { isPickle, isZip, notWeightsError } from './sniff.ts';
+import { STORAGE_DTYPE, TORCH_DTYPE } from './torch-storage.ts';
+import type { DType, RawTensor, ReadWeightsResult, TensorMap } from './types.ts';
 
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
 /** A stride-0 (expanded) view can describe far more bytes than the file holds; refuse absurd ones. */

@@ -2,10 +2,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { StorageError } from '../../errors';
-import { checkBundle } from '../../bundle/validate';
-import type { ClassifierBundle } from '../../bundle/types';
-import type { BundleStore } from '../types';
+import { StorageError } from '../../errors.ts';
+import { checkBundle } from '../../bundle/validate.ts';
+import type { ClassifierBundle } from '../../bundle/types.ts';
+import type { BundleStore } from '../types.ts';
 
 function dirOf(target: string): string {
   return path.resolve(target.replace(/^file:\/\//, ''));

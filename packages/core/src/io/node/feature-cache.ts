@@ -5,9 +5,9 @@
  */
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { StorageError } from '../../errors';
-import { checkEntry, type FeatureCache, type FeatureEntry } from '../feature-cache';
-import { defaultFeatureCacheDir } from './paths';
+import { StorageError } from '../../errors.ts';
+import { checkEntry, type FeatureCache, type FeatureEntry } from '../feature-cache.ts';
+import { defaultFeatureCacheDir } from './paths.ts';
 
 export function createFolderFeatureCache(
   dir: string = defaultFeatureCacheDir(),

@@ -2,8 +2,8 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { HubError } from '../../errors';
-import type { FileProgress, FileSource } from '../types';
+import { HubError } from '../../errors.ts';
+import type { FileProgress, FileSource } from '../types.ts';
 
 export function createFolderSource(folder: string): FileSource {
   const root = path.resolve(folder);

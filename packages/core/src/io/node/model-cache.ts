@@ -6,9 +6,9 @@
  */
 import { mkdir, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { StorageError } from '../../errors';
-import type { ModelCache } from '../types';
-import { defaultCacheDir } from './paths';
+import { StorageError } from '../../errors.ts';
+import type { ModelCache } from '../types.ts';
+import { defaultCacheDir } from './paths.ts';
 
 const TMP = '.tmp-';
 
