@@ -20,11 +20,11 @@ export const LAYERS = {
   encoder: ['base', 'util', 'config', 'weights', 'runtime'],
   kernel: ['base', 'util', 'config', 'encoder', 'runtime'],
   pooling: ['base', 'util', 'encoder'],
-  head: ['base', 'util', 'runtime'],
+  head: ['base', 'util', 'weights', 'runtime'],
   // L3: model assembly
   model: ['base', 'util', 'config', 'tokenizer', 'weights', 'io', 'runtime', 'encoder', 'kernel'],
   // L4–L6
-  features: ['base', 'util', 'tokenizer', 'io', 'encoder', 'kernel', 'pooling', 'head', 'model'],
+  features: ['base', 'util', 'config', 'tokenizer', 'io', 'encoder', 'kernel', 'pooling', 'head', 'model'],
   classifier: [
     'base',
     'util',

@@ -6,23 +6,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { BrowserBertError, ConfigError, WeightsError, UsageError } from '../errors.ts';
 import type { BertConfig } from '../config/types.ts';
-import { toFloat32 } from '../weights/dtype.ts';
 import { shareable } from '../util/shared-memory.ts';
-import type { RawTensor, TensorMap } from '../weights/types.ts';
+import type { TensorMap } from '../weights/types.ts';
 import type { BertEncoder, EncoderOutput, ForwardOptions, PaddedBatch } from './types.ts';
 import { selfAttention } from './attention.ts';
 import { FusedQkv } from './fused-qkv.ts';
 import { EmbeddingLookup } from './embedding-lookup.ts';
 import { activation, dense, layerNorm, maybeDropout, siteSeed } from './ops.ts';
-import {
-  detectPrefix,
-  findWeight,
-  poolerWeights,
-  requiredWeights,
-  takeWeight,
-  WORD_EMBEDDINGS,
-  type WeightSpec,
-} from './weight-map.ts';
+import { checkBatch } from './check-batch.ts';
+import { planEncoderWeights, weightValues } from './weight-values.ts';
+import { WORD_EMBEDDINGS, type WeightSpec } from './weight-map.ts';
 
 export interface CreateEncoderOptions {
   /** Compute dtype; only float32 is implemented (F16/BF16 checkpoints are widened on load). */
@@ -38,26 +31,6 @@ export interface CreateEncoderOptions {
 const MASK_NEG = -1e9;
 
 let instances = 0;
-
-const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16', 'F64']);
-
-/** A weight's values as float32 (F16/BF16/F64 widened or narrowed); integer tensors are not weights. */
-function floatValues(t: RawTensor, where: string): Float32Array {
-  if (!FLOAT_DTYPES.has(t.dtype)) {
-    throw new WeightsError(
-      `Tensor "${t.name}" in ${where} has dtype ${t.dtype}; encoder weights must be F32, F16, BF16 or F64`,
-      'the file is not a BERT checkpoint, or it was quantised; use a float checkpoint',
-    );
-  }
-  return toFloat32(t);
-}
-
-/** [out, in] row-major → [in, out]. */
-function transpose2d(src: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(src.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = src[r * cols + c]!;
-  return out;
-}
 
 interface LayerWeights {
   readonly wq: tf.Variable<tf.Rank.R2>;
@@ -76,37 +49,6 @@ interface LayerWeights {
   readonly bout: tf.Variable<tf.Rank.R1>;
   readonly ln2g: tf.Variable<tf.Rank.R1>;
   readonly ln2b: tf.Variable<tf.Rank.R1>;
-}
-
-/** Throws a USAGE error naming the problem when a padded batch does not fit the model (sizes, ids, token types). */
-export function checkBatch(batch: PaddedBatch, c: BertConfig): void {
-  const { batchSize: B, seqLen: S } = batch;
-  if (!(Number.isInteger(B) && B > 0 && Number.isInteger(S) && S > 0)) {
-    throw new UsageError(`A padded batch needs batchSize ≥ 1 and seqLen ≥ 1, got ${B}×${S}`);
-  }
-  if (S > c.maxPositionEmbeddings) {
-    throw new UsageError(
-      `Sequence length ${S} exceeds the model's max_position_embeddings ${c.maxPositionEmbeddings}`,
-      `truncate texts to at most ${c.maxPositionEmbeddings} tokens (tokenizer maxLength)`,
-    );
-  }
-  const n = B * S;
-  if (batch.inputIds.length !== n || batch.tokenTypeIds.length !== n || batch.attentionMask.length !== n) {
-    throw new UsageError(`A padded batch of ${B}×${S} needs ${n} ids, token types and mask values`);
-  }
-  for (let i = 0; i < n; i++) {
-    const id = batch.inputIds[i]!;
-    if (id < 0 || id >= c.vocabSize) {
-      throw new UsageError(
-        `Token id ${id} is outside the model's vocabulary (vocab_size ${c.vocabSize})`,
-        'use the tokenizer that belongs to this model',
-      );
-    }
-    const tt = batch.tokenTypeIds[i]!;
-    if (tt < 0 || tt >= c.typeVocabSize) {
-      throw new UsageError(`Token type ${tt} is outside [0, type_vocab_size=${c.typeVocabSize})`);
-    }
-  }
 }
 
 /**
@@ -138,30 +80,16 @@ interface EncoderWeights {
  * checkpoint's tensors (views into the file's bytes): the file is freed once the variables exist.
  */
 function createVariables(config: BertConfig, weights: TensorMap, where: string, id: number): EncoderWeights {
-  const prefix = detectPrefix(weights);
-  const specs = requiredWeights(config);
-  const raws = specs.map((s) => takeWeight(weights, prefix, s, where));
-  const poolSpecs = poolerWeights(config);
-  const hasPooler = poolSpecs.some((s) => findWeight(weights, prefix, s.name) !== undefined);
-  if (hasPooler) {
-    for (const s of poolSpecs) raws.push(takeWeight(weights, prefix, s, where));
-    specs.push(...poolSpecs);
-  }
+  const { specs, raws, hasPooler } = planEncoderWeights(config, weights, where);
   const variables = new Map<string, tf.Variable>();
   const byLayer: tf.Variable[][] = Array.from({ length: config.numHiddenLayers }, () => []);
   let wordTable: Float32Array | undefined;
   try {
     specs.forEach((spec: WeightSpec, k) => {
-      const raw = raws[k]!;
-      let values = floatValues(raw, where);
+      const { values, shape } = weightValues(spec, raws[k]!, where);
       if (spec.name === WORD_EMBEDDINGS) {
         wordTable = shareable(values);
         return;
-      }
-      let shape = [...spec.shape];
-      if (spec.layout === 'linear') {
-        values = transpose2d(values, spec.shape[0]!, spec.shape[1]!);
-        shape = [spec.shape[1]!, spec.shape[0]!];
       }
       const init = tf.tensor(values, shape, 'float32');
       const v = tf.variable(init, false, `bert${id}/${spec.name}`);

@@ -1,7 +1,8 @@
 /** Choosing the inference path of a loaded encoder: the wasm-simd kernel engine when it can run, else TF.js. */
 import { UsageError } from '../errors.ts';
 import type { BertEncoder } from '../encoder/types.ts';
-import { createKernelEngine, kernelUnavailableReason } from './engine.ts';
+import { createKernelEngine, kernelUnavailableReason, type KernelWeights } from './engine.ts';
+import { readVariables } from './pack.ts';
 import { defaultKernelSpawner, type KernelSpawner } from './spawn.ts';
 
 /**
@@ -20,6 +21,19 @@ export interface InferenceOptions {
 
 const CHOICES: readonly InferenceChoice[] = ['auto', 'wasm-simd', 'tfjs'];
 
+/**
+ * A TF.js encoder's weights for the kernel: its variables' current values, read asynchronously when the engine
+ * starts (a synchronous read from a GPU backend stalls the page and, on WebGPU, can lose the device).
+ */
+export function kernelWeightsOf(encoder: BertEncoder): KernelWeights {
+  return {
+    config: encoder.config,
+    hasPooler: encoder.hasPooler,
+    wordEmbeddings: encoder.variables.size === 0 ? undefined : encoder.wordEmbeddings,
+    values: () => readVariables(encoder.variables),
+  };
+}
+
 /** The encoder with the chosen engine attached (disposing it disposes both), or the encoder itself for TF.js. */
 export function withInference(encoder: BertEncoder, options: InferenceOptions = {}): BertEncoder {
   const choice = options.inference ?? 'auto';
@@ -31,8 +45,9 @@ export function withInference(encoder: BertEncoder, options: InferenceOptions = 
   }
   if (choice === 'tfjs') return encoder;
   const spawn = options.kernelSpawner ?? defaultKernelSpawner();
-  if (choice === 'auto' && (kernelUnavailableReason(encoder) !== undefined || spawn === undefined)) return encoder;
-  const engine = createKernelEngine(encoder, {
+  const weights = kernelWeightsOf(encoder);
+  if (choice === 'auto' && (kernelUnavailableReason(weights) !== undefined || spawn === undefined)) return encoder;
+  const engine = createKernelEngine(weights, {
     ...(spawn ? { spawn } : {}),
     ...(options.inferenceThreads !== undefined ? { threads: options.inferenceThreads } : {}),
     fallbackToTfjs: choice === 'auto',

@@ -4,17 +4,11 @@
  * classify); fine-tuning keeps the TF.js encoder, which has gradients.
  */
 import { BackendError, CancelledError, UsageError } from '../errors.ts';
-import { checkBatch } from '../encoder/bert-encoder.ts';
-import type { BertEncoder, EnginePooling, EngineResult, InferenceEngine, PaddedBatch } from '../encoder/types.ts';
+import type { BertConfig } from '../config/types.ts';
+import { checkBatch } from '../encoder/check-batch.ts';
+import type { EnginePooling, EngineResult, InferenceEngine, PaddedBatch } from '../encoder/types.ts';
 import { BERT_KERNEL_WASM_BASE64 } from './bert-wasm.ts';
-import {
-  kernelConfig,
-  kernelUnsupportedReason,
-  packEncoderWeights,
-  readVariables,
-  weightImage,
-  WORD_SLOT,
-} from './pack.ts';
+import { kernelConfig, kernelUnsupportedReason, packEncoderWeights, weightImage, WORD_SLOT } from './pack.ts';
 import { WORD_EMBEDDINGS } from '../encoder/weight-map.ts';
 import { canShareMemory, sharedCopy } from '../util/shared-memory.ts';
 import type { KernelPoolingCode, KernelReply } from './protocol.ts';
@@ -45,14 +39,25 @@ function kernelWasm(): Uint8Array<ArrayBuffer> {
   return wasmBytes;
 }
 
-/** Why the kernel cannot run here for this encoder, or undefined when it can (given a spawner). */
-export function kernelUnavailableReason(encoder: BertEncoder): string | undefined {
+/**
+ * What the engine needs of a model: its shape and its weights — the word-embedding table, and the other weights by
+ * canonical HF name with Linear weights [in, out], read once when the engine starts. A TF.js encoder provides them
+ * (attach.ts), so does a checkpoint read without TF.js (encoder/weight-values.ts).
+ */
+export interface KernelWeights {
+  readonly config: BertConfig;
+  readonly hasPooler: boolean;
+  /** [vocab, hidden] row-major; undefined when the weights are not available as values (a graph model). */
+  readonly wordEmbeddings: Float32Array | undefined;
+  values(): Promise<ReadonlyMap<string, Float32Array>>;
+}
+
+/** Why the kernel cannot run here for this model, or undefined when it can (given a spawner). */
+export function kernelUnavailableReason(model: KernelWeights): string | undefined {
   if (typeof WebAssembly === 'undefined') return 'this runtime has no WebAssembly';
   if (!WebAssembly.validate(kernelWasm())) return 'this runtime has no WebAssembly SIMD (128-bit)';
-  if (encoder.variables.size === 0 || encoder.wordEmbeddings === undefined) {
-    return 'the encoder has no weights as variables (a graph model)';
-  }
-  return kernelUnsupportedReason(encoder.config);
+  if (model.wordEmbeddings === undefined) return 'the encoder has no weights as values (a graph model)';
+  return kernelUnsupportedReason(model.config);
 }
 
 function defaultThreads(): number {
@@ -77,8 +82,8 @@ interface Pending {
  * Creates the engine for a frozen encoder. Nothing starts until the first run: then the encoder's current weights
  * are packed once and every worker gets a copy. Throws BACKEND when the kernel cannot run (kernelUnavailableReason).
  */
-export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOptions = {}): InferenceEngine {
-  const reason = kernelUnavailableReason(encoder);
+export function createKernelEngine(model: KernelWeights, options: KernelEngineOptions = {}): InferenceEngine {
+  const reason = kernelUnavailableReason(model);
   const spawn = options.spawn ?? defaultKernelSpawner();
   if (reason !== undefined || spawn === undefined) {
     throw new BackendError(
@@ -90,7 +95,7 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
   if (!(Number.isInteger(threads) && threads >= 1)) {
     throw new UsageError(`threads must be a positive integer, got ${threads}`);
   }
-  const config = encoder.config;
+  const config = model.config;
   const hidden = config.hiddenSize;
   let workers: KernelWorker[] | undefined;
   let starting: Promise<void> | undefined;
@@ -129,12 +134,12 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
    * that outlives this call sees the packed weights, so they are garbage as soon as the workers have them.
    */
   async function start(): Promise<void> {
-    const table = encoder.wordEmbeddings!;
-    const values = await readVariables(encoder.variables);
+    const table = model.wordEmbeddings!;
+    const values = new Map(await model.values());
     if (disposed) return;
     values.set(WORD_EMBEDDINGS, table);
-    let weights = packEncoderWeights(config, values, encoder.hasPooler);
-    const modelConfig = kernelConfig(config, encoder.hasPooler);
+    let weights = packEncoderWeights(config, values, model.hasPooler);
+    const modelConfig = kernelConfig(config, model.hasPooler);
     // Where memory can be shared, every worker reads one copy of the word table (the largest weight by far in
     // small BERTs: 89 % of bert-tiny) instead of holding its own: the encoder's own table when it is shared already.
     let words: Float32Array | undefined;
@@ -204,7 +209,7 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
       if (failure !== undefined) return Promise.reject(failure);
       try {
         checkBatch(batch, config);
-        if (pooling === 'pooler' && !encoder.hasPooler) {
+        if (pooling === 'pooler' && !model.hasPooler) {
           throw new UsageError("This checkpoint has no pooler weights, so pooling 'pooler' is not available");
         }
       } catch (e) {

@@ -1,5 +1,5 @@
-export { createKernelEngine, kernelUnavailableReason, type KernelEngineOptions } from './engine.ts';
-export { withInference, type InferenceChoice, type InferenceOptions } from './attach.ts';
+export { createKernelEngine, kernelUnavailableReason, type KernelEngineOptions, type KernelWeights } from './engine.ts';
+export { withInference, kernelWeightsOf, type InferenceChoice, type InferenceOptions } from './attach.ts';
 export {
   defaultKernelSpawner,
   setDefaultKernelSpawner,

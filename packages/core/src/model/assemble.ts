@@ -7,14 +7,12 @@ import { parseBertConfig } from '../config/index.ts';
 import type { BertConfig } from '../config/types.ts';
 import { createBertEncoder, createGraphModelEncoder } from '../encoder/index.ts';
 import type { BertEncoder } from '../encoder/types.ts';
-import { createTokenizer } from '../tokenizer/index.ts';
-import type { Tokenizer, TokenizerFiles } from '../tokenizer/types.ts';
-import type { ReadWeightsResult, TensorMap } from '../weights/types.ts';
-import { mergeTensorMaps, readSafetensorsIndex, readTfjsWeights, readWeights } from '../weights/index.ts';
 import { withInference, type InferenceOptions } from '../kernel/attach.ts';
-import { weightsHash } from './weights-hash.ts';
 import { hasRandomInitMarker } from '../vocabulary.ts';
 import type { ModelFiles, NamedBytes, WeightsFiles } from './files.ts';
+import { assembleTokenizer } from './tokenizer.ts';
+import { readModelWeights } from './weights.ts';
+import { weightsHash } from './weights-hash.ts';
 import { sentenceTransformersSettings } from './sentence-transformers.ts';
 import type { LoadedModel, ModelInfo } from './types.ts';
 
@@ -24,44 +22,6 @@ export interface AssembleOptions {
   readonly maxLength?: number | undefined;
   /** Which forward frozen embedding uses (kernel/attach.ts). */
   readonly inference?: InferenceOptions;
-}
-
-interface Weights {
-  readonly format: ModelInfo['weightsFormat'];
-  readonly tensors: TensorMap;
-  readonly metadata: Readonly<Record<string, string>>;
-  readonly files: readonly NamedBytes[];
-}
-
-function readAllWeights(w: Exclude<WeightsFiles, { kind: 'tfjs-graph' }>): Weights {
-  if (w.kind === 'single') {
-    const r: ReadWeightsResult = readWeights(w.file.bytes, w.file.name);
-    const format = r.info.format === 'tfjs' ? 'tfjs-bundle' : r.info.format;
-    return { format, tensors: r.tensors, metadata: r.info.metadata, files: [w.file] };
-  }
-  if (w.kind === 'safetensors-sharded' || w.kind === 'torch-sharded') {
-    // Both index files have the same {"weight_map": {tensor: shard}} layout; each shard is sniffed on its own.
-    const index = readSafetensorsIndex(w.index);
-    const parts = w.shards.map((s) => readWeights(s.bytes, s.name));
-    const tensors = mergeTensorMaps(
-      parts.map((p) => p.tensors),
-      { index, shardNames: w.shards.map((s) => s.name) },
-    );
-    const metadata = Object.assign({}, ...parts.map((p) => p.info.metadata)) as Record<string, string>;
-    const first = parts[0]?.info.format;
-    const format =
-      w.kind === 'safetensors-sharded'
-        ? 'safetensors-sharded'
-        : first === 'torch-legacy'
-          ? 'torch-legacy'
-          : 'torch-zip';
-    return { format, tensors, metadata, files: w.shards };
-  }
-  const r = readTfjsWeights(
-    w.modelJson,
-    w.shards.map((s) => s.bytes),
-  );
-  return { format: 'tfjs-bundle', tensors: r.tensors, metadata: r.info.metadata, files: w.shards };
 }
 
 export async function assembleModel(
@@ -87,7 +47,7 @@ export async function assembleModel(
     hashFiles = [w.modelJsonFile, ...w.shards];
   } else {
     config = parseBertConfig(files.config);
-    const weights = readAllWeights(files.weights);
+    const weights = readModelWeights(files.weights);
     metaRandomInit = hasRandomInitMarker(weights.metadata);
     const where = weights.files.map((f) => f.name).join(', ');
     encoder = createBertEncoder(config, weights.tensors, { source: `${where} of ${options.source}` });
@@ -123,17 +83,7 @@ export async function assembleModel(
   }
 }
 
-/** The tokenizer of a model folder; its limit is the config's max_position_embeddings when there is a config. */
-export function assembleTokenizer(
-  files: TokenizerFiles,
-  config: BertConfig | undefined,
-  maxLength: number | undefined,
-): Tokenizer {
-  return createTokenizer(files, {
-    ...(maxLength === undefined ? {} : { maxLength }),
-    ...(config === undefined ? {} : { modelMaxLength: config.maxPositionEmbeddings }),
-  });
-}
+export { assembleTokenizer };
 
 /** The bytes as an ArrayBuffer of exactly their length (a view into a larger buffer is copied). */
 function exactBuffer(b: Uint8Array): ArrayBuffer {

@@ -6,17 +6,12 @@
 import { configJson } from '../config/serialise.ts';
 import { createBertEncoder, poolerWeights, requiredWeights } from '../encoder/index.ts';
 import { WORD_EMBEDDINGS } from '../encoder/weight-map.ts';
+import { transpose2d } from '../encoder/weight-values.ts';
 import type { BertEncoder } from '../encoder/types.ts';
 import { RANDOM_INIT_MARKER } from '../vocabulary.ts';
 import { floatTensor } from '../weights/dtype.ts';
 import { writeSafetensors } from '../weights/safetensors.ts';
 import type { TensorMap } from '../weights/types.ts';
-
-function transpose2d(src: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(src.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = src[r * cols + c]!;
-  return out;
-}
 
 /** The encoder's current weights as HF tensors (names without "bert.", PyTorch layout). */
 export function encoderTensors(encoder: BertEncoder, dtype: 'F32' | 'F16' = 'F32'): TensorMap {

@@ -3,9 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { UsageError } from '../errors.ts';
 import type { EncoderOutput } from '../encoder/types.ts';
 import type { ClassifierPooling } from '../vocabulary.ts';
+import { DEFAULT_FLATTEN_LENGTH, type HiddenPooling } from './dims.ts';
 
-/** Poolings computed from last_hidden_state alone ('pooler' needs the encoder's own pooler output). */
-export type HiddenPooling = Exclude<ClassifierPooling, 'pooler'>;
+export { DEFAULT_FLATTEN_LENGTH, pooledDim, type HiddenPooling } from './dims.ts';
 
 export interface PoolOptions {
   /** L2-normalise each vector (sentence-transformers' Normalize module). Default false. */
@@ -14,16 +14,9 @@ export interface PoolOptions {
   flattenLength?: number;
 }
 
-export const DEFAULT_FLATTEN_LENGTH = 128;
-
 /** x / max(‖x‖₂, 1e-12) per row, like torch.nn.functional.normalize. */
 export function l2Normalize(x: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), 1e-12)));
-}
-
-/** Output width of a pooling for a model of this hidden size. */
-export function pooledDim(kind: ClassifierPooling, hiddenSize: number, flattenLength = DEFAULT_FLATTEN_LENGTH): number {
-  return kind === 'flatten' ? flattenLength * hiddenSize : hiddenSize;
 }
 
 /**

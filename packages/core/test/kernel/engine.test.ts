@@ -18,6 +18,7 @@ import { watchCollection } from '../../test-support/gc';
 import { mulberry32 } from '../../src/util/random';
 import type { InferenceEngine } from '../../src/encoder/types';
 import { createKernelEngine, kernelUnavailableReason } from '../../src/kernel/engine';
+import { kernelWeightsOf } from '../../src/kernel/attach';
 import { embedTexts } from '../../src/features/embed';
 import { nodeKernelSpawner } from '../../src/kernel/node-spawn';
 import type { KernelReply } from '../../src/kernel/protocol';
@@ -60,7 +61,7 @@ function setup(
   const config = parseBertConfig(shape);
   const weights = randomBertWeights(config, { seed });
   const enc = createBertEncoder(config, weights);
-  const engine = createKernelEngine(enc, { threads, spawn: nodeKernelSpawner });
+  const engine = createKernelEngine(kernelWeightsOf(enc), { threads, spawn: nodeKernelSpawner });
   open.push(engine, enc);
   return { config, weights, enc, engine };
 }
@@ -127,8 +128,16 @@ test('the shared word table (one SharedArrayBuffer for all workers) gives bit-id
   const rnd = mulberry32(33);
   const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64 });
   const enc = createBertEncoder(config, randomBertWeights(config, { seed: 34 }));
-  const shared = createKernelEngine(enc, { threads: 2, spawn: nodeKernelSpawner, shareWordTable: true });
-  const copied = createKernelEngine(enc, { threads: 2, spawn: nodeKernelSpawner, shareWordTable: false });
+  const shared = createKernelEngine(kernelWeightsOf(enc), {
+    threads: 2,
+    spawn: nodeKernelSpawner,
+    shareWordTable: true,
+  });
+  const copied = createKernelEngine(kernelWeightsOf(enc), {
+    threads: 2,
+    spawn: nodeKernelSpawner,
+    shareWordTable: false,
+  });
   open.push(shared, copied, enc);
   const seqs = Array.from({ length: 7 }, () =>
     Int32Array.from({ length: 1 + Math.floor(rnd() * 30) }, () => Math.floor(rnd() * 300)),
@@ -172,7 +181,7 @@ test('flatten keeps every padded position and matches the TF.js encoder there to
 
 test('padding invariance and threads: same vectors alone, in a longer batch, and on 2 workers', { skip }, async () => {
   const one = setup(TINY, 25, 1);
-  const two = createKernelEngine(one.enc, { threads: 2, spawn: nodeKernelSpawner });
+  const two = createKernelEngine(kernelWeightsOf(one.enc), { threads: 2, spawn: nodeKernelSpawner });
   open.push(two);
   const H = one.config.hiddenSize;
   const alone = await one.engine.run(pad([texts[1]!]), 'mean');
@@ -211,7 +220,7 @@ test(
 test('bad input: a token id outside the vocabulary is refused with a clear error; the engine keeps working', async () => {
   const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64 });
   const enc = createBertEncoder(config, randomBertWeights(config, { seed: 26 }));
-  const engine = createKernelEngine(enc, { threads: 1, spawn: nodeKernelSpawner });
+  const engine = createKernelEngine(kernelWeightsOf(enc), { threads: 1, spawn: nodeKernelSpawner });
   open.push(engine, enc);
   const good = pad([Int32Array.from([101, 7, 8, 102])]);
   const before = await engine.run(good, 'mean');
@@ -238,7 +247,10 @@ test('once its workers have started, the engine keeps no copy of the weights it 
       return [name, { data: read } as unknown as tf.Variable];
     }),
   );
-  const engine = createKernelEngine({ ...enc, variables: watched }, { threads: 2, spawn: nodeKernelSpawner });
+  const engine = createKernelEngine(kernelWeightsOf({ ...enc, variables: watched }), {
+    threads: 2,
+    spawn: nodeKernelSpawner,
+  });
   open.push(engine);
   await engine.run(pad([Int32Array.from([101, 7, 8, 102])]), 'mean'); // starts the workers
   const freed = await gcWatch.collected();
@@ -252,8 +264,11 @@ test('a shape the kernel cannot run (head size 97) is refused up front, naming t
   const config = parseBertConfig({ ...ODD, hidden_size: 388, num_attention_heads: 4, vocab_size: 100 });
   const enc = createBertEncoder(config, randomBertWeights(config, { seed: 27 }));
   open.push(enc);
-  assert.match(kernelUnavailableReason(enc) ?? '', /divisible by 4 \(got 388 and 97\)/);
-  assert.throws(() => createKernelEngine(enc, { spawn: nodeKernelSpawner }), /cannot run here.*inference: 'tfjs'/s);
+  assert.match(kernelUnavailableReason(kernelWeightsOf(enc)) ?? '', /divisible by 4 \(got 388 and 97\)/);
+  assert.throws(
+    () => createKernelEngine(kernelWeightsOf(enc), { spawn: nodeKernelSpawner }),
+    /cannot run here.*inference: 'tfjs'/s,
+  );
 });
 
 test('a worker that fails (here: at init) rejects the pending run and every later one, naming the fallback', async () => {
@@ -269,7 +284,7 @@ test('a worker that fails (here: at init) rejects the pending run and every late
     busy: () => undefined,
     terminate: () => undefined,
   });
-  const engine = createKernelEngine(enc, { threads: 1, spawn: broken });
+  const engine = createKernelEngine(kernelWeightsOf(enc), { threads: 1, spawn: broken });
   const batch = pad([Int32Array.from([101, 7, 102])]);
   await assert.rejects(engine.run(batch, 'mean'), /inference engine failed: no memory[^]*inference: 'tfjs'/);
   await assert.rejects(engine.run(batch, 'mean'), /no memory/);
@@ -311,8 +326,8 @@ test("inference 'auto': when the engine fails, embedding falls back to the TF.js
     [101, 9, 102],
   ].map((ids) => ({ inputIds: Int32Array.from(ids), tokenTypeIds: new Int32Array(ids.length) }));
   const expected = await embedTexts(enc, encodings, { pooling: 'mean' });
-  const auto = createKernelEngine(enc, { threads: 1, spawn: noWorkers, fallbackToTfjs: true });
-  const strict = createKernelEngine(enc, { threads: 1, spawn: noWorkers });
+  const auto = createKernelEngine(kernelWeightsOf(enc), { threads: 1, spawn: noWorkers, fallbackToTfjs: true });
+  const strict = createKernelEngine(kernelWeightsOf(enc), { threads: 1, spawn: noWorkers });
   open.push(auto, strict);
   const got = await embedTexts({ ...enc, inference: auto }, encodings, { pooling: 'mean' });
   assert.deepEqual(got.data, expected.data);
