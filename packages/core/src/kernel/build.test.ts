@@ -1,8 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { compileKernel, renderModule, sourceSha256 } from '../../../../tools/build-kernel';
+import {
+  bundleWorker,
+  compileKernel,
+  renderModule,
+  renderWorkerModule,
+  sourceSha256,
+  workerSourceSha256,
+} from '../../../../tools/build-kernel';
 import { BERT_KERNEL_SOURCE_SHA256, BERT_KERNEL_WASM_BASE64 } from './bert-wasm';
+import { KERNEL_WORKER_SOURCE, KERNEL_WORKER_SOURCE_SHA256 } from './worker-bundle';
 
 function hasClang(): boolean {
   try {
@@ -27,3 +35,11 @@ test(
     assert.ok(renderModule(wasm).includes(BERT_KERNEL_WASM_BASE64));
   },
 );
+
+test('worker-bundle.ts is a fresh bundle of worker.ts and its imports (run npm run build:kernel after editing them)', () => {
+  const bundle = bundleWorker();
+  assert.equal(KERNEL_WORKER_SOURCE_SHA256, workerSourceSha256(bundle.inputs));
+  assert.equal(KERNEL_WORKER_SOURCE, bundle.code);
+  assert.ok(renderWorkerModule(bundle).includes(KERNEL_WORKER_SOURCE_SHA256));
+  assert.doesNotMatch(KERNEL_WORKER_SOURCE, /^\s*(import|export)\b/m, 'a classic script: no module syntax');
+});

@@ -19,7 +19,7 @@ import { WORD_EMBEDDINGS } from '../encoder/weight-map';
 import { canShareMemory, sharedCopy } from '../runtime/shared-memory';
 import type { KernelPoolingCode, KernelReply } from './protocol';
 import { defaultKernelSpawner, type KernelSpawner, type KernelWorker } from './spawn';
-import { KERNEL_WORKER_SOURCE } from './worker-source';
+import { KERNEL_WORKER_SOURCE } from './worker-bundle';
 
 export interface KernelEngineOptions {
   /** Workers; default the machine's cores (navigator.hardwareConcurrency), at most 4. */

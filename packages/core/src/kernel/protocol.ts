@@ -1,4 +1,4 @@
-/** Messages between the kernel engine and its workers (one typed protocol; see worker-source.ts). */
+/** Messages between the kernel engine and its workers (one typed protocol; the worker is worker.ts). */
 
 /** The model shape the kernel allocates for (from BertConfig). */
 export interface KernelModelConfig {
@@ -36,7 +36,7 @@ export type KernelPoolingCode = 0 | 1 | 2 | 3;
 export type KernelRequest =
   | {
       readonly type: 'init';
-      readonly wasm: Uint8Array;
+      readonly wasm: Uint8Array<ArrayBuffer>;
       readonly config: KernelModelConfig;
       /**
        * Every slot's values in one buffer, transferred (not copied) to the worker, which copies them into its wasm

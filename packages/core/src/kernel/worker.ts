@@ -1,0 +1,152 @@
+/**
+ * The kernel worker: one WebAssembly kernel instance (bert.c) per worker, speaking the protocol of protocol.ts
+ * (init → ready, run → result, any failure → error). Not imported by the library: `npm run build:kernel` bundles it
+ * (esbuild, one classic script without imports) into worker-bundle.ts, which the engine starts from a Blob URL in
+ * browsers and with `eval: true` in Node's worker_threads — no bundler support and no extra file to serve.
+ */
+import type { KernelReply, KernelRequest } from './protocol';
+
+/** What this file needs of bert.c's exports (see its EXPORT lines). */
+interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  bb_config(
+    vocab: number,
+    hidden: number,
+    layers: number,
+    heads: number,
+    inter: number,
+    act: number,
+    eps: number,
+    maxPos: number,
+    typeVocab: number,
+    pooler: number,
+    externalWords: number,
+  ): number;
+  bb_weight_ptr(kind: number, layer: number): number;
+  bb_weight_len(kind: number, layer: number): number;
+  bb_input(batch: number, seq: number): number;
+  bb_words(): number;
+  bb_seq_start(): number;
+  bb_hidden_stride(): number;
+  bb_run(batch: number, seq: number, keepPadding: number, pooling: number): number;
+}
+
+/** Where messages come from and go to: the worker's global scope, or worker_threads' parentPort in Node. */
+interface Host {
+  post(reply: KernelReply, transfer?: Transferable[]): void;
+  listen(handler: (message: KernelRequest) => void): void;
+}
+
+interface NodeParentPort {
+  postMessage(message: unknown, transfer?: readonly unknown[]): void;
+  on(event: 'message', listener: (message: KernelRequest) => void): void;
+}
+
+function host(): Host {
+  const scope = (globalThis as { self?: Partial<DedicatedWorkerGlobalScopeLike> }).self;
+  if (scope !== undefined && typeof scope.postMessage === 'function') {
+    const self = scope as DedicatedWorkerGlobalScopeLike;
+    return {
+      post: (reply, transfer = []) => self.postMessage(reply, transfer),
+      listen: (handler) => (self.onmessage = (e) => handler(e.data)),
+    };
+  }
+  // Node runs this bundle as a CommonJS-style eval script, where require exists and self does not.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const port = (require('node:worker_threads') as { parentPort: NodeParentPort }).parentPort;
+  return {
+    post: (reply, transfer = []) => port.postMessage(reply, transfer),
+    listen: (handler) => port.on('message', handler),
+  };
+}
+
+/** The parts of a dedicated worker's global scope used here (the DOM lib types have no worker scope). */
+interface DedicatedWorkerGlobalScopeLike {
+  postMessage(message: unknown, transfer: Transferable[]): void;
+  onmessage: ((e: { data: KernelRequest }) => void) | null;
+}
+
+const io = host();
+let ex: KernelExports | undefined;
+let hidden = 0;
+let stride = 0;
+let vocab = 0;
+let words: Float32Array | undefined; // the shared word table, when the engine shares one (protocol.ts: init.words)
+
+function init(msg: Extract<KernelRequest, { type: 'init' }>): void {
+  const k = new WebAssembly.Instance(new WebAssembly.Module(msg.wasm), {}).exports as unknown as KernelExports;
+  const c = msg.config;
+  const rc = k.bb_config(
+    c.vocab,
+    c.hidden,
+    c.layers,
+    c.heads,
+    c.inter,
+    c.act,
+    c.eps,
+    c.maxPos,
+    c.typeVocab,
+    c.pooler ? 1 : 0,
+    msg.words ? 1 : 0,
+  );
+  if (rc !== 0) throw new Error(`the kernel could not allocate the model (code ${rc})`);
+  for (const w of msg.slots) {
+    const len = k.bb_weight_len(w.kind, w.layer);
+    if (len !== w.length) throw new Error(`weight slot ${w.kind}/${w.layer} expects ${len} values, got ${w.length}`);
+    const values = msg.image.subarray(w.offset, w.offset + w.length);
+    new Float32Array(k.memory.buffer, k.bb_weight_ptr(w.kind, w.layer), len).set(values);
+  }
+  // The image is ours (transferred) and copied: release it now rather than at the next GC, where possible.
+  const buffer = msg.image.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
+  if (typeof buffer.transfer === 'function') buffer.transfer(0);
+  hidden = c.hidden;
+  vocab = c.vocab;
+  words = msg.words;
+  if (words !== undefined && words.length !== vocab * hidden) {
+    throw new Error(`the shared word table has ${words.length} values, expected ${vocab * hidden}`);
+  }
+  stride = k.bb_hidden_stride();
+  ex = k;
+  io.post({ type: 'ready' });
+}
+
+function run(msg: Extract<KernelRequest, { type: 'run' }>): void {
+  if (ex === undefined) throw new Error('the kernel worker was not initialised');
+  const n = msg.batch * msg.seq;
+  const input = ex.bb_input(msg.batch, msg.seq);
+  if (input === 0) throw new Error(`out of memory for a batch of ${msg.batch} x ${msg.seq} tokens`);
+  const i32 = new Int32Array(ex.memory.buffer, input, 3 * n);
+  i32.set(msg.ids, 0);
+  i32.set(msg.types, n);
+  i32.set(msg.mask, 2 * n);
+  if (words !== undefined) {
+    // Each input position's word row, gathered from the shared table (bert.c: EXT_WORDS).
+    const rows = new Float32Array(ex.memory.buffer, ex.bb_words(), n * hidden);
+    for (let k = 0; k < n; k++) {
+      const id = msg.ids[k]!;
+      if (!(id >= 0 && id < vocab)) throw new Error(`token id ${id} is outside the vocabulary of ${vocab}`);
+      rows.set(words.subarray(id * hidden, id * hidden + hidden), k * hidden);
+    }
+  }
+  const out = ex.bb_run(msg.batch, msg.seq, msg.keepPadding ? 1 : 0, msg.pooling);
+  if (out === 0) throw new Error('the kernel rejected the batch (token id or type out of range, or out of memory)');
+  const seqStart = new Int32Array(ex.memory.buffer, ex.bb_seq_start(), msg.batch + 1).slice();
+  const rows = msg.pooling === 0 ? seqStart[msg.batch]! : msg.batch;
+  const f32 = new Float32Array(ex.memory.buffer);
+  const data = new Float32Array(rows * hidden);
+  for (let r = 0, o = out / 4; r < rows; r++, o += stride) data.set(f32.subarray(o, o + hidden), r * hidden);
+  io.post({ type: 'result', id: msg.id, data, seqStart }, [data.buffer, seqStart.buffer]);
+}
+
+function handle(msg: KernelRequest): void {
+  try {
+    if (msg.type === 'init') init(msg);
+    else if (msg.type === 'run') run(msg);
+    else throw new Error(`unknown message type ${String((msg as { type: unknown }).type)}`);
+  } catch (e) {
+    const id = 'id' in msg ? msg.id : undefined;
+    io.post({ type: 'error', id, message: String((e as Error | undefined)?.message ?? e) });
+  }
+}
+
+io.listen(handle);
