@@ -6,7 +6,7 @@
 import { BrowserBertError } from '../errors';
 import { checkBatch } from '../encoder/bert-encoder';
 import type { BertEncoder, EnginePooling, EngineResult, InferenceEngine, PaddedBatch } from '../encoder/types';
-import { BERT_KERNEL_WASM_BASE64 } from './bert-wasm';
+import { defaultKernelVariant, hasRelaxedSimd, kernelWasm, type KernelVariant } from './wasm';
 import {
   kernelConfig,
   kernelUnsupportedReason,
@@ -33,22 +33,14 @@ export interface KernelEngineOptions {
    * memory can be shared (Node; pages and workers that are cross-origin isolated). The results are identical.
    */
   shareWordTable?: boolean;
-}
-
-let wasmBytes: Uint8Array<ArrayBuffer> | undefined;
-function kernelWasm(): Uint8Array<ArrayBuffer> {
-  if (wasmBytes === undefined) {
-    const bin = atob(BERT_KERNEL_WASM_BASE64);
-    wasmBytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) wasmBytes[i] = bin.charCodeAt(i);
-  }
-  return wasmBytes;
+  /** The kernel build: relaxed SIMD (fused multiply-add) where the runtime has it, else plain SIMD. Default: detected. */
+  variant?: KernelVariant;
 }
 
 /** Why the kernel cannot run here for this encoder, or undefined when it can (given a spawner). */
 export function kernelUnavailableReason(encoder: BertEncoder): string | undefined {
   if (typeof WebAssembly === 'undefined') return 'this runtime has no WebAssembly';
-  if (!WebAssembly.validate(kernelWasm())) return 'this runtime has no WebAssembly SIMD (128-bit)';
+  if (!WebAssembly.validate(kernelWasm('simd'))) return 'this runtime has no WebAssembly SIMD (128-bit)';
   if (encoder.variables.size === 0 || encoder.wordEmbeddings === undefined) {
     return 'the encoder has no weights as variables (a graph model)';
   }
@@ -93,6 +85,10 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
   }
   const config = encoder.config;
   const hidden = config.hiddenSize;
+  const variant = options.variant ?? defaultKernelVariant();
+  if (variant === 'relaxed' && !hasRelaxedSimd()) {
+    throw new BrowserBertError('USAGE', 'This runtime has no relaxed SIMD for the kernel', "use variant: 'simd'");
+  }
   let workers: KernelWorker[] | undefined;
   let starting: Promise<void> | undefined;
   const load = new Array<number>(threads).fill(0);
@@ -118,7 +114,7 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
   /** Replies of worker `w`: settles its pending runs; an error outside a run makes the engine unusable. */
   function listen(worker: KernelWorker, w: number): void {
     worker.onReply((reply: KernelReply) => {
-      if (reply.type === 'ready') return;
+      if (reply.type !== 'result' && reply.type !== 'error') return; // training replies are not the engine's
       const p = reply.id === undefined ? undefined : pending.get(reply.id);
       if (reply.type === 'error' && p === undefined) return fail(reply.message);
       if (p === undefined) return;
@@ -154,7 +150,9 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
         started.push(worker);
         listen(worker, w);
         const { image, slots } = weightImage(weights);
-        worker.post({ type: 'init', wasm: kernelWasm(), config: modelConfig, image, slots, words }, [image.buffer]);
+        worker.post({ type: 'init', wasm: kernelWasm(variant), config: modelConfig, image, slots, words }, [
+          image.buffer,
+        ]);
       }
     } catch (e) {
       for (const worker of started) worker.terminate();
@@ -201,6 +199,7 @@ export function createKernelEngine(encoder: BertEncoder, options: KernelEngineOp
   return {
     name: 'wasm-simd',
     threads,
+    variant,
     fallbackToTfjs: options.fallbackToTfjs === true,
     run(batch: PaddedBatch, pooling: EnginePooling): Promise<EngineResult> {
       if (disposed) {

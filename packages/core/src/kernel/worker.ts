@@ -29,6 +29,24 @@ interface KernelExports {
   bb_seq_start(): number;
   bb_hidden_stride(): number;
   bb_run(batch: number, seq: number, keepPadding: number, pooling: number): number;
+  bt_config(
+    trainFrom: number,
+    embeddings: number,
+    pooling: number,
+    normalize: number,
+    headHidden: number,
+    classes: number,
+    queryScale: number,
+    hiddenDropout: number,
+    attentionDropout: number,
+    headDropout: number,
+  ): number;
+  bt_exchange(): number;
+  bt_load(): void;
+  bt_input(batch: number, seq: number): number;
+  bt_labels(): number;
+  bt_example_weights(): number;
+  bt_step(batch: number, seq: number, seed: number, example0: number, train: number): number;
 }
 
 /** Where messages come from and go to: the worker's global scope, or worker_threads' parentPort in Node. */
@@ -72,6 +90,7 @@ let hidden = 0;
 let stride = 0;
 let vocab = 0;
 let words: Float32Array | undefined; // the shared word table, when the engine shares one (protocol.ts: init.words)
+let params = 0; // length of the training kernel's parameter vector, once configured
 
 function init(msg: Extract<KernelRequest, { type: 'init' }>): void {
   const k = new WebAssembly.Instance(new WebAssembly.Module(msg.wasm), {}).exports as unknown as KernelExports;
@@ -110,24 +129,30 @@ function init(msg: Extract<KernelRequest, { type: 'init' }>): void {
   io.post({ type: 'ready' });
 }
 
-function run(msg: Extract<KernelRequest, { type: 'run' }>): void {
-  if (ex === undefined) throw new Error('the kernel worker was not initialised');
+type Batch = Pick<Extract<KernelRequest, { type: 'run' }>, 'batch' | 'seq' | 'ids' | 'types' | 'mask'>;
+
+/** Writes a batch at `input` (bb_input / bt_input), and its word rows when the word table is shared. */
+function writeBatch(k: KernelExports, input: number, msg: Batch): void {
   const n = msg.batch * msg.seq;
-  const input = ex.bb_input(msg.batch, msg.seq);
   if (input === 0) throw new Error(`out of memory for a batch of ${msg.batch} x ${msg.seq} tokens`);
-  const i32 = new Int32Array(ex.memory.buffer, input, 3 * n);
+  const i32 = new Int32Array(k.memory.buffer, input, 3 * n);
   i32.set(msg.ids, 0);
   i32.set(msg.types, n);
   i32.set(msg.mask, 2 * n);
   if (words !== undefined) {
     // Each input position's word row, gathered from the shared table (bert.c: EXT_WORDS).
-    const rows = new Float32Array(ex.memory.buffer, ex.bb_words(), n * hidden);
-    for (let k = 0; k < n; k++) {
-      const id = msg.ids[k]!;
+    const rows = new Float32Array(k.memory.buffer, k.bb_words(), n * hidden);
+    for (let i = 0; i < n; i++) {
+      const id = msg.ids[i]!;
       if (!(id >= 0 && id < vocab)) throw new Error(`token id ${id} is outside the vocabulary of ${vocab}`);
-      rows.set(words.subarray(id * hidden, id * hidden + hidden), k * hidden);
+      rows.set(words.subarray(id * hidden, id * hidden + hidden), i * hidden);
     }
   }
+}
+
+function run(msg: Extract<KernelRequest, { type: 'run' }>): void {
+  if (ex === undefined) throw new Error('the kernel worker was not initialised');
+  writeBatch(ex, ex.bb_input(msg.batch, msg.seq), msg);
   const out = ex.bb_run(msg.batch, msg.seq, msg.keepPadding ? 1 : 0, msg.pooling);
   if (out === 0) throw new Error('the kernel rejected the batch (token id or type out of range, or out of memory)');
   const seqStart = new Int32Array(ex.memory.buffer, ex.bb_seq_start(), msg.batch + 1).slice();
@@ -138,10 +163,54 @@ function run(msg: Extract<KernelRequest, { type: 'run' }>): void {
   io.post({ type: 'result', id: msg.id, data, seqStart }, [data.buffer, seqStart.buffer]);
 }
 
+function trainConfig(msg: Extract<KernelRequest, { type: 'train-config' }>): void {
+  if (ex === undefined) throw new Error('the kernel worker was not initialised');
+  const c = msg.config;
+  const n = ex.bt_config(
+    c.trainFrom,
+    c.embeddings ? 1 : 0,
+    c.pooling,
+    c.normalize ? 1 : 0,
+    c.headHidden,
+    c.classes,
+    c.queryScale,
+    c.hiddenDropout,
+    c.attentionDropout,
+    c.headDropout,
+  );
+  if (n < 0) throw new Error(`the training kernel could not be configured (code ${n})`);
+  if (n !== c.params) throw new Error(`the training kernel has ${n} parameters, JS expects ${c.params}`);
+  params = n;
+  io.post({ type: 'train-ready' });
+}
+
+function trainStep(msg: Extract<KernelRequest, { type: 'train-step' }>): void {
+  if (ex === undefined || params === 0) throw new Error('the training kernel was not configured');
+  const xch = (): Float32Array => new Float32Array(ex!.memory.buffer, ex!.bt_exchange(), params);
+  if (msg.params !== undefined) {
+    xch().set(msg.params);
+    ex.bt_load();
+  }
+  writeBatch(ex, ex.bt_input(msg.batch, msg.seq), msg);
+  new Int32Array(ex.memory.buffer, ex.bt_labels(), msg.batch).set(msg.labels);
+  new Float32Array(ex.memory.buffer, ex.bt_example_weights(), msg.batch).set(msg.weights);
+  const out = ex.bt_step(msg.batch, msg.seq, msg.seed >>> 0, msg.example0, msg.train ? 1 : 0);
+  if (out === 0)
+    throw new Error('the training kernel rejected the batch (id, type or label out of range, or out of memory)');
+  const [lossSum, weightSum, correct] = new Float64Array(ex.memory.buffer, out, 3);
+  const grads = msg.train ? xch().slice() : undefined;
+  io.post(
+    { type: 'step', id: msg.id, lossSum: lossSum!, weightSum: weightSum!, correct: correct!, grads },
+    grads ? [grads.buffer] : [],
+  );
+}
+
 function handle(msg: KernelRequest): void {
   try {
     if (msg.type === 'init') init(msg);
     else if (msg.type === 'run') run(msg);
+    else if (msg.type === 'train-config') trainConfig(msg);
+    else if (msg.type === 'train-step') trainStep(msg);
     else throw new Error(`unknown message type ${String((msg as { type: unknown }).type)}`);
   } catch (e) {
     const id = 'id' in msg ? msg.id : undefined;
