@@ -25,6 +25,9 @@ import { createRng, deriveSeed } from './random';
 import type { TrainPooling } from './types';
 import { useFastWasmBatchMatMul } from './wasm-matmul';
 import { createYielder } from './yield';
+import { kernelTrainerFor, type FineTuneEngine } from './kernel-fine-tune';
+import type { KernelTrainer } from '../kernel/trainer';
+import type { KernelSpawner } from '../kernel/spawn';
 
 export const FROZEN_EMBEDDING = WORD_EMBEDDINGS;
 
@@ -83,6 +86,11 @@ export interface FineTuneOptions {
   signal?: AbortSignal;
   onEpoch?: (stats: EpochStats) => void;
   onBatch?: (done: number, total: number) => void;
+  /** Which engine computes the steps (kernel-fine-tune.ts). Default 'auto'. */
+  engine?: FineTuneEngine;
+  /** Workers of the model's kernel engine, when it has one ('auto' uses the kernel only then). */
+  kernelThreads?: number;
+  kernelSpawner?: KernelSpawner;
 }
 
 export interface FineTuneResult {
@@ -91,6 +99,8 @@ export interface FineTuneResult {
   readonly stoppedEarly: boolean;
   /** Names of the encoder variables that were trained. */
   readonly trainedVariables: string[];
+  /** Which engine computed the steps. */
+  readonly engine: 'kernel' | 'tfjs';
 }
 
 function logitsFor(o: FineTuneOptions, batch: PaddedBatch, training: boolean, seed: number): tf.Tensor2D {
@@ -105,6 +115,7 @@ async function evaluate(
   o: FineTuneOptions,
   set: FineTuneSet,
   cw: tf.Tensor1D,
+  kernel: KernelTrainer | undefined,
 ): Promise<{ loss: number; accuracy: number }> {
   let lossSum = 0;
   let weightSum = 0;
@@ -115,6 +126,11 @@ async function evaluate(
     await yielder.maybeYield();
     const batch = padBatch(o.encodings, rows, o.flattenLength, o.encoder.config.padTokenId);
     const ys = Int32Array.from(rows, (r) => set.labels[r] as number);
+    if (kernel) {
+      const r = await kernel.evaluate(batch, ys);
+      [lossSum, weightSum, correct] = [lossSum + r.lossSum, weightSum + r.weightSum, correct + r.correct];
+      continue;
+    }
     const parts = tf.tidy(() => {
       const y = tf.tensor1d(ys, 'int32');
       const logits = logitsFor(o, batch, false, 0);
@@ -172,7 +188,9 @@ export async function fineTune(
   let best: { loss: number; epoch: number; weights: tf.Tensor[] } | undefined;
   let sinceBest = 0;
   let stoppedEarly = false;
+  let kernel: KernelTrainer | undefined;
   try {
+    kernel = await kernelTrainerFor(o);
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const t0 = performance.now();
       const batches = bucketedBatches(train.rows, o.encodings, o.batchSize, batchRng);
@@ -182,6 +200,20 @@ export async function fineTune(
         await yielder.maybeYield();
         const rows = batches[b]!;
         const batch = padBatch(o.encodings, rows, o.flattenLength, o.encoder.config.padTokenId);
+        if (kernel) {
+          const r = await kernel.step(
+            batch,
+            Int32Array.from(rows, (i) => train.labels[i] as number),
+            dropoutRng.nextUint32(),
+          );
+          if (!Number.isFinite(r.loss)) {
+            throw new TrainingError('The training loss became NaN/Infinity', 'lower the learning rates or clip-norm');
+          }
+          lossSum += r.loss * rows.length;
+          correct += r.correct;
+          o.onBatch?.(b + 1, batches.length);
+          continue;
+        }
         const y = tf.tensor1d(
           Int32Array.from(rows, (r) => train.labels[r] as number),
           'int32',
@@ -209,7 +241,8 @@ export async function fineTune(
         correct += hv[0] as number;
         o.onBatch?.(b + 1, batches.length);
       }
-      const val = validation.rows.length > 0 ? await evaluate(o, validation, cw) : { loss: NaN, accuracy: NaN };
+      kernel?.writeToVariables(); // the variables hold this epoch's weights (best-weights snapshot, the result)
+      const val = validation.rows.length > 0 ? await evaluate(o, validation, cw, kernel) : { loss: NaN, accuracy: NaN };
       const stats: EpochStats = {
         epoch,
         trainLoss: lossSum / train.rows.length,
@@ -236,8 +269,10 @@ export async function fineTune(
       bestEpoch: best?.epoch ?? history.length,
       stoppedEarly,
       trainedVariables: [...encVars.keys()],
+      engine: kernel ? 'kernel' : 'tfjs',
     };
   } finally {
+    kernel?.dispose();
     if (best) tf.dispose(best.weights);
     all.forEach((v, i) => (v.trainable = wasTrainable[i] as boolean));
     cw.dispose();

@@ -232,6 +232,8 @@ export async function trainClassifier(args: TrainArgs): Promise<TrainResult> {
           ...(signal ? { signal } : {}),
           onEpoch,
           onBatch,
+          engine: o.fineTuneEngine,
+          ...(model.encoder.inference ? { kernelThreads: model.encoder.inference.threads } : {}),
         },
         { rows: Array.from(trainP), labels: y },
         { rows: Array.from(valP), labels: y },
