@@ -63,6 +63,8 @@ export type KernelRequest =
       readonly pooling: KernelPoolingCode;
     }
   | { readonly type: 'train-config'; readonly config: KernelTrainConfig }
+  /** The multiply-add peak of a kernel build on this worker (train.c bb_peak), for the bench. */
+  | { readonly type: 'peak'; readonly id: number; readonly wasm: Uint8Array<ArrayBuffer>; readonly rounds: number }
   | {
       /** One training (or evaluation) step on a shard of a batch (train.c bt_step). */
       readonly type: 'train-step';
@@ -112,6 +114,7 @@ export type KernelReply =
       readonly seqStart: Int32Array;
     }
   | { readonly type: 'train-ready' }
+  | { readonly type: 'peak'; readonly id: number; readonly flops: number; readonly ms: number }
   | {
       readonly type: 'step';
       readonly id: number;

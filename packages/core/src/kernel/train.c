@@ -460,3 +460,22 @@ double *bt_step(int batch, int seq, uint32_t seed, int ex0, int train) {
   }
   return RESULT;
 }
+
+/* ---------------------------------------------------------------- peak */
+
+/*
+ * The multiply-add peak of this build on one thread, for the bench's "share of peak": `iters` rounds of 16
+ * independent 4-lane multiply-adds (MADD: one relaxed FMA, or a multiply and an add) — 128 flops a round.
+ */
+EXPORT(bb_peak)
+float bb_peak(int iters, float x) {
+  v128_t acc[16];
+  const v128_t a = wasm_f32x4_splat(x), b = wasm_f32x4_splat(1.0f - x);
+  for (int i = 0; i < 16; i++) acc[i] = wasm_f32x4_splat((float)i);
+  for (int it = 0; it < iters; it++)
+#pragma clang loop unroll(full)
+    for (int i = 0; i < 16; i++) acc[i] = MADD(acc[i], a, b);
+  v128_t s = acc[0];
+  for (int i = 1; i < 16; i++) s = wasm_f32x4_add(s, acc[i]);
+  return hsum(s);
+}

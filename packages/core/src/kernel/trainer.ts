@@ -229,7 +229,7 @@ export async function createKernelTrainer(o: KernelTrainerOptions): Promise<Kern
           worker.onReply((reply) => {
             if (reply.type === 'train-ready') return resolve();
             if (reply.type === 'ready') return;
-            const id = reply.type === 'step' || reply.type === 'error' ? reply.id : undefined;
+            const id = reply.type === 'step' || reply.type === 'error' || reply.type === 'peak' ? reply.id : undefined;
             const p = id === undefined ? undefined : pending.get(id);
             if (p === undefined) {
               const e = new BrowserBertError(
