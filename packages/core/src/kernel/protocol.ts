@@ -71,6 +71,11 @@ export type KernelRequest =
       readonly id: number;
       /** New parameter values (train-layout.ts), when they changed since this worker's last step. */
       readonly params: Float32Array | undefined;
+      /**
+       * Buffers (parameter-vector sized) the worker fills with the gradients and sends back, with `params`: they
+       * travel back and forth, so no step allocates a parameter-sized array on either side.
+       */
+      readonly spare: Float32Array | undefined;
       readonly batch: number;
       readonly seq: number;
       readonly ids: Int32Array;
@@ -124,5 +129,7 @@ export type KernelReply =
       readonly correct: number;
       /** ∂(Σ w·CE)/∂params (train-layout.ts) when training, transferred. */
       readonly grads: Float32Array | undefined;
+      /** The request's parameter buffer, returned for reuse. */
+      readonly spare: Float32Array | undefined;
     }
   | { readonly type: 'error'; readonly id: number | undefined; readonly message: string };

@@ -19,7 +19,7 @@
 
 enum { P_POS = 0, P_TYPE, P_ELN_G, P_ELN_B };
 enum { L_WQ = 0, L_BQ, L_WK, L_BK, L_WV, L_BV, L_WO, L_BO, L_LN1G, L_LN1B, L_WI, L_BI, L_WOUT, L_BOUT, L_LN2G, L_LN2B, L_N };
-#define TRAIN_GROUP_ROWS 512 /* rows of one forward + backward pass: bounds the saved activations whatever the batch */
+#define TRAIN_GROUP_ROWS 256 /* rows of one forward + backward pass: bounds the saved activations whatever the batch */
 #define SITE_HEAD 1000000
 
 static int T_FROM, T_EMB, T_POOL, T_NORM, HU, NC, HIN, N_PARAMS;

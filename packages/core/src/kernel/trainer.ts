@@ -201,6 +201,9 @@ export async function createKernelTrainer(o: KernelTrainerOptions): Promise<Kern
   let nextId = 1;
   let failure: Error | undefined;
   const stale = new Array<boolean>(threads).fill(true);
+  /** Parameter-sized buffers that came back from the workers, for the next steps (no allocation per step). */
+  const pool: Float32Array[] = [];
+  const take = (): Float32Array => pool.pop() ?? new Float32Array(layout.size);
   const ready: Array<Promise<void>> = [];
   const fail = (e: Error): void => {
     failure ??= e;
@@ -284,8 +287,10 @@ export async function createKernelTrainer(o: KernelTrainerOptions): Promise<Kern
     const parts = shards(batch, threads);
     const replies = await Promise.all(
       parts.map(([b0, b1], w) => {
-        const params = stale[w] ? master.slice() : undefined;
+        const params = stale[w] ? take() : undefined;
+        params?.set(master);
         stale[w] = false;
+        const spare = train ? take() : undefined;
         const lab = labels.slice(b0, b1);
         const weights = Float32Array.from(lab, (y) => o.classWeights[y] ?? NaN);
         return call(
@@ -294,6 +299,7 @@ export async function createKernelTrainer(o: KernelTrainerOptions): Promise<Kern
             type: 'train-step',
             id: nextId++,
             params,
+            spare,
             batch: b1 - b0,
             seq: S,
             ids: batch.inputIds.slice(b0 * S, b1 * S),
@@ -305,7 +311,7 @@ export async function createKernelTrainer(o: KernelTrainerOptions): Promise<Kern
             example0: b0,
             train,
           },
-          params ? [params.buffer] : [],
+          [params?.buffer, spare?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer),
         );
       }),
     );
@@ -320,7 +326,12 @@ export async function createKernelTrainer(o: KernelTrainerOptions): Promise<Kern
       const inv = weightSum > 0 ? 1 / weightSum : 0;
       for (let i = 0; i < grads.length; i++) grads[i] = grads[i]! * inv;
     }
-    return { lossSum, weightSum, correct, grads };
+    for (const r of steps) {
+      if (r.spare) pool.push(r.spare);
+      if (r.grads && r.grads !== grads) pool.push(r.grads);
+    }
+    const release = (): void => void (grads && pool.push(grads));
+    return { lossSum, weightSum, correct, grads, release };
   }
 
   return {
@@ -330,6 +341,7 @@ export async function createKernelTrainer(o: KernelTrainerOptions): Promise<Kern
     async step(batch, labels, seed) {
       const r = await run(batch, labels, seed, true);
       adam.step(master, r.grads!);
+      r.release();
       stale.fill(true);
       return { loss: r.lossSum / r.weightSum, correct: r.correct };
     },
@@ -340,6 +352,7 @@ export async function createKernelTrainer(o: KernelTrainerOptions): Promise<Kern
     async gradients(batch, labels, seed) {
       const r = await run(batch, labels, seed, true);
       const grads = new Map(layout.tensors.map((t) => [t.name, r.grads!.slice(t.offset, t.offset + t.size)] as const));
+      r.release();
       return { loss: r.lossSum / r.weightSum, grads };
     },
     writeToVariables() {

@@ -199,10 +199,16 @@ function trainStep(msg: Extract<KernelRequest, { type: 'train-step' }>): void {
   if (out === 0)
     throw new Error('the training kernel rejected the batch (id, type or label out of range, or out of memory)');
   const [lossSum, weightSum, correct] = new Float64Array(ex.memory.buffer, out, 3);
-  const grads = msg.train ? xch().slice() : undefined;
+  let grads: Float32Array | undefined;
+  if (msg.train) {
+    grads = msg.spare?.length === params ? msg.spare : new Float32Array(params);
+    grads.set(xch());
+  }
+  const spare = msg.params;
+  const transfer = [grads?.buffer, spare?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
   io.post(
-    { type: 'step', id: msg.id, lossSum: lossSum!, weightSum: weightSum!, correct: correct!, grads },
-    grads ? [grads.buffer] : [],
+    { type: 'step', id: msg.id, lossSum: lossSum!, weightSum: weightSum!, correct: correct!, grads, spare },
+    transfer,
   );
 }
 
