@@ -83,7 +83,7 @@ try {
     models: {
       tiny: await model(input.models.tiny, input.opts.sections.includes('embed')),
       minilm:
-        input.models.minilm && input.opts.sections.includes('minilm')
+        input.models.minilm && (input.opts.sections.includes('minilm') || input.opts.sections.includes('ftminilm'))
           ? await model(input.models.minilm, true)
           : undefined,
     },

@@ -42,7 +42,10 @@ async function main(): Promise<void> {
     labels: full.labels.filter((_, i) => i % keepEvery === 0).slice(0, args.texts),
   };
   const tiny = await ensureModel('bert-tiny', log);
-  const minilm = args.sections.includes('minilm') ? await ensureModel('minilm', log) : undefined;
+  const minilm =
+    args.sections.includes('minilm') || args.sections.includes('ftminilm')
+      ? await ensureModel('minilm', log)
+      : undefined;
   const base = { rounds: args.rounds, quick: args.quick, large: args.large, sections: args.sections };
 
   const results: Record<string, EnvResult | BrowserRun> = {};
@@ -73,7 +76,17 @@ async function main(): Promise<void> {
           log,
         );
         results.chromium = r;
-        columns.push({ title: `chromium wasm SIMD ${r.info.tfThreads} threads`, rows: r.rows });
+        const tab: Row[] = mainSections.includes('ftminilm')
+          ? [
+              {
+                section: 'ftminilm',
+                name: 'Chromium tab peak memory footprint over this page run (renderer RssAnon + VmSwap, target ≤ 400 MB)',
+                display: r.rendererFootprint ? fmtBytes(r.rendererFootprint.footprint) : 'n/a (could not read /proc)',
+                value: r.rendererFootprint?.footprint,
+              },
+            ]
+          : [];
+        columns.push({ title: `chromium wasm SIMD ${r.info.tfThreads} threads`, rows: [...r.rows, ...tab] });
       }
       if (base.sections.includes('memory')) {
         // A fresh browser, so the renderer's peak RSS belongs to the SMS pipeline alone.

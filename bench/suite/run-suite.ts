@@ -9,6 +9,7 @@ import { tokenizerSection } from './sections/tokenizer';
 import { finetuneSection, latencySection, stagesSection } from './sections/train';
 import { largeSection, memorySection } from './sections/memory';
 import { minilmSection } from './sections/minilm';
+import { finetuneKernelSection, finetuneMinilmSection } from './sections/finetune-kernel';
 import type { Row, Section } from './types';
 
 type SectionFn = (ctx: SuiteContext) => Promise<unknown>;
@@ -21,6 +22,8 @@ const SECTION_FNS: Partial<Record<Section, SectionFn>> = {
   latency: latencySection,
   memory: memorySection,
   finetune: finetuneSection,
+  ftkernel: finetuneKernelSection,
+  ftminilm: finetuneMinilmSection,
   minilm: minilmSection,
   large: largeSection,
 };

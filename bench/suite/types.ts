@@ -10,6 +10,8 @@ export const SECTIONS = [
   'latency',
   'memory',
   'finetune',
+  'ftkernel',
+  'ftminilm',
   'minilm',
   'large',
   'profile',

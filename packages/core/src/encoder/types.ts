@@ -51,6 +51,8 @@ export interface InferenceEngine {
   readonly name: 'wasm-simd';
   /** Workers running batches in parallel. */
   readonly threads: number;
+  /** The kernel build in use: 'relaxed' (relaxed-SIMD fused multiply-add) or 'simd'. */
+  readonly variant?: 'simd' | 'relaxed';
   /**
    * True when it was chosen by inference 'auto': if the engine cannot run here after all (e.g. a content security
    * policy forbids its workers), embedding falls back to the TF.js forward instead of failing.

@@ -13,6 +13,12 @@
 #include <stdint.h>
 
 #define EXPORT(name) __attribute__((export_name(#name)))
+/* c + a·b: one fused multiply-add in the relaxed-SIMD build (-DRELAXED, -mrelaxed-simd), else a multiply and an add. */
+#ifdef RELAXED
+#define MADD(a, b, c) __builtin_wasm_relaxed_madd_f32x4((a), (b), (c))
+#else
+#define MADD(a, b, c) wasm_f32x4_add((c), wasm_f32x4_mul((a), (b)))
+#endif
 #define NR 8 /* panel width (columns) */
 #ifndef MR
 #define MR 4 /* rows per micro-kernel (4 × 8 columns = 8 accumulators: more spills registers in V8) */
@@ -220,13 +226,14 @@ static v128_t v_act(v128_t x, int act) {
 /* ---------------------------------------------------------------- products */
 
 /*
- * C[M × ldc] = act(A[M × K] · Bp + bias) with A row stride lda, Bp packed (panels of NR columns), bias padded.
- * C is written for every padded column (ldc = panels(N)·NR), so stores are always whole vectors.
+ * C[M × ldc] = act(A[M × K] · Bp + bias) with A row stride lda, Bp packed (panels of NR columns), bias padded;
+ * accumulate = 1: C += A · Bp + bias (the training's backward). C is written for every padded column
+ * (ldc = panels(N)·NR), so stores are always whole vectors.
  * Rows are taken in chunks so the chunk of A stays in cache while all panels of B pass over it.
  */
 /* Not inlined: V8 allocates registers better for the micro-kernel in its own function (measured). */
-__attribute__((noinline)) static void gemm(const float *A, int lda, const float *Bp, const float *bias, float *C, int ldc, int M, int N, int K,
-                 int act) {
+__attribute__((noinline)) static void gemm_into(const float *A, int lda, const float *Bp, const float *bias, float *C, int ldc, int M,
+                                                int N, int K, int act, int accumulate) {
   const int np = panels(N);
   const int MC = 48;
   for (int m0 = 0; m0 < M; m0 += MC) {
@@ -237,20 +244,27 @@ __attribute__((noinline)) static void gemm(const float *A, int lda, const float 
       int m = m0;
       for (; m + MR <= mEnd; m += MR) {
         const float *a0 = A + (uintptr_t)m * lda;
+        float *cp = C + (uintptr_t)m * ldc + p * NR;
         v128_t c[MR][2];
 #pragma clang loop unroll(full)
         for (int r = 0; r < MR; r++) c[r][0] = bias0, c[r][1] = bias1;
+        if (accumulate) {
+#pragma clang loop unroll(full)
+          for (int r = 0; r < MR; r++) {
+            c[r][0] = wasm_f32x4_add(c[r][0], wasm_v128_load(cp + (uintptr_t)r * ldc));
+            c[r][1] = wasm_f32x4_add(c[r][1], wasm_v128_load(cp + (uintptr_t)r * ldc + 4));
+          }
+        }
         const float *b = bp;
         for (int k = 0; k < K; k++, b += NR) {
           const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
 #pragma clang loop unroll(full)
           for (int r = 0; r < MR; r++) {
             const v128_t a = wasm_v128_load32_splat(a0 + (uintptr_t)r * lda + k);
-            c[r][0] = wasm_f32x4_add(c[r][0], wasm_f32x4_mul(a, b0));
-            c[r][1] = wasm_f32x4_add(c[r][1], wasm_f32x4_mul(a, b1));
+            c[r][0] = MADD(a, b0, c[r][0]);
+            c[r][1] = MADD(a, b1, c[r][1]);
           }
         }
-        float *cp = C + (uintptr_t)m * ldc + p * NR;
 #pragma clang loop unroll(full)
         for (int r = 0; r < MR; r++, cp += ldc) {
           wasm_v128_store(cp, v_act(c[r][0], act));
@@ -259,18 +273,23 @@ __attribute__((noinline)) static void gemm(const float *A, int lda, const float 
       }
       for (; m < mEnd; m++) {
         const float *a0 = A + (uintptr_t)m * lda;
+        float *c = C + (uintptr_t)m * ldc + p * NR;
         v128_t c00 = bias0, c01 = bias1;
+        if (accumulate) c00 = wasm_f32x4_add(c00, wasm_v128_load(c)), c01 = wasm_f32x4_add(c01, wasm_v128_load(c + 4));
         const float *b = bp;
         for (int k = 0; k < K; k++, b += NR) {
           const v128_t a = wasm_v128_load32_splat(a0 + k);
-          c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a, wasm_v128_load(b)));
-          c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a, wasm_v128_load(b + 4)));
+          c00 = MADD(a, wasm_v128_load(b), c00);
+          c01 = MADD(a, wasm_v128_load(b + 4), c01);
         }
-        float *c = C + (uintptr_t)m * ldc + p * NR;
         wasm_v128_store(c, v_act(c00, act)), wasm_v128_store(c + 4, v_act(c01, act));
       }
     }
   }
+}
+
+static void gemm(const float *A, int lda, const float *Bp, const float *bias, float *C, int ldc, int M, int N, int K, int act) {
+  gemm_into(A, lda, Bp, bias, C, ldc, M, N, K, act, 0);
 }
 
 /* ---------------------------------------------------------------- blocks */
@@ -328,7 +347,7 @@ static void attend(int r0, int r1, int base, int ldq, int ldc) {
         if (keys == 0 || ROW_KEY[j]) {
           const float *k = QKV + (uintptr_t)(j - base) * ldq + ko;
           v128_t acc = wasm_f32x4_splat(0.0f);
-          for (int d = 0; d < DH; d += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(q + d), wasm_v128_load(k + d)));
+          for (int d = 0; d < DH; d += 4) acc = MADD(wasm_v128_load(q + d), wasm_v128_load(k + d), acc);
           s = keys == 0 ? 0.0f : hsum(acc);
           if (s > mx) mx = s;
         }
@@ -359,9 +378,22 @@ static void attend(int r0, int r1, int base, int ldq, int ldc) {
         const v128_t vp = wasm_f32x4_splat(p * inv);
         const float *v = QKV + (uintptr_t)(r0 + j - base) * ldq + vo;
         for (int d = 0; d < DH; d += 4)
-          wasm_v128_store(out + d, wasm_f32x4_add(wasm_v128_load(out + d), wasm_f32x4_mul(vp, wasm_v128_load(v + d))));
+          wasm_v128_store(out + d, MADD(vp, wasm_v128_load(v + d), wasm_v128_load(out + d)));
       }
     }
+  }
+}
+
+/* out[r] = word + position + token type embedding of row base + r, for `rows` rows (row stride hs). */
+static void embed_rows(int base, int rows, float *out, int hs) {
+  const float *word = EXT_WORDS ? WORDS : W(W_WORD, 0), *pos = W(W_POS, 0), *type = W(W_TYPE, 0);
+  for (int r = 0; r < rows; r++) {
+    const int a = base + r;
+    const float *w = word + (uintptr_t)ROW_ID[a] * H, *p = pos + (uintptr_t)ROW_POS[a] * H,
+                *t = type + (uintptr_t)ROW_TYPE[a] * H;
+    float *x = out + (uintptr_t)r * hs;
+    for (int j = 0; j < H; j += 4)
+      wasm_v128_store(x + j, wasm_f32x4_add(wasm_f32x4_add(wasm_v128_load(w + j), wasm_v128_load(p + j)), wasm_v128_load(t + j)));
   }
 }
 
@@ -369,15 +401,7 @@ static void attend(int r0, int r1, int base, int ldq, int ldc) {
 static void forward_group(int g0, int g1) {
   const int hs = panels(H) * NR, qs = panels(3 * H) * NR, is = panels(I) * NR;
   const int base = SEQ_START[g0], rows = SEQ_START[g1] - base;
-  const float *word = EXT_WORDS ? WORDS : W(W_WORD, 0), *pos = W(W_POS, 0), *type = W(W_TYPE, 0);
-  for (int r = 0; r < rows; r++) {
-    const int a = base + r;
-    const float *w = word + (uintptr_t)ROW_ID[a] * H, *p = pos + (uintptr_t)ROW_POS[a] * H,
-                *t = type + (uintptr_t)ROW_TYPE[a] * H;
-    float *x = X + (uintptr_t)r * hs;
-    for (int j = 0; j < H; j += 4)
-      wasm_v128_store(x + j, wasm_f32x4_add(wasm_f32x4_add(wasm_v128_load(w + j), wasm_v128_load(p + j)), wasm_v128_load(t + j)));
-  }
+  embed_rows(base, rows, X, hs);
   add_layer_norm(X, hs, 0, 0, rows, W(W_EMB_LN_G, 0), W(W_EMB_LN_B, 0));
   for (int l = 0; l < L; l++) {
     gemm(X, hs, W(W_QKV, l), W(W_QKV_B, l), QKV, qs, rows, 3 * H, H, ACT_NONE);
@@ -414,6 +438,30 @@ static void pool_group(int g0, int g1, int pooling) {
   }
 }
 
+/*
+ * The rows to compute from the batch in IN ([ids | token types | mask]): only real tokens (mask 1) and position 0
+ * of each sequence, or every position with keep_padding; fills ROW_* and SEQ_START. 0 when an id, token type or
+ * position is out of range.
+ */
+static int build_rows(int batch, int seq, int keep_padding) {
+  const int32_t *ids = IN, *types = IN + batch * seq, *mask = IN + 2 * batch * seq;
+  int rows = 0;
+  for (int b = 0; b < batch; b++) {
+    SEQ_START[b] = rows;
+    int real = 0;
+    for (int s = 0; s < seq; s++) real += mask[b * seq + s] != 0;
+    for (int s = 0; s < seq; s++) {
+      const int k = b * seq + s;
+      if (!(keep_padding || mask[k] || s == 0 || real == 0)) continue;
+      if (ids[k] < 0 || ids[k] >= V || types[k] < 0 || types[k] >= TV || s >= MAXPOS) return 0;
+      ROW_ID[rows] = EXT_WORDS ? k : ids[k], ROW_TYPE[rows] = types[k], ROW_POS[rows] = s, ROW_KEY[rows] = mask[k] != 0;
+      rows++;
+    }
+  }
+  SEQ_START[batch] = rows;
+  return 1;
+}
+
 /* ---------------------------------------------------------------- entry points */
 
 EXPORT(bb_input)
@@ -438,23 +486,8 @@ int bb_hidden_stride(void) { return panels(H) * NR; }
  */
 EXPORT(bb_run)
 float *bb_run(int batch, int seq, int keep_padding, int pooling) {
-  if (!reserve(batch, seq)) return 0;
-  const int32_t *ids = IN, *types = IN + batch * seq, *mask = IN + 2 * batch * seq;
+  if (!reserve(batch, seq) || !build_rows(batch, seq, keep_padding)) return 0;
   const int hs = panels(H) * NR;
-  int rows = 0;
-  for (int b = 0; b < batch; b++) {
-    SEQ_START[b] = rows;
-    int real = 0;
-    for (int s = 0; s < seq; s++) real += mask[b * seq + s] != 0;
-    for (int s = 0; s < seq; s++) {
-      const int k = b * seq + s;
-      if (!(keep_padding || mask[k] || s == 0 || real == 0)) continue;
-      if (ids[k] < 0 || ids[k] >= V || types[k] < 0 || types[k] >= TV || s >= MAXPOS) return 0;
-      ROW_ID[rows] = EXT_WORDS ? k : ids[k], ROW_TYPE[rows] = types[k], ROW_POS[rows] = s, ROW_KEY[rows] = mask[k] != 0;
-      rows++;
-    }
-  }
-  SEQ_START[batch] = rows;
 
   for (int g0 = 0; g0 < batch;) {
     int g1 = g0 + 1;

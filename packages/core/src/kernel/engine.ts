@@ -7,13 +7,13 @@ import { BackendError, CancelledError, UsageError } from '../errors.ts';
 import type { BertConfig } from '../config/types.ts';
 import { checkBatch } from '../encoder/check-batch.ts';
 import type { EnginePooling, EngineResult, InferenceEngine, PaddedBatch } from '../encoder/types.ts';
-import { BERT_KERNEL_WASM_BASE64 } from './bert-wasm.ts';
+import { defaultKernelVariant, hasRelaxedSimd, kernelWasm, type KernelVariant } from './wasm.ts';
 import { kernelConfig, kernelUnsupportedReason, packEncoderWeights, weightImage, WORD_SLOT } from './pack.ts';
 import { WORD_EMBEDDINGS } from '../encoder/weight-map.ts';
 import { canShareMemory, sharedCopy } from '../util/shared-memory.ts';
 import type { KernelPoolingCode, KernelReply } from './protocol.ts';
 import { defaultKernelSpawner, type KernelSpawner, type KernelWorker } from './spawn.ts';
-import { KERNEL_WORKER_SOURCE } from './worker-source.ts';
+import { KERNEL_WORKER_SOURCE } from './worker-bundle.ts';
 
 export interface KernelEngineOptions {
   /** Workers; default the machine's cores (navigator.hardwareConcurrency), at most 4. */
@@ -27,16 +27,8 @@ export interface KernelEngineOptions {
    * memory can be shared (Node; pages and workers that are cross-origin isolated). The results are identical.
    */
   shareWordTable?: boolean;
-}
-
-let wasmBytes: Uint8Array<ArrayBuffer> | undefined;
-function kernelWasm(): Uint8Array<ArrayBuffer> {
-  if (wasmBytes === undefined) {
-    const bin = atob(BERT_KERNEL_WASM_BASE64);
-    wasmBytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) wasmBytes[i] = bin.charCodeAt(i);
-  }
-  return wasmBytes;
+  /** The kernel build: relaxed SIMD (fused multiply-add) where the runtime has it, else plain SIMD. Default: detected. */
+  variant?: KernelVariant;
 }
 
 /**
@@ -55,7 +47,7 @@ export interface KernelWeights {
 /** Why the kernel cannot run here for this model, or undefined when it can (given a spawner). */
 export function kernelUnavailableReason(model: KernelWeights): string | undefined {
   if (typeof WebAssembly === 'undefined') return 'this runtime has no WebAssembly';
-  if (!WebAssembly.validate(kernelWasm())) return 'this runtime has no WebAssembly SIMD (128-bit)';
+  if (!WebAssembly.validate(kernelWasm('simd'))) return 'this runtime has no WebAssembly SIMD (128-bit)';
   if (model.wordEmbeddings === undefined) return 'the encoder has no weights as values (a graph model)';
   return kernelUnsupportedReason(model.config);
 }
@@ -97,6 +89,10 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
   }
   const config = model.config;
   const hidden = config.hiddenSize;
+  const variant = options.variant ?? defaultKernelVariant();
+  if (variant === 'relaxed' && !hasRelaxedSimd()) {
+    throw new UsageError('This runtime has no relaxed SIMD for the kernel', "use variant: 'simd'");
+  }
   let workers: KernelWorker[] | undefined;
   let starting: Promise<void> | undefined;
   const load = new Array<number>(threads).fill(0);
@@ -118,7 +114,7 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
   /** Replies of worker `w`: settles its pending runs; an error outside a run makes the engine unusable. */
   function listen(worker: KernelWorker, w: number): void {
     worker.onReply((reply: KernelReply) => {
-      if (reply.type === 'ready') return;
+      if (reply.type !== 'result' && reply.type !== 'error') return; // training replies are not the engine's
       const p = reply.id === undefined ? undefined : pending.get(reply.id);
       if (reply.type === 'error' && p === undefined) return fail(reply.message);
       if (p === undefined) return;
@@ -154,7 +150,9 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
         started.push(worker);
         listen(worker, w);
         const { image, slots } = weightImage(weights);
-        worker.post({ type: 'init', wasm: kernelWasm(), config: modelConfig, image, slots, words }, [image.buffer]);
+        worker.post({ type: 'init', wasm: kernelWasm(variant), config: modelConfig, image, slots, words }, [
+          image.buffer,
+        ]);
       }
     } catch (e) {
       for (const worker of started) worker.terminate();
@@ -201,6 +199,7 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
   return {
     name: 'wasm-simd',
     threads,
+    variant,
     fallbackToTfjs: options.fallbackToTfjs === true,
     run(batch: PaddedBatch, pooling: EnginePooling): Promise<EngineResult> {
       if (disposed) {

@@ -1,4 +1,4 @@
-/** Messages between the kernel engine and its workers (one typed protocol; see worker-source.ts). */
+/** Messages between the kernel engine and its workers (one typed protocol; the worker is worker.ts). */
 
 /** The model shape the kernel allocates for (from BertConfig). */
 export interface KernelModelConfig {
@@ -36,7 +36,7 @@ export type KernelPoolingCode = 0 | 1 | 2 | 3;
 export type KernelRequest =
   | {
       readonly type: 'init';
-      readonly wasm: Uint8Array;
+      readonly wasm: Uint8Array<ArrayBuffer>;
       readonly config: KernelModelConfig;
       /**
        * Every slot's values in one buffer, transferred (not copied) to the worker, which copies them into its wasm
@@ -61,7 +61,52 @@ export type KernelRequest =
       readonly mask: Int32Array;
       readonly keepPadding: boolean;
       readonly pooling: KernelPoolingCode;
+    }
+  | { readonly type: 'train-config'; readonly config: KernelTrainConfig }
+  /** The multiply-add peak of a kernel build on this worker (train.c bb_peak), for the bench. */
+  | { readonly type: 'peak'; readonly id: number; readonly wasm: Uint8Array<ArrayBuffer>; readonly rounds: number }
+  | {
+      /** One training (or evaluation) step on a shard of a batch (train.c bt_step). */
+      readonly type: 'train-step';
+      readonly id: number;
+      /** New parameter values (train-layout.ts), when they changed since this worker's last step. */
+      readonly params: Float32Array | undefined;
+      /**
+       * Buffers (parameter-vector sized) the worker fills with the gradients and sends back, with `params`: they
+       * travel back and forth, so no step allocates a parameter-sized array on either side.
+       */
+      readonly spare: Float32Array | undefined;
+      readonly batch: number;
+      readonly seq: number;
+      readonly ids: Int32Array;
+      readonly types: Int32Array;
+      readonly mask: Int32Array;
+      readonly labels: Int32Array;
+      /** The loss weight of each example (its class weight). */
+      readonly weights: Float32Array;
+      readonly seed: number;
+      /** Index of the shard's first example in the whole batch (dropout masks are keyed by it). */
+      readonly example0: number;
+      readonly train: boolean;
     };
+
+/** What trains and how (train.c bt_config). */
+export interface KernelTrainConfig {
+  readonly trainFrom: number;
+  readonly embeddings: boolean;
+  /** 1 mean, 2 cls, 3 pooler. */
+  readonly pooling: 1 | 2 | 3;
+  readonly normalize: boolean;
+  readonly headHidden: number;
+  readonly classes: number;
+  /** float32(1/√head size): the query scale folded into the fused QKV weights. */
+  readonly queryScale: number;
+  readonly hiddenDropout: number;
+  readonly attentionDropout: number;
+  readonly headDropout: number;
+  /** Length of the parameter vector JS expects (checked against the kernel's). */
+  readonly params: number;
+}
 
 export type KernelReply =
   | { readonly type: 'ready' }
@@ -72,5 +117,19 @@ export type KernelReply =
       readonly data: Float32Array;
       /** batch + 1 row offsets. */
       readonly seqStart: Int32Array;
+    }
+  | { readonly type: 'train-ready' }
+  | { readonly type: 'peak'; readonly id: number; readonly flops: number; readonly ms: number }
+  | {
+      readonly type: 'step';
+      readonly id: number;
+      /** Σ w·CE, Σ w and correct predictions over the shard. */
+      readonly lossSum: number;
+      readonly weightSum: number;
+      readonly correct: number;
+      /** ∂(Σ w·CE)/∂params (train-layout.ts) when training, transferred. */
+      readonly grads: Float32Array | undefined;
+      /** The request's parameter buffer, returned for reuse. */
+      readonly spare: Float32Array | undefined;
     }
   | { readonly type: 'error'; readonly id: number | undefined; readonly message: string };

@@ -1,7 +1,7 @@
 /** How the engine starts its workers: web Workers from a Blob URL here, worker_threads in node-spawn.ts. */
 import type { KernelReply, KernelRequest } from './protocol.ts';
 
-/** A started worker running KERNEL_WORKER_SOURCE. */
+/** A started worker running KERNEL_WORKER_SOURCE (worker-bundle.ts, built from worker.ts). */
 export interface KernelWorker {
   post(message: KernelRequest, transfer?: Transferable[]): void;
   /** Called for every reply, and with an error reply when the worker itself fails. */

@@ -16,7 +16,11 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { TrainingError } from '../errors.ts';
 import { earlyStopping } from './early-stopping.ts';
 import { evaluateLoss } from './evaluate.ts';
+import { kernelTrainerFor, type FineTuneEngine } from './kernel-fine-tune.ts';
 import { fitLoop, progressCallback, type TrainSteps } from './loop.ts';
+import { createYielder } from '../util/yield.ts';
+import type { KernelSpawner } from '../kernel/spawn.ts';
+import type { KernelTrainer } from '../kernel/trainer.ts';
 import type { BertEncoder, PaddedBatch } from '../encoder/types.ts';
 import { padBatch } from '../features/batches.ts';
 import { headLogits, headVariables } from '../head/model.ts';
@@ -86,6 +90,11 @@ export interface FineTuneOptions {
   signal?: AbortSignal;
   onEpoch?: (stats: EpochStats) => void;
   onBatch?: (done: number, total: number) => void;
+  /** Which engine computes the steps (kernel-fine-tune.ts). Default 'auto'. */
+  engine?: FineTuneEngine;
+  /** Workers of the model's kernel engine, when it has one ('auto' uses the kernel only then). */
+  kernelThreads?: number;
+  kernelSpawner?: KernelSpawner;
 }
 
 export interface FineTuneResult {
@@ -94,6 +103,8 @@ export interface FineTuneResult {
   readonly stoppedEarly: boolean;
   /** Names of the encoder variables that were trained. */
   readonly trainedVariables: string[];
+  /** Which engine computed the steps. */
+  readonly engine: 'kernel' | 'tfjs';
 }
 
 function logitsFor(o: FineTuneOptions, batch: PaddedBatch, training: boolean, seed: number): tf.Tensor2D {
@@ -103,12 +114,14 @@ function logitsFor(o: FineTuneOptions, batch: PaddedBatch, training: boolean, se
   return headLogits(o.head, pooled, { training, dropoutSeed: seed });
 }
 
+/** The validation batches: bucketed by length, in a fixed order. */
+const validationBatches = (o: FineTuneOptions, set: FineTuneSet): number[][] =>
+  bucketedBatches(set.rows, o.encodings, Math.max(o.batchSize, 64), createRng(0));
+
 /** Loss with the encoder in inference mode, batched (validation). */
 function evaluate(o: FineTuneOptions, set: FineTuneSet): Promise<{ loss: number; accuracy: number }> {
-  const rng = createRng(0);
-  const batches = bucketedBatches(set.rows, o.encodings, Math.max(o.batchSize, 64), rng);
   return evaluateLoss(
-    batches,
+    validationBatches(o, set),
     set.rows.length,
     (rows) => {
       const batch = padBatch(o.encodings, rows, o.flattenLength, o.encoder.config.padTokenId);
@@ -121,6 +134,30 @@ function evaluate(o: FineTuneOptions, set: FineTuneSet): Promise<{ loss: number;
     o.classWeights,
     o.signal,
   );
+}
+
+/** The same validation on the kernel trainer (its loss and weight sums, like evaluateLoss's). */
+async function evaluateOnKernel(
+  o: FineTuneOptions,
+  set: FineTuneSet,
+  kernel: KernelTrainer,
+): Promise<{ loss: number; accuracy: number }> {
+  let lossSum = 0;
+  let weightSum = 0;
+  let correct = 0;
+  const yielder = createYielder(o.signal);
+  for (const rows of validationBatches(o, set)) {
+    await yielder.maybeYield();
+    const batch = padBatch(o.encodings, rows, o.flattenLength, o.encoder.config.padTokenId);
+    const r = await kernel.evaluate(
+      batch,
+      Int32Array.from(rows, (i) => set.labels[i] as number),
+    );
+    lossSum += r.lossSum;
+    weightSum += r.weightSum;
+    correct += r.correct;
+  }
+  return { loss: lossSum / weightSum, accuracy: correct / set.rows.length };
 }
 
 function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf.NamedTensorMap {
@@ -145,32 +182,90 @@ export async function fineTune(
   useFastWasmBatchMatMul();
   const encVars = fineTuneVariables(o.encoder, o.layers, o.pooling);
   const headVars = headVariables(o.head);
-  const headNames = new Set(headVars.map((v) => v.name));
   const all = [...encVars.values(), ...headVars];
   const wasTrainable = all.map((v) => v.trainable);
   all.forEach((v) => (v.trainable = true));
-  const headOpt = tf.train.adam(o.headLearningRate);
-  const encOpt = tf.train.adam(o.encoderLearningRate);
-  const cw = tf.tensor1d(o.classWeights);
   const batchRng = createRng(deriveSeed(o.seed, 'fine-tune:batches'));
   const dropoutRng = createRng(deriveSeed(o.seed, 'fine-tune:dropout'));
   const hasValidation = validation.rows.length > 0;
-  const steps: TrainSteps = {
+  const batches = () => bucketedBatches(train.rows, o.encodings, o.batchSize, batchRng);
+  const pad = (rows: readonly number[]) => padBatch(o.encodings, rows, o.flattenLength, o.encoder.config.padTokenId);
+  const labelsOf = (rows: readonly number[]) => Int32Array.from(rows, (r) => train.labels[r] as number);
+  let kernel: KernelTrainer | undefined;
+  let tfjs: (TrainSteps & { dispose(): void }) | undefined;
+  try {
+    kernel = await kernelTrainerFor(o);
+    const k = kernel;
+    const steps: TrainSteps = k
+      ? {
+          size: train.rows.length,
+          batches,
+          async step(rows) {
+            const r = await k.step(pad(rows), labelsOf(rows), dropoutRng.nextUint32());
+            return { loss: r.loss * rows.length, correct: r.correct };
+          },
+          async validate() {
+            k.writeToVariables(); // the variables hold this epoch's weights (best-weights snapshot, the result)
+            return hasValidation ? evaluateOnKernel(o, validation, k) : undefined;
+          },
+        }
+      : (tfjs = tfjsSteps(o, headVars, all, train, { batches, pad, labelsOf, dropoutRng }, () =>
+          hasValidation ? evaluate(o, validation) : Promise.resolve(undefined),
+        ));
+    const stopper = earlyStopping(all, hasValidation ? o.patience : 0);
+    const { history, stoppedEarly } = await fitLoop(steps, {
+      epochs: o.epochs,
+      signal: o.signal,
+      callbacks: [progressCallback(o.onEpoch, o.onBatch), stopper],
+    });
+    return {
+      history,
+      bestEpoch: stopper.bestEpoch ?? history.length,
+      stoppedEarly,
+      trainedVariables: [...encVars.keys()],
+      engine: kernel ? 'kernel' : 'tfjs',
+    };
+  } finally {
+    kernel?.dispose();
+    tfjs?.dispose();
+    all.forEach((v, i) => (v.trainable = wasTrainable[i] as boolean));
+  }
+}
+
+/**
+ * The TF.js steps: tf.variableGrads → clip by global norm → Adam, with a lower learning rate for the encoder and a
+ * second optimiser for the head.
+ */
+function tfjsSteps(
+  o: FineTuneOptions,
+  headVars: readonly tf.Variable[],
+  all: readonly tf.Variable[],
+  train: FineTuneSet,
+  plan: {
+    readonly batches: () => number[][];
+    readonly pad: (rows: readonly number[]) => PaddedBatch;
+    readonly labelsOf: (rows: readonly number[]) => Int32Array;
+    readonly dropoutRng: ReturnType<typeof createRng>;
+  },
+  validate: TrainSteps['validate'],
+): TrainSteps & { dispose(): void } {
+  const headNames = new Set(headVars.map((v) => v.name));
+  const headOpt = tf.train.adam(o.headLearningRate);
+  const encOpt = tf.train.adam(o.encoderLearningRate);
+  const cw = tf.tensor1d(o.classWeights);
+  return {
     size: train.rows.length,
-    batches: () => bucketedBatches(train.rows, o.encodings, o.batchSize, batchRng),
+    batches: plan.batches,
     async step(rows) {
-      const batch = padBatch(o.encodings, rows, o.flattenLength, o.encoder.config.padTokenId);
-      const y = tf.tensor1d(
-        Int32Array.from(rows, (r) => train.labels[r] as number),
-        'int32',
-      );
-      const seed = dropoutRng.nextUint32();
+      const batch = plan.pad(rows);
+      const y = tf.tensor1d(plan.labelsOf(rows), 'int32');
+      const seed = plan.dropoutRng.nextUint32();
       let hits: tf.Scalar | undefined;
       const { value, grads } = tf.variableGrads(() => {
         const logits = logitsFor(o, batch, true, seed);
         hits = tf.keep<tf.Scalar>(tf.sum(tf.cast(tf.equal(tf.cast(tf.argMax(logits, 1), 'int32'), y), 'int32')));
         return weightedCrossEntropy(logits, y, cw);
-      }, all);
+      }, all as tf.Variable[]);
       const clipped = clipByGlobalNorm(grads, o.clipNorm);
       tf.dispose(Object.values(grads));
       try {
@@ -185,25 +280,11 @@ export async function fineTune(
         tf.dispose([y, value, hits!, ...Object.values(clipped)]);
       }
     },
-    validate: async () => (hasValidation ? evaluate(o, validation) : undefined),
+    validate,
+    dispose() {
+      cw.dispose();
+      headOpt.dispose();
+      encOpt.dispose();
+    },
   };
-  const stopper = earlyStopping(all, hasValidation ? o.patience : 0);
-  try {
-    const { history, stoppedEarly } = await fitLoop(steps, {
-      epochs: o.epochs,
-      signal: o.signal,
-      callbacks: [progressCallback(o.onEpoch, o.onBatch), stopper],
-    });
-    return {
-      history,
-      bestEpoch: stopper.bestEpoch ?? history.length,
-      stoppedEarly,
-      trainedVariables: [...encVars.keys()],
-    };
-  } finally {
-    all.forEach((v, i) => (v.trainable = wasTrainable[i] as boolean));
-    cw.dispose();
-    headOpt.dispose();
-    encOpt.dispose();
-  }
 }

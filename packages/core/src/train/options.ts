@@ -25,6 +25,7 @@ export function resolveTrainOptions(options: TrainOptions, model: LoadedModel): 
     fineTuneLayers,
     fineTuneLearningRate: options.fineTuneLearningRate ?? 5e-5,
     clipNorm: options.clipNorm ?? 1,
+    fineTuneEngine: options.fineTuneEngine ?? 'auto',
     seed: (options.seed ?? 42) >>> 0,
     ratios: options.ratios ?? [0.8, 0.1, 0.1],
     classWeighting: options.classWeighting ?? 'none',
@@ -53,6 +54,9 @@ export function resolveTrainOptions(options: TrainOptions, model: LoadedModel): 
   if (!(r.dropout >= 0 && r.dropout < 1)) throw new TrainingError(`dropout must be in [0, 1), got ${r.dropout}`);
   const layers = model.config.numHiddenLayers;
   if (fineTuneLayers !== 'all') int('fineTuneLayers', fineTuneLayers, 0, layers);
+  if (!['auto', 'kernel', 'tfjs'].includes(r.fineTuneEngine)) {
+    throw new TrainingError(`fineTuneEngine must be auto, kernel or tfjs, got ${String(r.fineTuneEngine)}`);
+  }
   if (!isClassifierPooling(r.pooling)) {
     throw new TrainingError(`pooling must be ${CLASSIFIER_POOLINGS.join(', ')}, got ${String(r.pooling)}`);
   }

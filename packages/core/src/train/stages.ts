@@ -128,6 +128,8 @@ export async function fineTuneStage(s: StageInputs): Promise<TrainedModel> {
         seed: o.seed,
         ...signalOpt(s.signal),
         ...epochProgress(emit, o.epochs),
+        engine: o.fineTuneEngine,
+        ...(s.model.encoder.inference ? { kernelThreads: s.model.encoder.inference.threads } : {}),
       },
       { rows: Array.from(data.train), labels: data.y },
       { rows: Array.from(data.validation), labels: data.y },

@@ -21,6 +21,11 @@ export interface TrainOptions {
   fineTuneLayers?: number | 'all';
   /** Adam learning rate of the un-frozen encoder layers. Default 5e-5. */
   fineTuneLearningRate?: number;
+  /**
+   * What computes the fine-tuning steps: 'auto' (default) the WebAssembly kernel when the model's inference runs on it
+   * and the setup suits it (pooling mean / cls / pooler), else TF.js; 'kernel' the kernel or an error; 'tfjs' TF.js.
+   */
+  fineTuneEngine?: 'auto' | 'kernel' | 'tfjs';
   /** Gradient clipping by global norm (fine-tuning). Default 1. */
   clipNorm?: number;
   /** Seed of the split, initialisers, shuffling and dropout. Default 42. */
