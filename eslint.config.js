@@ -66,6 +66,16 @@ export default tseslint.config(
   },
   ...restrictedImports(),
   {
+    // The runtime package: no TF.js at all, and Node built-ins only in its Node entry (the build checks its bundles too).
+    files: ['packages/classify/src/**/*.ts'],
+    ignores: ['packages/classify/src/node.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...NODE_BUILTINS, ...NOT_TEST_CODE, '@tensorflow/*'] }] },
+  },
+  {
+    files: ['packages/classify/src/node.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...NOT_TEST_CODE, '@tensorflow/*'] }] },
+  },
+  {
     // Layers: imports point downward only (packages/core/layers.mjs), and library code never imports tests,
     // test-support or benchmarks.
     files: [`${CORE}/**/*.ts`],

@@ -33,7 +33,7 @@ export * from './features/index.ts';
 export * from './classifier/index.ts';
 export * from './train/index.ts';
 export type * from './load/types.ts';
-export { load, load as loadModel, loadTokenizer, resolveSource, isModelUrl } from './load/model.ts';
+export { load, load as loadModel, loadTokenizer } from './load/model.ts';
 export {
   loadClassifier,
   classifierFromBundleWithModel,

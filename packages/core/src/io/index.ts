@@ -21,3 +21,4 @@ export {
   type SavedClassifierInfo,
 } from './bundle-store-idb.ts';
 export { readBundleFrom, type ClassifierSource } from './bundle-source.ts';
+export { resolveSource, isModelUrl, hubSourceFor } from './resolve.ts';

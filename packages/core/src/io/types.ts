@@ -63,3 +63,33 @@ export interface BundleStore {
   read(target: string, options?: { fetch?: typeof fetch; signal?: AbortSignal }): Promise<ClassifierBundle>;
   write?(target: string, bundle: ClassifierBundle): Promise<void>;
 }
+
+/**
+ * Where a model comes from.
+ * - a string: a hub id `org/name` (optionally `org/name@revision`), the http(s) URL of a model folder on a web
+ *   server, or in Node a local folder path;
+ * - `{ hub, revision }`;
+ * - `{ files }`: files picked in a browser (File[] with webkitRelativePath or plain names), or a directory handle.
+ */
+export type ModelSource =
+  | string
+  | { readonly hub: string; readonly revision?: string }
+  | { readonly files: readonly File[] }
+  | { readonly directory: FileSystemDirectoryHandle };
+
+/** How a ModelSource's files are fetched and cached (hub ids and URLs; picked files need none of it). */
+export interface SourceOptions {
+  /** Hub revision (branch, tag or commit sha). Default "main", or the `@revision` of the id. */
+  revision?: string | undefined;
+  /** Hub endpoint. Default https://huggingface.co (in Node: HF_ENDPOINT when set). */
+  endpoint?: string | undefined;
+  /** Hub access token for gated/private models (sent as Authorization: Bearer). */
+  token?: string | undefined;
+  /** Where downloads are kept. Default: the Cache API in browsers, the cache folder in Node; false = no cache. */
+  cache?: ModelCache | false | undefined;
+  /** Re-download even when the files are cached (still falls back to the cache when offline). */
+  refresh?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+  /** Injectable fetch (tests, proxies). Default globalThis.fetch. */
+  fetch?: typeof fetch | undefined;
+}

@@ -5,7 +5,8 @@
  */
 import type { KernelReply } from './protocol.ts';
 import type { KernelSpawner } from './spawn.ts';
-import { kernelWasm, type KernelVariant } from './wasm.ts';
+import { trainingKernelWasm } from './training-wasm.ts';
+import type { KernelVariant } from './wasm.ts';
 import { KERNEL_WORKER_SOURCE } from './worker-bundle.ts';
 
 export interface FmaPeak {
@@ -31,7 +32,7 @@ export async function measureFmaPeak(
               else if (r.type === 'error') reject(new Error(r.message));
             });
             w.busy(true);
-            w.post({ type: 'peak', id: i + 1, wasm: kernelWasm(variant), rounds });
+            w.post({ type: 'peak', id: i + 1, wasm: trainingKernelWasm(variant), rounds });
           }),
       ),
     );

@@ -21,7 +21,8 @@ import type { KernelReply, KernelRequest, KernelTrainConfig } from './protocol.t
 import { defaultKernelSpawner, type KernelSpawner, type KernelWorker } from './spawn.ts';
 import { kernelHeadSpec } from './train-head.ts';
 import { trainLayout, type TrainLayout } from './train-layout.ts';
-import { defaultKernelVariant, hasRelaxedSimd, kernelWasm, type KernelVariant } from './wasm.ts';
+import { trainingKernelWasm } from './training-wasm.ts';
+import { defaultKernelVariant, hasRelaxedSimd, type KernelVariant } from './wasm.ts';
 import { KERNEL_WORKER_SOURCE } from './worker-bundle.ts';
 
 export type KernelTrainPooling = 'mean' | 'cls' | 'pooler';
@@ -253,7 +254,7 @@ export async function createKernelTrainer(o: KernelTrainerOptions): Promise<Kern
       worker.post(
         {
           type: 'init',
-          wasm: kernelWasm(variant),
+          wasm: trainingKernelWasm(variant),
           config: kernelConfig(config, encoder.hasPooler),
           image,
           slots,

@@ -1,6 +1,7 @@
 /**
- * The kernel's WebAssembly module: the relaxed-SIMD build (fused multiply-add) where the runtime has relaxed SIMD
- * (Chromium ≥ 114, Node ≥ 22; feature-detected once on a 60-byte module), the plain SIMD128 build otherwise.
+ * The kernel's inference module (bert.c): the relaxed-SIMD build (fused multiply-add) where the runtime has relaxed
+ * SIMD (Chromium ≥ 114, Node ≥ 22; feature-detected once on a 60-byte module), the plain SIMD128 build otherwise.
+ * The training module (a superset) is in training-wasm.ts, so code that only runs inference never carries it.
  */
 import { BERT_KERNEL_RELAXED_WASM_BASE64, BERT_KERNEL_WASM_BASE64 } from './bert-wasm.ts';
 
@@ -28,15 +29,20 @@ export function defaultKernelVariant(): KernelVariant {
   return hasRelaxedSimd() ? 'relaxed' : 'simd';
 }
 
-const bytes = new Map<KernelVariant, Uint8Array<ArrayBuffer>>();
-/** The module's bytes (decoded once per variant). */
-export function kernelWasm(variant: KernelVariant = defaultKernelVariant()): Uint8Array<ArrayBuffer> {
-  let out = bytes.get(variant);
+const decoded = new Map<string, Uint8Array<ArrayBuffer>>();
+/** Base64 → bytes, once per module. */
+export function decodeWasm(base64: string): Uint8Array<ArrayBuffer> {
+  let out = decoded.get(base64);
   if (out === undefined) {
-    const bin = atob(variant === 'relaxed' ? BERT_KERNEL_RELAXED_WASM_BASE64 : BERT_KERNEL_WASM_BASE64);
+    const bin = atob(base64);
     out = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    bytes.set(variant, out);
+    decoded.set(base64, out);
   }
   return out;
+}
+
+/** The inference module's bytes. */
+export function kernelWasm(variant: KernelVariant = defaultKernelVariant()): Uint8Array<ArrayBuffer> {
+  return decodeWasm(variant === 'relaxed' ? BERT_KERNEL_RELAXED_WASM_BASE64 : BERT_KERNEL_WASM_BASE64);
 }

@@ -6,7 +6,8 @@ import { ConfigError, HubError } from '../errors.ts';
 import { hubFileUrl } from '../io/hub-id.ts';
 import { isHubSource, type HubSource } from '../io/remote-source.ts';
 import type { TokenizerFiles } from '../tokenizer/types.ts';
-import { readSafetensorsIndex, tfjsShardPaths } from '../weights/index.ts';
+import { readSafetensorsIndex } from '../weights/sharded.ts';
+import { tfjsShardPaths } from '../weights/tfjs.ts';
 import { poolingConfigFile } from './sentence-transformers.ts';
 import type { FileProgress, FileSource } from '../io/types.ts';
 

@@ -1,5 +1,7 @@
 /** A model folder's weights files → one TensorMap (every format but TF.js graph models), without TF.js. */
-import { mergeTensorMaps, readSafetensorsIndex, readTfjsWeights, readWeights } from '../weights/index.ts';
+import { readWeights } from '../weights/read.ts';
+import { mergeTensorMaps, readSafetensorsIndex } from '../weights/sharded.ts';
+import { readTfjsWeights } from '../weights/tfjs.ts';
 import type { ReadWeightsResult, TensorMap } from '../weights/types.ts';
 import type { NamedBytes, WeightsFiles } from './files.ts';
 import type { ModelInfo } from './types.ts';
