@@ -32,6 +32,7 @@ export * from './model/index';
 export * from './features/index';
 export * from './classifier/index';
 export * from './train/index';
+export * from './label/index';
 export type * from './load/types';
 export { load, load as loadModel, loadTokenizer, resolveSource, isModelUrl } from './load/model';
 export {

@@ -8,6 +8,7 @@ export { buildLabelMap, encodeLabels, naturalCompare, POSITIVE_NAMES, type Label
 export { dedupe, normalizeForDedupe } from './dedupe';
 export { splitDataset } from './split';
 export { prepareData, type PreparedData } from './prepare';
+export { datasetToCsv, datasetToJsonl, type DatasetRow } from './write';
 export { mulberry32, shuffleInPlace } from '../util/random';
 export { parseEmail, emailToText, htmlToPlainText, type ParsedEmail } from './email';
 export {
