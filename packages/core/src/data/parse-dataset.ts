@@ -82,7 +82,11 @@ export function parseDataset(input: string | Uint8Array, options: ParseDatasetOp
   }
 
   const textsOnly = keepUnlabelled && columns.length === 1;
-  const { text: ti, label: li, guessed } = textsOnly
+  const {
+    text: ti,
+    label: li,
+    guessed,
+  } = textsOnly
     ? { text: 0, label: -1, guessed: false }
     : chooseColumns(columns, rows, options.textColumn, options.labelColumn);
   if (guessed)

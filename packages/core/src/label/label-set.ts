@@ -37,10 +37,7 @@ export function checkClassNames(classes: readonly string[]): string[] {
  * A label set from texts and their raw labels ('' = unlabelled). The classes are `classes` (in that order)
  * followed by any other label found in the data, in order of appearance.
  */
-export function labelSetFrom(
-  data: Pick<Dataset, 'texts' | 'labels'>,
-  classes: readonly string[] = [],
-): LabelSet {
+export function labelSetFrom(data: Pick<Dataset, 'texts' | 'labels'>, classes: readonly string[] = []): LabelSet {
   const names = classes.map((c) => c.trim());
   for (const l of data.labels) {
     const t = l.trim();

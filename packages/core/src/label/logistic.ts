@@ -144,7 +144,8 @@ export function argmaxRows(probs: Float32Array, classes: number): Int32Array {
   const out = new Int32Array(probs.length / classes);
   for (let i = 0; i < out.length; i++) {
     let best = 0;
-    for (let k = 1; k < classes; k++) if ((probs[i * classes + k] as number) > (probs[i * classes + best] as number)) best = k;
+    for (let k = 1; k < classes; k++)
+      if ((probs[i * classes + k] as number) > (probs[i * classes + best] as number)) best = k;
     out[i] = best;
   }
   return out;

@@ -78,7 +78,11 @@ export function checkLabellingState(value: unknown): LabellingState {
   if (labels.length !== texts.length) throw bad(`${texts.length} texts but ${labels.length} labels`);
   if (labels.some((l) => !Number.isInteger(l) || l < -1 || l >= classes.length)) throw bad('a label out of range');
   if (!Number.isInteger(poolSize) || poolSize! < 0 || poolSize! > texts.length) throw bad('poolSize');
-  if (!Number.isInteger(dim) || !Array.isArray(addedFeatures) || addedFeatures.length !== (texts.length - poolSize!) * dim!)
+  if (
+    !Number.isInteger(dim) ||
+    !Array.isArray(addedFeatures) ||
+    addedFeatures.length !== (texts.length - poolSize!) * dim!
+  )
     throw bad('typed examples without features');
   if (!Array.isArray(s.skipped) || !Array.isArray(s.history) || !Array.isArray(s.curve) || !s.settings)
     throw bad('skipped/history/curve/settings');

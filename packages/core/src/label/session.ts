@@ -33,7 +33,10 @@ const MIN_STANDARDIZE_ROWS = 10;
 
 function standardizerFor(features: FeatureMatrix, rows: number): Standardizer | undefined {
   if (rows < MIN_STANDARDIZE_ROWS) return undefined;
-  return fitStandardizer(features, Array.from({ length: rows }, (_, i) => i));
+  return fitStandardizer(
+    features,
+    Array.from({ length: rows }, (_, i) => i),
+  );
 }
 
 export class LabellingSession {
@@ -390,7 +393,8 @@ export class LabellingSession {
   }
 
   private checkIndex(i: number): number {
-    if (!Number.isInteger(i) || i < 0 || i >= this.size) throw new UsageError(`No text at index ${i} (0…${this.size - 1})`);
+    if (!Number.isInteger(i) || i < 0 || i >= this.size)
+      throw new UsageError(`No text at index ${i} (0…${this.size - 1})`);
     return i;
   }
 }

@@ -25,7 +25,11 @@ export function entropyUncertainty(probs: ArrayLike<number>, offset: number, cla
 }
 
 /** One uncertainty per row of row-major probabilities [n, classes]. */
-export function uncertaintyScores(probs: ArrayLike<number>, classes: number, measure: UncertaintyMeasure): Float64Array {
+export function uncertaintyScores(
+  probs: ArrayLike<number>,
+  classes: number,
+  measure: UncertaintyMeasure,
+): Float64Array {
   const f = measure === 'margin' ? marginUncertainty : entropyUncertainty;
   const out = new Float64Array(probs.length / classes);
   for (let i = 0; i < out.length; i++) out[i] = f(probs, i * classes, classes);

@@ -42,7 +42,9 @@ for (const [name, perClass, c] of [
     const x = rows.map((i) => Array.from(features.data.subarray(i * 6, (i + 1) * 6)));
     const ref = sklearnProbs(x, Array.from(labels), c);
     let maxDiff = 0;
-    ref.forEach((row, i) => row.forEach((p, k) => (maxDiff = Math.max(maxDiff, Math.abs(p - ours[i * row.length + k]!)))));
+    ref.forEach((row, i) =>
+      row.forEach((p, k) => (maxDiff = Math.max(maxDiff, Math.abs(p - ours[i * row.length + k]!)))),
+    );
     // sklearn's lbfgs stops at max |gradient| ≈ 5e-6 (scipy's ftol), whatever tol says: agreement to ~1e-5
     assert.ok(maxDiff < 1e-4, `max |ours − sklearn| = ${maxDiff}`);
     // the data overlap: the fit is not trivially perfect, so agreement is not a saturated 0/1
