@@ -123,7 +123,8 @@ function evaluate(o: FineTuneOptions, set: FineTuneSet): Promise<{ loss: number;
   );
 }
 
-function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf.NamedTensorMap {
+/** Gradients scaled so their global norm is at most `clipNorm` (new tensors; the caller disposes both sets). */
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf.NamedTensorMap {
   return tf.tidy(() => {
     const tensors = Object.values(grads);
     // Summed pairwise, not with tf.addN: WebGPU's AddN binds one storage buffer per input, and a device with the

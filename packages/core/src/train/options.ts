@@ -3,7 +3,7 @@ import { CLASSIFIER_POOLINGS, isClassifierPooling } from '../vocabulary';
 import type { LoadedModel } from '../model/types';
 import { HEAD_DEFAULTS } from '../head/model';
 import { DEFAULT_FLATTEN_LENGTH } from '../pooling/pool';
-import type { ResolvedTrainOptions, TrainOptions } from './types';
+import type { ResolvedFewShot, ResolvedTrainOptions, TrainOptions } from './types';
 
 /** Fills in the defaults (documented on TrainOptions) and checks ranges, naming the option at fault. */
 export function resolveTrainOptions(options: TrainOptions, model: LoadedModel): ResolvedTrainOptions {
@@ -53,6 +53,18 @@ export function resolveTrainOptions(options: TrainOptions, model: LoadedModel): 
   if (!(r.dropout >= 0 && r.dropout < 1)) throw new TrainingError(`dropout must be in [0, 1), got ${r.dropout}`);
   const layers = model.config.numHiddenLayers;
   if (fineTuneLayers !== 'all') int('fineTuneLayers', fineTuneLayers, 0, layers);
+  const fewShot = resolveFewShot(options.fewShot, layers);
+  if (fewShot) {
+    if (fineTuning) {
+      throw new TrainingError('fewShot and fineTuneLayers cannot be combined', 'choose few-shot or fine-tuning');
+    }
+    if (r.pooling === 'flatten') throw new TrainingError("fewShot needs pooling mean, cls or pooler, not 'flatten'");
+    if (fewShot.pairs !== undefined) int('fewShot.pairs', fewShot.pairs, 2, 10_000_000);
+    int('fewShot.epochs', fewShot.epochs, 1, 10_000);
+    int('fewShot.batchSize', fewShot.batchSize, 1, 65_536);
+    if (fewShot.layers !== 'all') int('fewShot.layers', fewShot.layers, 1, layers);
+    pos('fewShot.learningRate', fewShot.learningRate);
+  }
   if (!isClassifierPooling(r.pooling)) {
     throw new TrainingError(`pooling must be ${CLASSIFIER_POOLINGS.join(', ')}, got ${String(r.pooling)}`);
   }
@@ -62,5 +74,17 @@ export function resolveTrainOptions(options: TrainOptions, model: LoadedModel): 
       'use pooling mean or cls',
     );
   }
-  return r;
+  return fewShot ? { ...r, fewShot } : r;
+}
+
+function resolveFewShot(o: TrainOptions['fewShot'], modelLayers: number): ResolvedFewShot | undefined {
+  if (o === undefined || o === false) return undefined;
+  const f = o === true ? {} : o;
+  return {
+    pairs: f.pairs,
+    epochs: f.epochs ?? 1,
+    layers: f.layers ?? Math.min(2, modelLayers),
+    learningRate: f.learningRate ?? 2e-5,
+    batchSize: f.batchSize ?? 16,
+  };
 }
