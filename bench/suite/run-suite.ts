@@ -9,6 +9,7 @@ import { tokenizerSection } from './sections/tokenizer';
 import { finetuneSection, latencySection, stagesSection } from './sections/train';
 import { largeSection, memorySection } from './sections/memory';
 import { minilmSection } from './sections/minilm';
+import { labellingSection } from './sections/labelling';
 import type { Row, Section } from './types';
 
 type SectionFn = (ctx: SuiteContext) => Promise<unknown>;
@@ -23,6 +24,7 @@ const SECTION_FNS: Partial<Record<Section, SectionFn>> = {
   finetune: finetuneSection,
   minilm: minilmSection,
   large: largeSection,
+  labelling: labellingSection,
 };
 
 export async function runSuite(ctx: SuiteContext): Promise<{ rows: Row[]; extra: Record<string, unknown> }> {

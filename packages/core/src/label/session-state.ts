@@ -40,6 +40,10 @@ export interface SessionSettings {
   readonly folds: number;
   /** Logistic regression's inverse regularisation. Default 1. */
   readonly c: number;
+  /** 'mixed': share of suggestions drawn at random (SuggestOptions.explore). Default 0.2. */
+  readonly explore?: number;
+  /** Labels drawn at random before active picks (SuggestOptions.seedSize). Default 4 × classes. */
+  readonly seedSize?: number;
 }
 
 export interface LabellingState {

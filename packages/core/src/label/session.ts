@@ -67,6 +67,8 @@ export class LabellingSession {
       seed: (options.seed ?? 42) >>> 0,
       folds: options.folds ?? 5,
       c: options.c ?? 1,
+      ...(options.explore === undefined ? {} : { explore: options.explore }),
+      ...(options.seedSize === undefined ? {} : { seedSize: options.seedSize }),
     };
     const { retrainEvery, folds } = this.settings;
     if (!Number.isInteger(retrainEvery) || retrainEvery < 1)
@@ -238,12 +240,15 @@ export class LabellingSession {
         minDistances: this.distances(),
         probs: this.probs,
         classes: this.classNames.length,
+        labelled: this.labelledCount,
       },
       {
         strategy,
         count,
         seed: this.settings.seed + this.history.length,
         measure: this.settings.measure,
+        ...(this.settings.explore === undefined ? {} : { explore: this.settings.explore }),
+        ...(this.settings.seedSize === undefined ? {} : { seedSize: this.settings.seedSize }),
       },
     );
   }
@@ -358,7 +363,8 @@ export class LabellingSession {
             Array.from(train, (p) => rows[p] as number),
             Array.from(train, (p) => labels[p] as number),
             C,
-            { c: this.settings.c, init: full },
+            // an accuracy estimate needs no tight optimum: a looser tolerance halves the folds' cost
+            { c: this.settings.c, init: full, tolerance: 1e-4 },
           );
           return argmaxRows(
             predictLogistic(

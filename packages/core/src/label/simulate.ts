@@ -7,6 +7,7 @@
 import { splitDataset } from '../data/split';
 import { DataError } from '../errors';
 import type { FeatureMatrix } from '../head/types';
+import { accuracy } from '../metrics/classification';
 import { deriveSeed } from '../util/random';
 import { createYielder } from '../util/yield';
 import { UNLABELLED } from './label-set';
@@ -36,6 +37,9 @@ export interface SimulateOptions {
   readonly seed?: number;
   /** Logistic regression's C. Default 1. */
   readonly c?: number;
+  /** The session's sampling settings (SuggestOptions): 'mixed' explore share, random seed set size. */
+  readonly explore?: number;
+  readonly seedSize?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -88,9 +92,7 @@ function testAccuracy(session: LabellingSession, test: FeatureMatrix, truth: Int
     const only = session.perClass().findIndex((n) => n > 0);
     predicted = new Int32Array(truth.length).fill(only);
   }
-  let right = 0;
-  for (let i = 0; i < truth.length; i++) if (predicted[i] === truth[i]) right++;
-  return right / truth.length;
+  return accuracy(truth, predicted);
 }
 
 export async function simulateLabelling(o: SimulateOptions): Promise<SimulationResult> {
@@ -133,7 +135,15 @@ export async function simulateLabelling(o: SimulateOptions): Promise<SimulationR
     const test = rowsMatrix(o.features, split.test);
     const testTruth = Int32Array.from(split.test, (i) => o.labels[i] as number);
     const texts = poolRows.map(String);
-    const base = { features: pool, folds: 0, retrainEvery: Number.MAX_SAFE_INTEGER, seed: rSeed, c: o.c ?? 1 };
+    const base = {
+      features: pool,
+      folds: 0,
+      retrainEvery: Number.MAX_SAFE_INTEGER,
+      seed: rSeed,
+      c: o.c ?? 1,
+      ...(o.explore === undefined ? {} : { explore: o.explore }),
+      ...(o.seedSize === undefined ? {} : { seedSize: o.seedSize }),
+    };
     const oracle = createLabellingSession({ ...base, set: { classes: o.classes, texts, labels: [...poolTruth] } });
     const fullAcc = testAccuracy(oracle, test, testTruth);
     full.push(fullAcc);
