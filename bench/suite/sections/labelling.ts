@@ -83,7 +83,7 @@ function retrainTiming(ctx: SuiteContext, c: Corpus): void {
     ctx.rows.push({
       section: 'labelling',
       key: `retrain-${target}`,
-      name: `warm retrain: logistic head + 5-fold estimate + predictions over ${fmt(c.texts.length)} pooled ${c.name} texts, ~${target} labels (target ≤ 1 s)`,
+      name: `warm retrain @ ~${target} labels, ${fmt(c.texts.length)} pooled ${c.name} texts: head + 5-fold estimate + pool predictions (target ≤ 1 s)`,
       display: `${fmtMs(summarize(retrain))} · suggest(5) ${fmtMs(summarize(suggestMs))} · cv accuracy ${fmt(cv, 3)}`,
       ms: summarize(retrain),
     });
@@ -94,7 +94,7 @@ function simulationRows(ctx: SuiteContext, c: Corpus, r: SimulationResult, repea
   ctx.rows.push({
     section: 'labelling',
     key: `sim-${c.name}-full`,
-    name: `${c.name} [${RANDOM_INIT_LABEL}]: pool / test texts; head on the whole pool: test accuracy (majority baseline)`,
+    name: `${c.name}: pool/test; full-pool head test acc (majority) [${RANDOM_INIT_LABEL}]`,
     display: `${fmt(r.pool)} / ${fmt(r.test)}; ${fmt(r.fullAccuracy, 3)} (${fmt(r.majorityAccuracy, 3)}); 95 % target ${fmt(r.target, 3)}`,
   });
   const budgets = r.curves[0]!.points.map((p) => p.budget).join('/');
@@ -103,7 +103,7 @@ function simulationRows(ctx: SuiteContext, c: Corpus, r: SimulationResult, repea
     ctx.rows.push({
       section: 'labelling',
       key: `sim-${c.name}-${curve.strategy}`,
-      name: `${c.name} ${curve.strategy}: test accuracy after ${budgets} labels per class (mean of ${repeats}); labels to 95 %`,
+      name: `${c.name} ${curve.strategy}: acc @ ${budgets} labels/class; to 95 % (test, mean of ${repeats} replays)`,
       display: `${curve.points.map((p) => fmt(p.accuracy, 3)).join(' / ')}; ${toTarget.join(', ')}`,
     });
   }
