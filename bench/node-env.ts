@@ -1,6 +1,13 @@
 /** The suite in Node: tfjs wasm backend (single-threaded in Node), ORT web wasm with the same thread count. */
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend, nodeKernelSpawner } from '@browser-bert/core/node';
+import path from 'node:path';
+import {
+  createFolderFeatureCache,
+  initNodeBackend,
+  loadSpamAssassin,
+  nodeKernelSpawner,
+} from '@browser-bert/core/node';
+import { cacheDir } from './lib/models';
 import type { Corpus } from './lib/data';
 import type { ModelFiles } from './lib/models';
 import { readFileSync } from 'node:fs';
@@ -37,7 +44,19 @@ export async function runNode(
   } catch (e) {
     log(`onnxruntime-web not available in Node: ${(e as Error).message}`);
   }
+  let extraCorpora: SuiteContext['extraCorpora'];
+  if (opts.sections.includes('labelling')) {
+    try {
+      const sa = await loadSpamAssassin();
+      extraCorpora = { spamAssassin: { texts: sa.texts, labels: sa.labels } };
+      log(`SpamAssassin: ${sa.texts.length} messages`);
+    } catch (e) {
+      log(`SpamAssassin corpus not available: ${(e as Error).message}`);
+    }
+  }
   const ctx: SuiteContext = {
+    extraCorpora,
+    featureCache: createFolderFeatureCache(path.join(cacheDir, 'features')),
     env: 'node',
     texts: corpus.texts,
     labels: corpus.labels,

@@ -35,7 +35,8 @@ const USAGE = `usage: npm run bench -- [options]
   --node-all         also run finetune / minilm / large in Node (default: Chromium only; slow single-threaded)
   --out NAME         write results/<stamp>-NAME.json and latest-NAME.json instead of latest.json
   --merge a,b        combine results/latest-a.json, latest-b.json into latest.json + print the table (runs nothing)
-  --texts N          smoke test on N evenly spaced SMS texts (not the corpus figures)`;
+  --texts N          smoke test on N evenly spaced SMS texts (not the corpus figures)
+  (labelling: warm retrain time in both; the simulated curves on SMS and SpamAssassin in Node only)`;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   let only: Section[] | undefined;

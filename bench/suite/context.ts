@@ -1,5 +1,5 @@
 /** What every section gets: the corpus, the models, ORT (when present), options, a logger and memory probes. */
-import type { Classifier, Encoding, KernelSpawner } from '@browser-bert/core';
+import type { Classifier, Encoding, FeatureCache, KernelSpawner } from '@browser-bert/core';
 import type { Ort } from './ort';
 import type { Pipeline } from './pipeline';
 import type { EnvName, ModelBytes, Row, SuiteOptions } from './types';
@@ -24,6 +24,10 @@ export interface SuiteContext {
   readonly cpu: (() => number | Promise<number>) | undefined;
   /** Peak resident memory so far of this process / the page's renderer (bytes); undefined when not measurable. */
   readonly peakRss: (() => number | Promise<number>) | undefined;
+  /** Other labelled corpora (Node: SpamAssassin, read from node_modules, when the labelling section runs). */
+  readonly extraCorpora?: { readonly spamAssassin?: { readonly texts: string[]; readonly labels: string[] } };
+  /** Where sections may keep pooled features between runs (Node: a folder under .cache/bench); none = no cache. */
+  readonly featureCache?: FeatureCache | undefined;
   /** Filled by the sections as they go, shared so later sections reuse the tokenization. */
   state: { pipeline?: Pipeline; encodings?: Encoding[]; classifier?: Classifier | undefined };
   rows: Row[];

@@ -10,6 +10,7 @@ import { finetuneSection, latencySection, stagesSection } from './sections/train
 import { largeSection, memorySection } from './sections/memory';
 import { minilmSection } from './sections/minilm';
 import { finetuneKernelSection, finetuneMinilmSection } from './sections/finetune-kernel';
+import { labellingSection } from './sections/labelling';
 import type { Row, Section } from './types';
 
 type SectionFn = (ctx: SuiteContext) => Promise<unknown>;
@@ -26,6 +27,7 @@ const SECTION_FNS: Partial<Record<Section, SectionFn>> = {
   ftminilm: finetuneMinilmSection,
   minilm: minilmSection,
   large: largeSection,
+  labelling: labellingSection,
 };
 
 export async function runSuite(ctx: SuiteContext): Promise<{ rows: Row[]; extra: Record<string, unknown> }> {

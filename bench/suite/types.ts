@@ -15,6 +15,7 @@ export const SECTIONS = [
   'minilm',
   'large',
   'profile',
+  'labelling',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 

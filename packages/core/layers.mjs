@@ -60,6 +60,8 @@ export const LAYERS = {
     'features',
     'classifier',
   ],
+  // L6: labelling (label as you go, active learning, simulation) — plain JS on pooled features; beside train
+  label: ['base', 'util', 'data', 'metrics', 'head'],
   // L7: loaders and the package's entry points
   load: [
     'base',
@@ -94,6 +96,7 @@ export const LAYERS = {
     'features',
     'classifier',
     'train',
+    'label',
     'load',
   ],
 };

@@ -32,6 +32,7 @@ export * from './model/index.ts';
 export * from './features/index.ts';
 export * from './classifier/index.ts';
 export * from './train/index.ts';
+export * from './label/index.ts';
 export type * from './load/types.ts';
 export { load, load as loadModel, loadTokenizer } from './load/model.ts';
 export {

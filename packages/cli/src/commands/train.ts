@@ -13,6 +13,8 @@ import {
   trainClassifier,
   formatReportTable,
   type TrainOptions,
+  type FewShotOptions,
+  UsageError,
 } from '@browser-bert/core';
 import { createFolderFeatureCache, defaultFeatureCacheDir, initNodeBackend } from '@browser-bert/core/node';
 import { enumOption, intOption, numberOption, parseOptions } from '../args.ts';
@@ -76,6 +78,15 @@ function trainProgressHandler(
             `epoch ${e.epoch}: train loss ${f(e.trainLoss)} acc ${f(e.trainAccuracy)} · validation loss ${f(e.valLoss)} acc ${f(e.valAccuracy)} (${(e.ms / 1000).toFixed(1)} s)`,
           );
           break;
+        case 'contrastive':
+          bar(`pairs ${e.epoch}`, `few-shot pairs, epoch ${e.epoch}/${e.totalEpochs}`, e.total, 'batches').update(
+            e.done,
+          );
+          if (e.loss !== undefined) {
+            finish(`pairs ${e.epoch}`);
+            progress.note(`few-shot epoch ${e.epoch}: contrastive loss ${f(e.loss)}`);
+          }
+          break;
         case 'evaluate':
           finish('epochs');
           break;
@@ -87,11 +98,37 @@ function trainProgressHandler(
   };
 }
 
+/** --few-shot and its settings (a setting without --few-shot is a usage error: it would do nothing). */
+function fewShotOptions(values: Record<string, string | boolean | undefined>): Pick<TrainOptions, 'fewShot'> {
+  const str = (k: string) => values[k] as string | undefined;
+  const given = ['few-shot-pairs', 'few-shot-epochs', 'few-shot-layers', 'few-shot-lr'].filter((k) => str(k));
+  if (!values['few-shot']) {
+    if (given.length > 0) throw new UsageError(`--${given[0]} needs --few-shot`, 'add --few-shot');
+    return {};
+  }
+  const layers = str('few-shot-layers');
+  const fewShot: FewShotOptions = {
+    ...(str('few-shot-pairs') === undefined
+      ? {}
+      : { pairs: intOption('few-shot-pairs', str('few-shot-pairs'), 0, 2, 10_000_000) }),
+    ...(str('few-shot-epochs') === undefined
+      ? {}
+      : { epochs: intOption('few-shot-epochs', str('few-shot-epochs'), 1, 1, 10_000) }),
+    ...(layers === undefined
+      ? {}
+      : { layers: layers === 'all' ? 'all' : intOption('few-shot-layers', layers, 2, 1, 1000) }),
+    ...(str('few-shot-lr') === undefined
+      ? {}
+      : { learningRate: numberOption('few-shot-lr', str('few-shot-lr'), 1e-9, 1)! }),
+  };
+  return { fewShot };
+}
+
 const command: Command = {
   name: 'train',
   summary: 'train a classifier (frozen encoder + head, or fine-tuning) with a held-out report',
   usage: `Usage: browser-bert train --model <dir|id> --data FILE [--text-col C --label-col C]
-                          [--pooling mean|cls|pooler|flatten] [--fine-tune-layers k|all] [--epochs N]
+                          [--pooling mean|cls|pooler|flatten] [--fine-tune-layers k|all] [--few-shot] [--epochs N]
                           [--seed N] [--out DIR] [--report FILE]
 
 De-duplicates the data, splits it (stratified, seeded) into train/validation/test, extracts features (cached)
@@ -108,6 +145,12 @@ Options:
   --hidden-units <N>      units of the hidden layer (default 256)
   --dropout <x>           head dropout while training (default 0.1)
   --fine-tune-layers <k>  0 = frozen encoder (default), k = train the top k layers with the head, all
+  --few-shot              few labels per class (SetFit-style): tune the top encoder layers contrastively on
+                          pairs of training examples (cosine-similarity loss), then train the head on them
+  --few-shot-pairs <N>    pairs per few-shot epoch, half positive (default min(2000, 40 × training examples))
+  --few-shot-epochs <N>   epochs over the pairs (default 1)
+  --few-shot-layers <k>   top encoder layers tuned, or all (default 2)
+  --few-shot-lr <x>       learning rate of the tuned layers, Adam (default 2e-5)
   --epochs <N>            maximum epochs (default 20 frozen, 3 fine-tuning; early stopping on validation)
   --patience <N>          epochs without validation-loss improvement before stopping (default 3, 0 = off)
   --lr <x>                head learning rate, Adam (default 0.004 frozen, 0.001 fine-tuning)
@@ -132,6 +175,11 @@ ${MODEL_USAGE}`,
       'hidden-units': { type: 'string' },
       dropout: { type: 'string' },
       'fine-tune-layers': { type: 'string' },
+      'few-shot': { type: 'boolean' },
+      'few-shot-pairs': { type: 'string' },
+      'few-shot-epochs': { type: 'string' },
+      'few-shot-layers': { type: 'string' },
+      'few-shot-lr': { type: 'string' },
       epochs: { type: 'string' },
       patience: { type: 'string' },
       lr: { type: 'string' },
@@ -159,6 +207,7 @@ ${MODEL_USAGE}`,
       ...(ftl === undefined
         ? {}
         : { fineTuneLayers: ftl === 'all' ? 'all' : intOption('fine-tune-layers', ftl, 0, 0, 1000) }),
+      ...fewShotOptions(values),
       ...(values.epochs === undefined ? {} : { epochs: intOption('epochs', values.epochs, 20, 1, 10000) }),
       ...(values.patience === undefined
         ? {}

@@ -149,3 +149,41 @@ test('bad usage gets a one-line error and exit code 2', { skip }, async () => {
   assert.equal(p.code, 1);
   assert.match(p.stderr, /has no manifest\.json/);
 });
+
+test(
+  '--few-shot: contrastive pairs then the head on 16 labels per class; the bundle carries the tuned encoder',
+  { skip },
+  async () => {
+    // 16 examples per class of the SMS corpus (first ones in file order): a few-shot dataset
+    const rows = (await readFile(sharedPath(SMS)!, 'utf8')).split('\n').filter((l) => l.includes('\t'));
+    const pick = (label: string) => rows.filter((l) => l.startsWith(`${label}\t`)).slice(0, 16);
+    const file = path.join(tmp, 'few.tsv');
+    await writeFile(file, [...pick('ham'), ...pick('spam')].join('\n') + '\n');
+    const out = path.join(tmp, 'few-clf');
+    const reportFile = path.join(tmp, 'few.json');
+    const args = ['train', '--model', modelDir, '--data', file, '--few-shot', '--few-shot-pairs', '64'];
+    const r = await runCli(
+      [...args, '--few-shot-epochs', '2', '--seed', '3', '--out', out, '--report', reportFile],
+      '',
+      env,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /few-shot epoch 1: contrastive loss \d\.\d{4}/);
+    assert.match(r.stderr, /few-shot epoch 2: contrastive loss/);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON read back from disk
+    const rep = JSON.parse(await readFile(reportFile, 'utf8')) as Record<string, any>;
+    assert.equal(rep.training.few_shot.pairs, 64);
+    assert.equal(rep.training.few_shot.loss.length, 2);
+    assert.equal(rep.encoder.fine_tune_layers, 2);
+    const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as {
+      encoder: { included: boolean };
+    };
+    assert.equal(manifest.encoder.included, true);
+    const u = await runCli([...args.slice(0, 5), '--few-shot-pairs', '64'], '', env);
+    assert.equal(u.code, 2);
+    assert.match(u.stderr, /--few-shot-pairs needs --few-shot/);
+    const c = await runCli([...args, '--fine-tune-layers', '1'], '', env);
+    assert.notEqual(c.code, 0);
+    assert.match(c.stderr, /fewShot and fineTuneLayers cannot be combined/);
+  },
+);

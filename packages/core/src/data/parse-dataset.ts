@@ -33,7 +33,8 @@ function formatFromName(fileName: string | undefined): 'csv' | 'tsv' | 'jsonl' |
  * skipped and counted. Throws DataError (saying what to fix) for binary/empty files and untrainable labels.
  */
 export function parseDataset(input: string | Uint8Array, options: ParseDatasetOptions = {}): Dataset {
-  const { fileName, hasHeader = 'auto', validate = true } = options;
+  const { fileName, hasHeader = 'auto', keepUnlabelled = false } = options;
+  const validate = (options.validate ?? true) && !keepUnlabelled;
   const warnings: string[] = [];
   const text = decodeText(input, fileName, warnings);
   if (text.trim() === '') {
@@ -80,7 +81,14 @@ export function parseDataset(input: string | Uint8Array, options: ParseDatasetOp
     );
   }
 
-  const { text: ti, label: li, guessed } = chooseColumns(columns, rows, options.textColumn, options.labelColumn);
+  const textsOnly = keepUnlabelled && columns.length === 1;
+  const {
+    text: ti,
+    label: li,
+    guessed,
+  } = textsOnly
+    ? { text: 0, label: -1, guessed: false }
+    : chooseColumns(columns, rows, options.textColumn, options.labelColumn);
   if (guessed)
     warnings.push(
       `using column "${columns[ti]}" as text and "${columns[li]}" as label (name them with --text-col/--label-col)`,
@@ -94,7 +102,7 @@ export function parseDataset(input: string | Uint8Array, options: ParseDatasetOp
   const rowOffset = header && format !== 'jsonl' ? 2 : 1;
   rows.forEach((row, r) => {
     let t = row[ti];
-    let l = row[li]?.trim();
+    let l = li < 0 ? '' : row[li]?.trim();
     // Unquoted delimiters inside the text: the extra fields belong to the text column, later columns shift right.
     const extra = row.length - columns.length;
     if (delimiter !== undefined && extra > 0 && row.slice(columns.length).some((f) => f.trim() !== '')) {
@@ -102,13 +110,13 @@ export function parseDataset(input: string | Uint8Array, options: ParseDatasetOp
       l = row[li < ti ? li : li + extra]?.trim();
       joined++;
     }
-    if (t === undefined || t.trim() === '' || !l) {
+    if (t === undefined || t.trim() === '' || (!l && !keepUnlabelled)) {
       skipped++;
       if (firstSkipped < 0) firstSkipped = r + rowOffset;
       return;
     }
     texts.push(t.trim());
-    labels.push(l);
+    labels.push(l ?? '');
   });
   if (skipped > 0) {
     warnings.push(`${skipped} row(s) skipped because the text or label was empty (first: record ${firstSkipped})`);
@@ -116,12 +124,13 @@ export function parseDataset(input: string | Uint8Array, options: ParseDatasetOp
   if (joined > 0)
     warnings.push(`${joined} row(s) had more fields than columns; the extra fields were kept as part of the text`);
   if (validate) validateLabels(labels, columns[li]!, columns[ti]!);
+  const labelColumn = li < 0 ? '' : columns[li]!;
   return {
     texts,
     labels,
     columns,
     textColumn: columns[ti]!,
-    labelColumn: columns[li]!,
+    labelColumn,
     format,
     ...(delimiter !== undefined ? { delimiter } : {}),
     hasHeader: header,

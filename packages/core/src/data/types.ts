@@ -21,6 +21,11 @@ export interface ParseDatasetOptions {
    * Default true. Set false to only parse (e.g. to evaluate a saved classifier on a few rows).
    */
   validate?: boolean;
+  /**
+   * Keep rows whose label is empty (their label is '') instead of skipping them, and read a one-column table as
+   * texts without labels (label column ''): a file to label (label/). Implies no label validation. Default false.
+   */
+  keepUnlabelled?: boolean;
 }
 
 export interface Dataset {

@@ -160,7 +160,8 @@ async function evaluateOnKernel(
   return { loss: lossSum / weightSum, accuracy: correct / set.rows.length };
 }
 
-function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf.NamedTensorMap {
+/** Gradients scaled so their global norm is at most `clipNorm` (new tensors; the caller disposes both sets). */
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf.NamedTensorMap {
   return tf.tidy(() => {
     const tensors = Object.values(grads);
     // Summed pairwise, not with tf.addN: WebGPU's AddN binds one storage buffer per input, and a device with the

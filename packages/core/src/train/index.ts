@@ -8,4 +8,13 @@ export {
   type FineTuneOptions,
   type FineTuneResult,
 } from './fine-tune.ts';
+export {
+  contrastiveTune,
+  cosineSimilarityLoss,
+  pairCosines,
+  type ContrastiveOptions,
+  type ContrastiveResult,
+} from './contrastive.ts';
+export { samplePairs, type ContrastivePairs } from './pairs.ts';
+export { MAX_DEFAULT_PAIRS } from './few-shot-stage.ts';
 export { createRng, deriveSeed, type Rng } from '../util/random.ts';

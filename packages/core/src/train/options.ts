@@ -3,7 +3,7 @@ import { CLASSIFIER_POOLINGS, isClassifierPooling } from '../vocabulary.ts';
 import type { LoadedModel } from '../model/types.ts';
 import { HEAD_DEFAULTS } from '../head/model.ts';
 import { DEFAULT_FLATTEN_LENGTH } from '../pooling/pool.ts';
-import type { ResolvedTrainOptions, TrainOptions } from './types.ts';
+import type { ResolvedFewShot, ResolvedTrainOptions, TrainOptions } from './types.ts';
 
 /** Fills in the defaults (documented on TrainOptions) and checks ranges, naming the option at fault. */
 export function resolveTrainOptions(options: TrainOptions, model: LoadedModel): ResolvedTrainOptions {
@@ -57,6 +57,18 @@ export function resolveTrainOptions(options: TrainOptions, model: LoadedModel): 
   if (!['auto', 'kernel', 'tfjs'].includes(r.fineTuneEngine)) {
     throw new TrainingError(`fineTuneEngine must be auto, kernel or tfjs, got ${String(r.fineTuneEngine)}`);
   }
+  const fewShot = resolveFewShot(options.fewShot, layers);
+  if (fewShot) {
+    if (fineTuning) {
+      throw new TrainingError('fewShot and fineTuneLayers cannot be combined', 'choose few-shot or fine-tuning');
+    }
+    if (r.pooling === 'flatten') throw new TrainingError("fewShot needs pooling mean, cls or pooler, not 'flatten'");
+    if (fewShot.pairs !== undefined) int('fewShot.pairs', fewShot.pairs, 2, 10_000_000);
+    int('fewShot.epochs', fewShot.epochs, 1, 10_000);
+    int('fewShot.batchSize', fewShot.batchSize, 1, 65_536);
+    if (fewShot.layers !== 'all') int('fewShot.layers', fewShot.layers, 1, layers);
+    pos('fewShot.learningRate', fewShot.learningRate);
+  }
   if (!isClassifierPooling(r.pooling)) {
     throw new TrainingError(`pooling must be ${CLASSIFIER_POOLINGS.join(', ')}, got ${String(r.pooling)}`);
   }
@@ -66,5 +78,17 @@ export function resolveTrainOptions(options: TrainOptions, model: LoadedModel): 
       'use pooling mean or cls',
     );
   }
-  return r;
+  return fewShot ? { ...r, fewShot } : r;
+}
+
+function resolveFewShot(o: TrainOptions['fewShot'], modelLayers: number): ResolvedFewShot | undefined {
+  if (o === undefined || o === false) return undefined;
+  const f = o === true ? {} : o;
+  return {
+    pairs: f.pairs,
+    epochs: f.epochs ?? 1,
+    layers: f.layers ?? Math.min(2, modelLayers),
+    learningRate: f.learningRate ?? 2e-5,
+    batchSize: f.batchSize ?? 16,
+  };
 }

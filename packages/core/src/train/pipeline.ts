@@ -1,6 +1,6 @@
 /**
- * The ONE training pipeline (CLI and web worker): data (de-duplicated stratified seeded split) → features (cached)
- * or fine-tuning → head with early stopping on validation → threshold on validation → metrics on validation and
+ * The ONE training pipeline (CLI and web worker): data (de-duplicated stratified seeded split) → features (cached),
+ * fine-tuning, or few-shot contrastive tuning then features → head with early stopping on validation → threshold on validation → metrics on validation and
  * test (test is never used for a choice) → report + ready Classifier.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -18,6 +18,7 @@ import type { TrainingReport } from '../metrics/report-types.ts';
 import type { LoadedModel } from '../model/types.ts';
 import { pooledDim } from '../pooling/pool.ts';
 import { trainingData, type TrainingData } from './data.ts';
+import { fewShotStage } from './few-shot-stage.ts';
 import { fineTuneStage, frozenHeadStage, type TrainedModel } from './stages.ts';
 import { classWeightsFor } from './loss.ts';
 import { resolveTrainOptions } from './options.ts';
@@ -67,6 +68,8 @@ export async function trainClassifier(args: TrainArgs): Promise<TrainResult> {
   const emit = (e: TrainProgress) => args.onProgress?.(e);
   const o = resolveTrainOptions(args.options ?? {}, model);
   const fineTuning = o.fineTuneLayers === 'all' || o.fineTuneLayers > 0;
+  // what the manifest and report record as tuned encoder layers (few-shot tunes some too)
+  const tunedLayers = o.fewShot ? o.fewShot.layers : o.fineTuneLayers;
   const clock = stageClock();
   throwIfAborted(signal);
 
@@ -101,7 +104,8 @@ export async function trainClassifier(args: TrainArgs): Promise<TrainResult> {
   };
   let trained: TrainedModel | undefined;
   try {
-    trained = fineTuning ? await fineTuneStage(stage) : await frozenHeadStage(stage);
+    if (o.fewShot) trained = await fewShotStage(stage);
+    else trained = fineTuning ? await fineTuneStage(stage) : await frozenHeadStage(stage);
 
     // 3. probabilities on validation and test; the threshold is chosen on validation inside buildReport
     const probsOf = (ps: Int32Array) => predictHead(head, gatherRows(trained!.features, ps));
@@ -116,6 +120,7 @@ export async function trainClassifier(args: TrainArgs): Promise<TrainResult> {
       ratios: [...o.ratios],
       epochs_run: trained.history.length,
       features_cached: trained.featuresCached,
+      ...(trained.fewShot ? { few_shot: { pairs: trained.fewShot.pairs, loss: trained.fewShot.loss } } : {}),
     };
     clock.lap('evaluate');
     const testTexts = Array.from(data.test, (p) => data.texts[p] as string);
@@ -136,7 +141,7 @@ export async function trainClassifier(args: TrainArgs): Promise<TrainResult> {
         source: model.info.source,
         revision_or_hash: model.info.revision ?? `sha256:${model.info.weightsHash}`,
         pooling: o.pooling,
-        fine_tune_layers: o.fineTuneLayers,
+        fine_tune_layers: tunedLayers,
         random_init: model.info.randomInit,
       },
       timingMs: clock.timing,
@@ -151,7 +156,7 @@ export async function trainClassifier(args: TrainArgs): Promise<TrainResult> {
       normalize,
       maxLength: o.maxLength,
       flattenLength,
-      fineTuneLayers: o.fineTuneLayers,
+      fineTuneLayers: tunedLayers,
       head: { kind: o.head, inputDim: trained.features.dim },
       training,
     });

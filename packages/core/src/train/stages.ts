@@ -42,9 +42,11 @@ export interface TrainedModel {
   readonly ownsEncoder: boolean;
   readonly history: EpochStats[];
   readonly featuresCached: boolean;
+  /** Few-shot only: the pairs per epoch and the contrastive loss of each epoch (for the report). */
+  readonly fewShot?: { readonly pairs: number; readonly loss: number[] };
 }
 
-const signalOpt = (signal: AbortSignal | undefined) => (signal ? { signal } : {});
+export const signalOpt = (signal: AbortSignal | undefined) => (signal ? { signal } : {});
 
 /** Features from the frozen encoder (feature cache first), then the head; standardisation fitted on train only. */
 export async function frozenHeadStage(s: StageInputs): Promise<TrainedModel> {
@@ -64,7 +66,13 @@ export async function frozenHeadStage(s: StageInputs): Promise<TrainedModel> {
   if (r.cached) emit({ stage: 'embed', cached: true, done: n, total: n, etaMs: 0 });
   else s.clock.lap('tokenize', r.tokenizeMs);
   s.clock.lap('embed');
-  const { features } = r;
+  const history = await headOnFeatures(s, r.features);
+  return { features: r.features, encoder: s.model.encoder, ownsEncoder: false, history, featuresCached: r.cached };
+}
+
+/** The head on features of every position (standardisation fitted on the training split, folded into the head). */
+export async function headOnFeatures(s: StageInputs, features: FeatureMatrix): Promise<EpochStats[]> {
+  const { data, options: o, emit } = s;
   const standardizer = o.standardize ? fitStandardizer(features, Array.from(data.train)) : undefined;
   const progress = epochProgress(emit, o.epochs);
   const fit = await fitHead(
@@ -85,7 +93,7 @@ export async function frozenHeadStage(s: StageInputs): Promise<TrainedModel> {
   );
   if (standardizer) foldStandardizer(s.head, standardizer);
   s.clock.lap('train');
-  return { features, encoder: s.model.encoder, ownsEncoder: false, history: fit.history, featuresCached: r.cached };
+  return fit.history;
 }
 
 /** A [total, dim] matrix whose rows `ps` are `m`'s rows (others zero). */
@@ -93,6 +101,41 @@ function scatterRows(m: FeatureMatrix, ps: ArrayLike<number>, total: number): Fe
   const out = new Float32Array(total * m.dim);
   for (let i = 0; i < ps.length; i++) out.set(m.data.subarray(i * m.dim, (i + 1) * m.dim), (ps[i] as number) * m.dim);
   return { dim: m.dim, data: out };
+}
+
+/**
+ * A tuned encoder copy with the loaded model's inference engine attached (its weights are packed on first use), and
+ * its features for `positions`, in a [texts, dim] matrix (other rows zero).
+ */
+export async function tunedFeatures(
+  s: StageInputs,
+  tuned: BertEncoder,
+  encodings: readonly Encoding[],
+  positions: readonly number[],
+): Promise<{ encoder: BertEncoder; features: FeatureMatrix }> {
+  const { options: o, emit } = s;
+  const engine = s.model.encoder.inference;
+  const encoder = engine ? withInference(tuned, { inference: 'wasm-simd', inferenceThreads: engine.threads }) : tuned;
+  let own: FeatureMatrix;
+  try {
+    own = await embedTexts(
+      encoder,
+      positions.map((p) => encodings[p] as Encoding),
+      {
+        pooling: o.pooling,
+        normalize: s.normalize,
+        batchSize: o.embedBatchSize,
+        ...(s.flattenLength === undefined ? {} : { flattenLength: s.flattenLength }),
+        ...signalOpt(s.signal),
+        onProgress: stageProgress(emit, 'embed'),
+      },
+    );
+  } catch (e) {
+    if (encoder !== tuned) encoder.dispose(); // the engine (and the copy: disposing it twice is harmless)
+    throw e;
+  }
+  s.clock.lap('embed');
+  return { encoder, features: scatterRows(own, positions, s.data.texts.length) };
 }
 
 /**
@@ -135,24 +178,9 @@ export async function fineTuneStage(s: StageInputs): Promise<TrainedModel> {
       { rows: Array.from(data.validation), labels: data.y },
     );
     s.clock.lap('train');
-    // The fine-tuned copy gets the loaded model's inference engine too (its weights are packed on first use).
-    const engine = s.model.encoder.inference;
-    if (engine) encoder = withInference(encoder, { inference: 'wasm-simd', inferenceThreads: engine.threads });
-    const evalP = [...data.validation, ...data.test];
-    const evalFeatures = await embedTexts(
-      encoder,
-      evalP.map((p) => encodings[p] as Encoding),
-      {
-        pooling: o.pooling,
-        normalize: s.normalize,
-        batchSize: o.embedBatchSize,
-        ...(s.flattenLength === undefined ? {} : { flattenLength: s.flattenLength }),
-        ...signalOpt(s.signal),
-        onProgress: stageProgress(emit, 'embed'),
-      },
-    );
-    s.clock.lap('embed');
-    const features = scatterRows(evalFeatures, evalP, data.texts.length);
+    const tuned = await tunedFeatures(s, encoder, encodings, [...data.validation, ...data.test]);
+    encoder = tuned.encoder;
+    const { features } = tuned;
     return { features, encoder, ownsEncoder: true, history: res.history, featuresCached: false };
   } catch (e) {
     encoder.dispose();

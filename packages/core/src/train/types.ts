@@ -2,6 +2,29 @@
 import type { ClassifierPooling } from '../vocabulary.ts';
 import type { EpochStats, HeadKind } from '../head/types.ts';
 
+/** Few-shot training (SetFit-style): contrastive tuning of the encoder's top layers on pairs, then the head. */
+export interface FewShotOptions {
+  /** Pairs per epoch, half positive. Default min(2,000, 40 × training examples) (SetFit: 20 iterations × 2 pairs). */
+  pairs?: number;
+  /** Epochs over the pairs. Default 1. */
+  epochs?: number;
+  /** Encoder layers tuned: top k, or 'all'. Default 2 (fewer when the model has fewer). */
+  layers?: number | 'all';
+  /** Adam learning rate of the tuned layers. Default 2e-5 (SetFit's). */
+  learningRate?: number;
+  /** Pairs per batch. Default 16. */
+  batchSize?: number;
+}
+
+export interface ResolvedFewShot {
+  /** undefined = the default for the training split's size. */
+  readonly pairs: number | undefined;
+  readonly epochs: number;
+  readonly layers: number | 'all';
+  readonly learningRate: number;
+  readonly batchSize: number;
+}
+
 export interface TrainOptions {
   /** Default: the model's own (sentence-transformers) pooling, else 'mean'. 'flatten' is the tutorial's baseline. */
   pooling?: ClassifierPooling;
@@ -44,9 +67,18 @@ export interface TrainOptions {
   embedBatchSize?: number;
   /** Positive class of a binary problem (default: spam/1/true/positive… else the minority class). */
   positiveLabel?: string;
+  /**
+   * Few-shot training (SetFit-style) for a few labels per class: contrastive tuning of the encoder's top layers on
+   * pairs of training examples, then the head on the tuned encoder's features. `true` = the defaults. Not with
+   * fineTuneLayers. Default off.
+   */
+  fewShot?: boolean | FewShotOptions;
 }
 
-export type ResolvedTrainOptions = Required<Omit<TrainOptions, 'positiveLabel'>> & { positiveLabel?: string };
+export type ResolvedTrainOptions = Required<Omit<TrainOptions, 'positiveLabel' | 'fewShot'>> & {
+  positiveLabel?: string;
+  fewShot?: ResolvedFewShot;
+};
 
 interface StageProgress {
   readonly done: number;
@@ -68,6 +100,13 @@ export type TrainProgress =
   | ({ readonly stage: 'embed'; readonly cached: boolean } & StageProgress)
   | ({ readonly stage: 'batch'; readonly epoch: number; readonly totalEpochs: number } & StageProgress)
   | ({ readonly stage: 'epoch'; readonly totalEpochs: number } & EpochStats)
+  /** Few-shot contrastive tuning: after each batch of pairs (loss undefined) and each epoch (its mean loss). */
+  | ({
+      readonly stage: 'contrastive';
+      readonly epoch: number;
+      readonly totalEpochs: number;
+      readonly loss: number | undefined;
+    } & StageProgress)
   | ({ readonly stage: 'evaluate' } & StageProgress);
 
 export type TrainStage = TrainProgress['stage'];
