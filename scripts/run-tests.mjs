@@ -26,7 +26,7 @@ function walk(dir, out) {
 
 let files = explicit.length > 0 ? explicit : [];
 if (files.length === 0) {
-  for (const top of ['packages', 'apps', 'scripts', 'tools', 'examples']) {
+  for (const top of ['packages', 'apps', 'consumers', 'scripts', 'tools', 'examples']) {
     try {
       walk(join(root, top), files);
     } catch {

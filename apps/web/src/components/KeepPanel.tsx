@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ClassifierSummary, SavedClassifierMsg } from '../worker/protocol';
 import { formatBytes } from '../lib/format';
+import { siteSnippets } from '../lib/site-snippet';
 import { ErrorBox, type UiError } from './ErrorBox';
 
 interface Props {
@@ -13,18 +14,6 @@ interface Props {
   readonly onDelete: (name: string) => void;
   readonly onDownload: () => void;
   readonly onDismiss: () => void;
-}
-
-function snippet(name: string): string {
-  return `// npm install @browser-bert/core @tensorflow/tfjs-core
-import { loadClassifier } from '@browser-bert/core';
-
-// Unzip the downloaded bundle next to your page (or pass the .zip as a Blob,
-// or 'indexeddb://${name}' on this origin). The encoder is fetched from its hub
-// unless the bundle includes it (fine-tuned classifiers do).
-const clf = await loadClassifier('./${name}/');
-const [result] = await clf.classify(['Win a free cruise, reply now']);
-console.log(result.label, result.scores); // e.g. "spam" { ham: 0.03, spam: 0.97 }`;
 }
 
 /** Step 6: save to IndexedDB, list / load / delete, download the bundle, and the embed snippet. */
@@ -97,8 +86,15 @@ export function KeepPanel({ active, saved, busy, error, onSave, onLoad, onDelete
         </div>
       )}
       <h3>Use it on your site</h3>
-      <pre className="snippet">
-        <code>{snippet(validName ? name : 'my-classifier')}</code>
+      <p className="note">
+        <code>@browser-bert/classify</code> runs the downloaded classifier on any page, without TF.js (53 KB gzipped).
+      </p>
+      <pre className="snippet" data-testid="snippet-bundler">
+        <code>{siteSnippets(validName ? name : 'my-classifier').bundler}</code>
+      </pre>
+      <p className="note">Without a bundler:</p>
+      <pre className="snippet" data-testid="snippet-page">
+        <code>{siteSnippets(validName ? name : 'my-classifier').page}</code>
       </pre>
     </>
   );
