@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'CANCELLED'
   | 'STORAGE'
   | 'BACKEND'
+  | 'EXPORT'
   | 'USAGE';
 
 export class BrowserBertError extends Error {
@@ -142,6 +143,14 @@ export class BackendError extends BrowserBertError {
   constructor(message: string, hint = '', options?: { cause?: unknown }) {
     super('BACKEND', message, hint, options);
     this.name = 'BackendError';
+  }
+}
+
+/** A classifier that cannot be exported exactly to the requested format, or a bundle too damaged to export. */
+export class ExportError extends BrowserBertError {
+  constructor(message: string, hint = '', options?: { cause?: unknown }) {
+    super('EXPORT', message, hint, options);
+    this.name = 'ExportError';
   }
 }
 

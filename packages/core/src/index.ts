@@ -47,3 +47,4 @@ export {
   type FeatureKeyParts,
 } from './features/cache';
 export { createIdbFeatureCache } from './features/idb-cache';
+export * from './export/index';

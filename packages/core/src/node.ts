@@ -36,3 +36,4 @@ export { nodeKernelSpawner } from './kernel/node-spawn';
 export { createFolderSource } from './hub/node-folder';
 export { createFolderFeatureCache, defaultFeatureCacheDir } from './features/node-cache';
 export { readBundleFolder, writeBundleFolder, folderStore } from './classifier/node-classifier';
+export { writeExportFolder } from './export/node-export-folder';
