@@ -10,7 +10,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { initNodeBackend, writeExportFolder } from '../../src/node';
-import { BrowserBertError, ExportError, StorageError } from '../../src/errors';
+import type { BrowserBertError } from '../../src/errors';
+import { ExportError, StorageError } from '../../src/errors';
 import { exportClassifier } from '../../src/export';
 import { quantizeInt8 } from '../../src/export/onnx-weights';
 import type { LoadedModel } from '../../src/hub/types';
