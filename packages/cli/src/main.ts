@@ -5,7 +5,17 @@
 import { BrowserBertError } from '@browser-bert/core';
 import type { CliIO, Command } from './io';
 
-export const COMMANDS = ['tokenize', 'embed', 'inspect', 'train', 'eval', 'predict', 'convert', 'bench'] as const;
+export const COMMANDS = [
+  'tokenize',
+  'embed',
+  'inspect',
+  'train',
+  'eval',
+  'predict',
+  'convert',
+  'export',
+  'bench',
+] as const;
 
 async function loadCommand(name: string): Promise<Command | undefined> {
   if (!(COMMANDS as readonly string[]).includes(name)) return undefined;
