@@ -253,7 +253,10 @@ export function modelCard(input: ModelCardInput): string {
   for (const e of exactness) parts.push(`- **${e.format}**: ${e.exact ? 'exact' : 'NOT exact'} — ${e.reason}`);
   if (dtype !== 'float32') {
     parts.push(
-      `- the ${dtype} weight variant stores ${dtype === 'float16' ? 'IEEE half' : 'symmetric int8 (one scale per output column / embedding row)'} weights and computes in float32: probabilities differ from the float32 model by a small amount (measure on your data)`,
+      `- the ${dtype} weight variant stores ${dtype === 'float16' ? 'IEEE half' : 'symmetric int8 (one scale per output column / embedding row)'} weights and computes in float32: ` +
+        'its probabilities differ from the float32 model. How much depends on the classifier: the folded standardisation ' +
+        'multiplies weight rounding by 1/std of each feature, so classifiers whose features vary little between texts ' +
+        '(cls pooling on a weak encoder) move most. Measure it on your data before using the variant.',
     );
   }
   parts.push('', '## Files', '', '| file | bytes |', '|---|---:|');
