@@ -38,17 +38,18 @@ function transpose2d(src: Float32Array, rows: number, cols: number): Float32Arra
 /** Reads the encoder's HF tensors (with or without "bert.", shape-checked) as float32. */
 export class EncoderWeights {
   private readonly prefix: string;
+  private readonly specs: Map<string, WeightSpec>;
   constructor(
     private readonly tensors: TensorMap,
     readonly config: BertConfig,
     private readonly where: string,
   ) {
     this.prefix = detectPrefix(tensors);
+    this.specs = new Map([...requiredWeights(config), ...poolerWeights(config)].map((s) => [s.name, s]));
   }
 
   private spec(name: string): WeightSpec {
-    const all = [...requiredWeights(this.config), ...poolerWeights(this.config)];
-    const s = all.find((x) => x.name === name);
+    const s = this.specs.get(name);
     if (!s) throw new ExportError(`BERT has no weight named ${name}`);
     return s;
   }
