@@ -130,6 +130,7 @@ export class BertGraph {
       c.maxPositionEmbeddings,
       H,
       positionIds,
+      false,
     );
     const tokenType = w.gatherRows(
       'bert.embeddings.token_type_embeddings.weight',
@@ -137,6 +138,7 @@ export class BertGraph {
       c.typeVocabSize,
       H,
       inputs.tokenTypeIds,
+      false,
     );
     const sum = g.op('Add', [g.op('Add', [word, tokenType]), position]);
     return this.layerNorm(sum, 'embeddings.LayerNorm');

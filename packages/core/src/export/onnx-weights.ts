@@ -3,7 +3,9 @@
  * - float32: stored as is;
  * - float16: 2-D weights stored as IEEE half + a Cast to float (ONNX Runtime folds it at load);
  * - int8: 2-D weights stored as symmetric int8 with one float scale per output column (matrices) or per row
- *   (embedding tables, dequantised after the Gather so only the looked-up rows are expanded).
+ *   (the word-embedding table, dequantised after the Gather so only the looked-up rows are expanded). The small
+ *   position / token-type tables stay float32: they add the same offset to every text (position 0 is [CLS]), and
+ *   that shift, multiplied by the head's folded 1/std, moved cls-pooled probabilities by 0.16 instead of 0.03.
  * 1-D tensors (biases, LayerNorm) stay float32 in every variant: they are a tiny part of the file.
  */
 import { floatToHalf } from '../weights/dtype';
@@ -67,10 +69,14 @@ export class OnnxWeights {
     return g.op('Mul', [asFloat, g.tensor(`${name}.scale`, 'float32', [cols], scale)], {}, name);
   }
 
-  /** Rows of an embedding table [rows, cols] picked by the int64 `ids` tensor: a float32 [...ids, cols] value. */
-  gatherRows(name: string, table: Float32Array, rows: number, cols: number, ids: string): string {
+  /**
+   * Rows of an embedding table [rows, cols] picked by the int64 `ids` tensor: a float32 [...ids, cols] value.
+   * `quantize: false` keeps an int8 variant's table in float32.
+   */
+  gatherRows(name: string, table: Float32Array, rows: number, cols: number, ids: string, quantize = true): string {
     const g = this.g;
-    if (this.dtype === 'float32') return g.op('Gather', [g.tensor(name, 'float32', [rows, cols], table), ids]);
+    if (this.dtype === 'float32' || (this.dtype === 'int8' && !quantize))
+      return g.op('Gather', [g.tensor(name, 'float32', [rows, cols], table), ids]);
     if (this.dtype === 'float16') {
       const t = g.tensor(`${name}.fp16`, 'float16', [rows, cols], toHalf(table));
       return g.op('Cast', [g.op('Gather', [t, ids])], { to: CAST_TO_FLOAT });
