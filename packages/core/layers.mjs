@@ -41,6 +41,8 @@ export const LAYERS = {
     'model',
     'features',
   ],
+  // exporting a classifier to the standard tools' formats (ONNX, Transformers.js, HF)
+  export: ['base', 'util', 'config', 'tokenizer', 'weights', 'metrics', 'bundle', 'encoder', 'head', 'model'],
   train: [
     'base',
     'util',
@@ -97,6 +99,7 @@ export const LAYERS = {
     'classifier',
     'train',
     'label',
+    'export',
     'load',
   ],
 };

@@ -14,6 +14,7 @@ const LOADERS = {
   eval: () => import('./commands/eval.ts'),
   predict: () => import('./commands/predict.ts'),
   convert: () => import('./commands/convert.ts'),
+  export: () => import('./commands/export.ts'),
   bench: () => import('./commands/bench.ts'),
 } satisfies Record<string, () => Promise<{ default: Command }>>;
 

@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'CANCELLED'
   | 'STORAGE'
   | 'BACKEND'
+  | 'EXPORT'
   | 'USAGE';
 
 export class BrowserBertError extends Error {
@@ -193,6 +194,14 @@ export class UsageError extends BrowserBertError {
   constructor(message: string, hint = '', options?: { cause?: unknown }) {
     super('USAGE', message, hint, options);
     this.name = 'UsageError';
+  }
+}
+
+/** A classifier that cannot be exported exactly to the requested format, or a bundle too damaged to export. */
+export class ExportError extends BrowserBertError {
+  constructor(message: string, hint = '', options?: { cause?: unknown }) {
+    super('EXPORT', message, hint, options);
+    this.name = 'ExportError';
   }
 }
 

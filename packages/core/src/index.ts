@@ -42,3 +42,4 @@ export {
   type LoadClassifierOptions,
   type ModelLoader,
 } from './load/classifier.ts';
+export * from './export/index.ts';

@@ -59,6 +59,12 @@ export function classifierSpec(i: ManifestInputs): ClassifierSpec {
       },
       baseline_majority_accuracy: report.baseline.majority_accuracy,
       train_majority_label: report.baseline.majority_label,
+      // data summary for model cards (export/model-card.ts)
+      data: {
+        splits: report.splits,
+        class_counts: report.class_counts,
+        duplicates_removed: report.duplicates_removed,
+      },
     },
     created_at: new Date().toISOString(),
   };

@@ -54,7 +54,16 @@ export function readPlainHead(modelJsonBytes: Uint8Array, weightsBytes: Uint8Arr
   } catch {
     throw damaged('is not valid JSON');
   }
-  const tensors = readTfjsWeights(modelJson, [weightsBytes]).tensors;
+  let tensors;
+  try {
+    tensors = readTfjsWeights(modelJson, [weightsBytes]).tensors;
+  } catch (e) {
+    throw new StorageError(
+      `head/weights.bin does not match head/model.json (${(e as Error).message})`,
+      'the classifier bundle is damaged; save or export it again',
+      { cause: e },
+    );
+  }
   const layers: PlainDense[] = [];
   let inputDim: number | undefined;
   let softmax = false;
@@ -72,7 +81,7 @@ export function readPlainHead(modelJsonBytes: Uint8Array, weightsBytes: Uint8Arr
     } else if (cls === 'Dense') {
       const name = String(cfg.name);
       const act = cfg.activation ?? 'linear';
-      if (act !== 'linear' && act !== 'relu') throw damaged(`layer "${name}" has activation ${String(act)}`);
+      if (act !== 'linear' && act !== 'relu') throw damaged(`layer "${name}" has activation "${String(act)}"`);
       if (cfg.use_bias === false) throw damaged(`layer "${name}" has no bias`);
       const kernel = tensors.get(`${name}/kernel`);
       const bias = tensors.get(`${name}/bias`);
@@ -88,7 +97,9 @@ export function readPlainHead(modelJsonBytes: Uint8Array, weightsBytes: Uint8Arr
       }
       layers.push({ name, inputDim: inDim, units, kernel: toFloat32(kernel), bias: toFloat32(bias), activation: act });
     } else if (cls === 'Activation') {
-      if (cfg.activation !== 'softmax') throw damaged(`has an activation layer ${String(cfg.activation)}`);
+      if (cfg.activation !== 'softmax') {
+        throw damaged(`has an activation "${String(cfg.activation)}" (only softmax is supported)`);
+      }
       softmax = true;
     } else {
       throw damaged(`has a layer of type ${String(cls)}, which this runtime does not run`);
