@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'WEIGHTS_SHAPE'
   | 'WEIGHTS_MISSING'
   | 'UNSAFE_PICKLE'
+  | 'UNSAFE_PATH'
   | 'HUB'
   | 'NOT_FOUND'
   | 'NETWORK'
@@ -98,6 +99,27 @@ export class UnsafePickleError extends WeightsError {
     );
     this.name = 'UnsafePickleError';
     this.global = global;
+  }
+}
+
+/**
+ * A file name found inside a model folder, manifest, index or classifier bundle that could reach outside it
+ * ("..", an absolute path, a drive letter, a URL, a backslash …). Nothing is read. See util/safe-name.ts.
+ */
+export class UnsafePathError extends BrowserBertError {
+  /** The refused name as found (not necessarily a string). */
+  readonly file: unknown;
+  /** Where the name came from, e.g. 'head/model.json of the classifier at /tmp/clf'. */
+  readonly where: string;
+  constructor(file: unknown, where: string, reason: string) {
+    super(
+      'UNSAFE_PATH',
+      `Refusing file name ${JSON.stringify(file)?.slice(0, 200) ?? String(file)} in ${where}: ${reason}`,
+      'names inside a model folder or classifier bundle must be plain relative paths such as "head/weights.bin"; the file was damaged or crafted: get it again from where it came from',
+    );
+    this.name = 'UnsafePathError';
+    this.file = file;
+    this.where = where;
   }
 }
 

@@ -13,7 +13,8 @@ import type { LoadedModel, LoadOptions } from '../hub/types';
 import { headFromFiles } from '../storage/head-files';
 import { readBundle } from '../storage/router';
 import { FILES, type ClassifierBundle } from '../storage/types';
-import { checkBundle } from '../storage/validate';
+import { parseManifest } from '../storage/parse-manifest';
+import { checkBundle, checkManifest } from '../storage/validate';
 import { bundleFromZip } from '../storage/zip';
 import { createTokenizer } from '../tokenizer';
 import { readSafetensors } from '../weights/safetensors';
@@ -54,12 +55,14 @@ async function bundleFromFiles(files: readonly File[]): Promise<ClassifierBundle
   if (!manifestFile)
     throw new StorageError('The picked files have no manifest.json', 'pick the classifier folder itself');
   const prefix = rel(manifestFile).slice(0, -'manifest.json'.length);
+  const manifest = parseManifest(await manifestFile.text(), 'manifest.json of the picked folder');
+  const byName = new Map(files.map((f) => [rel(f), f]));
   const out: Record<string, Uint8Array> = {};
-  for (const f of files) {
-    const p = rel(f);
-    if (f !== manifestFile && p.startsWith(prefix)) out[p.slice(prefix.length)] = new Uint8Array(await f.arrayBuffer());
+  // Only the files the manifest lists (names checked by the path policy) are read.
+  for (const name of checkManifest(manifest, 'the picked folder')) {
+    const f = byName.get(prefix + name);
+    if (f) out[name] = new Uint8Array(await f.arrayBuffer());
   }
-  const manifest = JSON.parse(await manifestFile.text()) as unknown;
   return checkBundle({ manifest, files: out }, 'the picked folder');
 }
 
@@ -94,7 +97,8 @@ async function toBundle(source: ClassifierSource, options: LoadClassifierOptions
     const files = await filesOfDirectory(source);
     return bundleFromFiles(files.map((f) => Object.defineProperty(f, 'webkitRelativePath', { value: f.name })));
   }
-  if (typeof source === 'object' && 'manifest' in source && 'files' in source) return source as ClassifierBundle;
+  if (typeof source === 'object' && 'manifest' in source && 'files' in source)
+    return checkBundle(source as ClassifierBundle, 'the bundle');
   throw new StorageError(
     'Unknown classifier source',
     'pass a URL, indexeddb://name, a folder path (Node), a .zip or a bundle',
@@ -102,6 +106,16 @@ async function toBundle(source: ClassifierSource, options: LoadClassifierOptions
 }
 
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
+/** A JSON file of the bundle; text that is not JSON is a damaged bundle, said in one line. */
+function jsonFile(files: ClassifierBundle['files'], name: string): unknown {
+  try {
+    return JSON.parse(text(files[name])) as unknown;
+  } catch (e) {
+    throw new StorageError(`${name} of the classifier is not valid JSON`, 'the bundle is damaged; save it again', {
+      cause: e,
+    });
+  }
+}
 
 export async function classifierFromBundle(
   bundle: ClassifierBundle,
@@ -112,7 +126,7 @@ export async function classifierFromBundle(
   let encoder;
   let ownsEncoder = true;
   if (m.encoder.included) {
-    const config = parseBertConfig(JSON.parse(text(f[FILES.encoderConfig])) as unknown);
+    const config = parseBertConfig(jsonFile(f, FILES.encoderConfig));
     const tfjsEncoder = createBertEncoder(config, readSafetensors(f[FILES.encoderWeights] as Uint8Array).tensors, {
       source: 'the classifier bundle',
     });
@@ -145,7 +159,7 @@ export async function classifierFromBundle(
   }
   try {
     const tokenizer = createTokenizer(
-      { vocabTxt: text(f[FILES.vocab]), tokenizerConfig: JSON.parse(text(f[FILES.tokenizerConfig])) as unknown },
+      { vocabTxt: text(f[FILES.vocab]), tokenizerConfig: jsonFile(f, FILES.tokenizerConfig) },
       { maxLength: m.max_length, modelMaxLength: m.tokenizer.settings.modelMaxLength },
     );
     const head = await headFromFiles(f[FILES.headModel] as Uint8Array, f[FILES.headWeights] as Uint8Array);

@@ -8,6 +8,7 @@
  * when the hub cannot be reached; pin a commit sha for reproducible runs.
  */
 import { HubError, throwIfAborted } from '../errors';
+import { checkRelativeName } from '../util/safe-name';
 import { download } from './download';
 import { hubFileUrl, type HubRef } from './source';
 import type { FileProgress, FileSource, ModelCache } from './types';
@@ -47,7 +48,7 @@ export type UrlSourceOptions = Omit<HubSourceOptions, 'endpoint' | 'ref'>;
 
 /** Joins a folder URL and a repo-relative file name, each segment percent-encoded. */
 export function joinUrl(baseUrl: string, file: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/${file.split('/').map(encodeURIComponent).join('/')}`;
+  return `${baseUrl.replace(/\/+$/, '')}/${checkRelativeName(file, baseUrl).split('/').map(encodeURIComponent).join('/')}`;
 }
 
 /**

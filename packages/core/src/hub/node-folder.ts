@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { HubError } from '../errors';
+import { checkRelativeName } from '../util/safe-name';
 import type { FileProgress, FileSource } from './types';
 
 export function createFolderSource(folder: string): FileSource {
@@ -23,7 +24,7 @@ export function createFolderSource(folder: string): FileSource {
       return out.sort();
     },
     async get(name, onProgress) {
-      const file = path.join(root, ...name.split('/'));
+      const file = path.join(root, ...checkRelativeName(name, folder).split('/')); // never outside the folder
       let size: number;
       try {
         const st = await stat(file);

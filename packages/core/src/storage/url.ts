@@ -1,6 +1,7 @@
 /** Reads a bundle from a static host: <base>/manifest.json, then every file it lists. */
 import { StorageError, throwIfAborted } from '../errors';
-import { checkBundle } from './validate';
+import { urlUnder } from '../util/safe-name';
+import { checkBundle, checkManifest } from './validate';
 import type { BundleStore, ClassifierManifest } from './types';
 
 function baseUrl(target: string): string {
@@ -41,14 +42,10 @@ export const urlStore: BundleStore = {
         cause: e,
       });
     }
-    checkBundle(
-      { manifest, files: Object.fromEntries((manifest.files ?? []).map((n) => [n, new Uint8Array()])) },
-      base,
-    );
     const files: Record<string, Uint8Array> = {};
-    for (const name of manifest.files) {
+    for (const name of checkManifest(manifest, base)) {
       throwIfAborted(options.signal);
-      files[name] = await get(base + name, f, options.signal);
+      files[name] = await get(urlUnder(base, name, `manifest.json of ${base}`), f, options.signal);
     }
     return checkBundle({ manifest, files }, base);
   },

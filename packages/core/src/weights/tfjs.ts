@@ -4,6 +4,7 @@
  * `tensorflowjs_converter --quantize_float16`).
  */
 import { WeightsError } from '../errors';
+import { checkRelativeName } from '../util/safe-name';
 import { DTYPE_SIZE, encodeFloats, numel, toFloat32 } from './dtype';
 import type { DType, RawTensor, ReadWeightsResult, TensorMap } from './types';
 
@@ -37,12 +38,11 @@ function manifestOf(modelJson: unknown): unknown[] {
 }
 
 function checkPath(p: unknown): string {
-  if (typeof p !== 'string' || p === '') fail(`shard path ${JSON.stringify(p)} is not a file name`);
-  const clean = p.replace(/^(\.\/)+/, '');
-  if (clean.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(clean) || clean.split('/').includes('..')) {
-    fail(`shard path "${p}" must be relative to model.json, without ".."`);
-  }
-  return clean;
+  // tf.io writers may prefix "./"; after that the name must be a plain relative path (util/safe-name.ts).
+  return checkRelativeName(
+    typeof p === 'string' ? p.replace(/^(\.\/)+/, '') : p,
+    'the TF.js model.json weightsManifest',
+  );
 }
 
 /** The shard files a model.json needs, relative to its folder, in manifest order ("./" prefixes removed). */
