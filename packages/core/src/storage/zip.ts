@@ -4,7 +4,7 @@ import { BrowserBertError, StorageError } from '../errors';
 import { checkRelativeName } from '../util/safe-name';
 import { parseManifest } from './parse-manifest';
 import { checkBundle } from './validate';
-import type { ClassifierBundle, ClassifierManifest } from './types';
+import type { ClassifierBundle } from './types';
 
 export function bundleToZip(bundle: ClassifierBundle): Uint8Array {
   const files: Zippable = { 'manifest.json': new TextEncoder().encode(JSON.stringify(bundle.manifest, null, 2)) };
