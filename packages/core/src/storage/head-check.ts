@@ -93,11 +93,10 @@ export function checkHeadArtifacts(json: unknown, weightsBytes: number): HeadWei
     const n = s.shape.reduce((a, d) => a * d, 1);
     elements += n;
     bytes += n * DTYPE_BYTES[s.dtype]!;
-    if (!Number.isSafeInteger(bytes) || bytes > weightsBytes) break;
   }
   if (bytes !== weightsBytes)
     throw new StorageError(
-      `head/${HEAD_WEIGHTS_FILE} has ${weightsBytes} bytes but head/model.json describes ${bytes > weightsBytes ? 'more' : bytes} bytes of weights`,
+      `head/${HEAD_WEIGHTS_FILE} has ${weightsBytes} bytes but head/model.json describes ${Number.isSafeInteger(bytes) ? bytes : 'an impossible number of'} bytes of weights`,
       DAMAGED,
     );
   const implied = topologyElements(json.modelTopology, elements);
