@@ -22,14 +22,40 @@ export type ErrorCode =
   | 'BACKEND'
   | 'USAGE';
 
+/**
+ * A value from a file, for a message: JSON, at most `max` characters, and never a throw (a value nested 100,000
+ * deep makes JSON.stringify overflow the stack; a BigInt makes it throw).
+ */
+export function show(value: unknown, max = 120): string {
+  let s: string;
+  try {
+    s = JSON.stringify(value) ?? String(value);
+  } catch {
+    s = Array.isArray(value)
+      ? '[a deeply nested list]'
+      : typeof value === 'object'
+        ? '{a deeply nested object}'
+        : String(value);
+  }
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
+/** Messages stay one line: control characters and line breaks from file contents are escaped, length capped. */
+// eslint-disable-next-line no-control-regex -- escaping control characters is the point
+const CONTROL_OR_BREAK = /[\u0000-\u001f\u007f\u2028\u2029]/g;
+function oneLine(s: string): string {
+  const escaped = s.replace(CONTROL_OR_BREAK, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > 2000 ? `${escaped.slice(0, 2000)}…` : escaped;
+}
+
 export class BrowserBertError extends Error {
   readonly code: ErrorCode;
   readonly hint: string;
   constructor(code: ErrorCode, message: string, hint = '', options?: { cause?: unknown }) {
-    super(hint ? `${message} — ${hint}` : message, options);
+    super(hint ? `${oneLine(message)} — ${oneLine(hint)}` : oneLine(message), options);
     this.name = 'BrowserBertError';
     this.code = code;
-    this.hint = hint;
+    this.hint = oneLine(hint);
   }
 }
 
@@ -114,7 +140,7 @@ export class UnsafePathError extends BrowserBertError {
   constructor(file: unknown, where: string, reason: string) {
     super(
       'UNSAFE_PATH',
-      `Refusing file name ${JSON.stringify(file)?.slice(0, 200) ?? String(file)} in ${where}: ${reason}`,
+      `Refusing file name ${show(file, 200)} in ${where}: ${reason}`,
       'names inside a model folder or classifier bundle must be plain relative paths such as "head/weights.bin"; the file was damaged or crafted: get it again from where it came from',
     );
     this.name = 'UnsafePathError';

@@ -5,7 +5,7 @@
  * exactly those specs — so building it allocates no more than weights.bin holds, and a truncated or swapped file
  * gets one clear StorageError instead of TF.js's "the tensor should have N values but has M".
  */
-import { StorageError } from '../errors';
+import { show, StorageError } from '../errors';
 import { checkRelativeName } from '../util/safe-name';
 
 export const HEAD_WEIGHTS_FILE = 'weights.bin';
@@ -35,7 +35,7 @@ function checkSpecs(manifest: unknown): HeadWeightSpec[] {
   for (const p of paths) checkRelativeName(p, 'head/model.json (weightsManifest paths)');
   if (paths.length !== 1 || paths[0] !== HEAD_WEIGHTS_FILE)
     throw new StorageError(
-      `head/model.json names ${JSON.stringify(paths).slice(0, 200)} as its weights; a bundle's head reads only its own head/${HEAD_WEIGHTS_FILE}`,
+      `head/model.json names ${show(paths, 200)} as its weights; a bundle's head reads only its own head/${HEAD_WEIGHTS_FILE}`,
       DAMAGED,
     );
   if (!Array.isArray(weights) || weights.length === 0) damaged('the weights group lists no weights');
@@ -45,7 +45,7 @@ function checkSpecs(manifest: unknown): HeadWeightSpec[] {
     if (!Array.isArray(shape) || shape.length > 8 || !shape.every(dim))
       damaged(`weight "${name}" has an invalid shape`);
     if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, dtype) || 'quantization' in w)
-      damaged(`weight "${name}" has dtype ${JSON.stringify(dtype)}; a head is saved as float32`);
+      damaged(`weight "${name}" has dtype ${show(dtype)}; a head is saved as float32`);
     return { name, shape: shape as number[], dtype: dtype as HeadWeightSpec['dtype'] };
   });
 }
@@ -62,7 +62,7 @@ function topologyElements(topology: unknown, limit: number): number {
     const cls = isObj(layer) ? layer.class_name : undefined;
     const cfg = isObj(layer) && isObj(layer.config) ? layer.config : undefined;
     if (typeof cls !== 'string' || !HEAD_LAYERS.has(cls) || !cfg)
-      damaged(`"modelTopology" has a layer ${JSON.stringify(cls)}; a head has only ${[...HEAD_LAYERS].join(', ')}`);
+      damaged(`"modelTopology" has a layer ${show(cls)}; a head has only ${[...HEAD_LAYERS].join(', ')}`);
     const shape = cfg.batch_input_shape;
     if (width === undefined) {
       if (!Array.isArray(shape) || shape.length !== 2 || shape[0] !== null || !dim(shape[1]) || shape[1] === 0)

@@ -3,7 +3,7 @@
  * BertNormalizer (or none), BertPreTokenizer, TemplateProcessing / BertProcessing (or none), added_tokens.
  * Anything else is rejected: ids from a pipeline we do not implement would be silently wrong.
  */
-import { TokenizerError } from '../errors';
+import { show, TokenizerError } from '../errors';
 import type { AddedToken } from './added-tokens';
 import type { NormalizerOptions } from './normalizer';
 import { bertTemplate, type Template, type TemplatePiece } from './post-processor';
@@ -21,7 +21,7 @@ const W = 'tokenizer.json';
 const HINT = 'browser-bert supports BERT WordPiece tokenizers only (BertNormalizer, BertPreTokenizer, WordPiece)';
 
 function typeOf(o: unknown): string {
-  return isObject(o) && typeof o.type === 'string' ? o.type : JSON.stringify(o);
+  return isObject(o) && typeof o.type === 'string' ? o.type : show(o);
 }
 
 function parseNormalizer(n: unknown): NormalizerOptions {
@@ -105,7 +105,7 @@ function parseTemplate(p: unknown): { template: Template; cls?: string; sep?: st
       }
       if (isObject(item) && isObject(item.Sequence) && (item.Sequence.id === 'A' || item.Sequence.id === 'B'))
         return { kind: 'sequence', seq: item.Sequence.id, typeId: Number(item.Sequence.type_id ?? 0) };
-      throw new TokenizerError(`${W}: unexpected post_processor.${which} item ${JSON.stringify(item)}`);
+      throw new TokenizerError(`${W}: unexpected post_processor.${which} item ${show(item)}`);
     });
   };
   const single = pieces(p.single, 'single');

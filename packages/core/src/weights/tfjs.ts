@@ -3,7 +3,7 @@
  * a TF.js-style bundle (weightsManifest + fixed-size shards, optionally float16-quantized like
  * `tensorflowjs_converter --quantize_float16`).
  */
-import { WeightsError } from '../errors';
+import { show, WeightsError } from '../errors';
 import { checkRelativeName } from '../util/safe-name';
 import { DTYPE_SIZE, encodeFloats, numel, toFloat32 } from './dtype';
 import type { DType, RawTensor, ReadWeightsResult, TensorMap } from './types';
@@ -85,19 +85,19 @@ export function readTfjsWeights(modelJson: unknown, shards: readonly Uint8Array[
       const { name, shape, dtype, quantization } = w;
       if (typeof name !== 'string') fail(`group ${gi + 1} has a weight without a name`);
       if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-        fail(`weight "${name}" has an invalid shape ${JSON.stringify(shape)}`);
+        fail(`weight "${name}" has an invalid shape ${show(shape)}`);
       }
       const target = TFJS_DTYPE[dtype as string];
       if (!target) {
         throw new WeightsError(
-          `TF.js weight "${name}" has dtype ${JSON.stringify(dtype)}, which browser-bert cannot read`,
+          `TF.js weight "${name}" has dtype ${show(dtype)}, which browser-bert cannot read`,
           'supported weight dtypes: float32, int32, bool (optionally quantized float16/uint8/uint16)',
         );
       }
       const n = numel(shape as number[]);
       const q = quantization as TfjsWeightEntry['quantization'] | undefined;
       const qsize = q ? { float16: 2, uint8: 1, uint16: 2 }[q.dtype] : DTYPE_SIZE[target];
-      if (!qsize) fail(`weight "${name}" has unknown quantization ${JSON.stringify(q)}`);
+      if (!qsize) fail(`weight "${name}" has unknown quantization ${show(q)}`);
       const bytes = n * qsize;
       if (pos + bytes > buf.byteLength) {
         fail(`weight "${name}" needs bytes ${pos}..${pos + bytes} but group ${gi + 1} has ${buf.byteLength}`);

@@ -58,10 +58,15 @@ export function jsonSize(root: unknown): number {
   while (stack.length > 0) {
     const v = stack.pop();
     if (typeof v === 'string') n += v.length + 2;
-    else if (Array.isArray(v)) ((n += 2), stack.push(...v));
-    else if (typeof v === 'object' && v !== null)
-      for (const [k, x] of Object.entries(v)) ((n += k.length + 4), stack.push(x));
-    else n += 8;
+    else if (Array.isArray(v)) {
+      n += 2;
+      for (const x of v) stack.push(x);
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [k, x] of Object.entries(v)) {
+        n += k.length + 4;
+        stack.push(x);
+      }
+    } else n += 8;
   }
   return n;
 }

@@ -122,10 +122,17 @@ function slots(root: unknown, limit = 5000): Slot[] {
   const queue: unknown[] = [root];
   while (queue.length > 0 && out.length < limit) {
     const v = queue.shift();
-    if (Array.isArray(v)) v.forEach((x, i) => (out.push({ parent: v, key: i }), queue.push(x)));
-    else if (typeof v === 'object' && v !== null)
-      for (const [k, x] of Object.entries(v))
-        (out.push({ parent: v as Record<string, unknown>, key: k }), queue.push(x));
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        out.push({ parent: v, key: i });
+        queue.push(x);
+      });
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [k, x] of Object.entries(v)) {
+        out.push({ parent: v as Record<string, unknown>, key: k });
+        queue.push(x);
+      }
+    }
   }
   return out;
 }
@@ -221,7 +228,7 @@ export const byteOps = (max = 4): fc.Arbitrary<ByteOp[]> =>
 
 /** Applies byte ops to a copy of `src` (positions wrap around its length). */
 export function applyByteOps(src: Uint8Array, ops: readonly ByteOp[]): Uint8Array {
-  let b = src.slice();
+  let b: Uint8Array = src.slice();
   for (const op of ops) {
     const at = b.length === 0 ? 0 : op.at % (b.length + 1);
     if (op.kind === 'set') {
@@ -247,6 +254,9 @@ export function applyByteOps(src: Uint8Array, ops: readonly ByteOp[]): Uint8Arra
 export function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
   let pos = 0;
-  for (const p of parts) (out.set(p, pos), (pos += p.byteLength));
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.byteLength;
+  }
   return out;
 }
