@@ -21,6 +21,11 @@ export interface TfjsWeightsGroup {
 export type TfjsWeightsManifest = TfjsWeightsGroup[];
 
 const TFJS_DTYPE: Readonly<Record<string, DType>> = { float32: 'F32', int32: 'I32', bool: 'BOOL' };
+const QUANT_SIZE = new Map<unknown, number>([
+  ['float16', 2],
+  ['uint8', 1],
+  ['uint16', 2],
+]);
 
 function fail(message: string): never {
   throw new WeightsError(
@@ -87,7 +92,8 @@ export function readTfjsWeights(modelJson: unknown, shards: readonly Uint8Array[
       if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
         fail(`weight "${name}" has an invalid shape ${show(shape)}`);
       }
-      const target = TFJS_DTYPE[dtype as string];
+      // own keys of string names only: "constructor" or a nested list must not reach the lookup
+      const target = typeof dtype === 'string' && Object.hasOwn(TFJS_DTYPE, dtype) ? TFJS_DTYPE[dtype] : undefined;
       if (!target) {
         throw new WeightsError(
           `TF.js weight "${name}" has dtype ${show(dtype)}, which browser-bert cannot read`,
@@ -96,7 +102,7 @@ export function readTfjsWeights(modelJson: unknown, shards: readonly Uint8Array[
       }
       const n = numel(shape as number[]);
       const q = quantization as TfjsWeightEntry['quantization'] | undefined;
-      const qsize = q ? { float16: 2, uint8: 1, uint16: 2 }[q.dtype] : DTYPE_SIZE[target];
+      const qsize = q ? QUANT_SIZE.get(q.dtype) : DTYPE_SIZE[target];
       if (!qsize) fail(`weight "${name}" has unknown quantization ${show(q)}`);
       const bytes = n * qsize;
       if (pos + bytes > buf.byteLength) {
