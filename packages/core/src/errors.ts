@@ -2,7 +2,7 @@
  * The one place where browser-bert's errors are defined.
  *
  * Every error says what was expected and how to fix it: `message` is one line for a CLI or a toast,
- * `hint` is the fix on its own (may be empty), `code` is stable for programs.
+ * `hint` is the fix on its own (the errors about files have a default one), `code` is stable for programs.
  */
 export type ErrorCode =
   | 'CONFIG'
@@ -62,14 +62,19 @@ export class BrowserBertError extends Error {
 /** A config.json / tokenizer_config.json that we cannot use. */
 export class ConfigError extends BrowserBertError {
   constructor(message: string, hint = '', options?: { cause?: unknown }) {
-    super('CONFIG', message, hint, options);
+    super('CONFIG', message, hint || 'use the config.json saved with the model (model.save_pretrained)', options);
     this.name = 'ConfigError';
   }
 }
 
 export class TokenizerError extends BrowserBertError {
   constructor(message: string, hint = '', options?: { cause?: unknown }) {
-    super('TOKENIZER', message, hint, options);
+    super(
+      'TOKENIZER',
+      message,
+      hint || 'use the tokenizer files saved with the model (tokenizer.json, or vocab.txt with tokenizer_config.json)',
+      options,
+    );
     this.name = 'TokenizerError';
   }
 }
@@ -77,7 +82,12 @@ export class TokenizerError extends BrowserBertError {
 /** A weights file that is malformed, truncated, unsafe or of an unsupported dtype. */
 export class WeightsError extends BrowserBertError {
   constructor(message: string, hint = '', options?: { cause?: unknown; code?: ErrorCode }) {
-    super(options?.code ?? 'WEIGHTS', message, hint, options);
+    super(
+      options?.code ?? 'WEIGHTS',
+      message,
+      hint || 'the weights file is damaged or does not belong to this model; download it again',
+      options,
+    );
     this.name = 'WeightsError';
   }
 }
@@ -167,7 +177,7 @@ export class HubError extends BrowserBertError {
 /** A dataset we cannot train on; the message says what to fix in the file. */
 export class DataError extends BrowserBertError {
   constructor(message: string, hint = '', options?: { cause?: unknown }) {
-    super('DATA', message, hint, options);
+    super('DATA', message, hint || 'fix the dataset file: one example per row, with a text and a label', options);
     this.name = 'DataError';
   }
 }
@@ -181,7 +191,12 @@ export class TrainingError extends BrowserBertError {
 
 export class StorageError extends BrowserBertError {
   constructor(message: string, hint = '', options?: { cause?: unknown }) {
-    super('STORAGE', message, hint, options);
+    super(
+      'STORAGE',
+      message,
+      hint || 'the classifier bundle is damaged or incomplete; save the classifier again',
+      options,
+    );
     this.name = 'StorageError';
   }
 }
