@@ -54,6 +54,7 @@ function checkPath(p: unknown): string {
 export function tfjsShardPaths(modelJson: unknown): string[] {
   const out: string[] = [];
   for (const g of manifestOf(modelJson)) {
+    if (typeof g !== 'object' || g === null) fail('a weightsManifest group is not an object');
     const paths = (g as { paths?: unknown }).paths;
     if (!Array.isArray(paths)) fail('a weightsManifest group has no paths');
     out.push(...paths.map(checkPath));

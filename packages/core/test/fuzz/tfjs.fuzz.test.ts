@@ -144,3 +144,11 @@ test('regression found by this fuzzing: dtype "constructor" or a deeply nested d
     );
   }
 });
+
+test('regression found by this fuzzing: a null weightsManifest group is a typed error', () => {
+  assert.throws(
+    () => tfjsShardPaths({ weightsManifest: [null] }),
+    (e: unknown) => e instanceof WeightsError && /group is not an object/.test(e.message),
+  );
+  assert.throws(() => readTfjsWeights([null, [[0]]], [new Uint8Array(4)]), WeightsError);
+});
