@@ -260,3 +260,12 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/** JSON text of a mutated value; a value too deep for JSON.stringify becomes a 100,000-deep list (still valid JSON). */
+export function jsonText(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? 'null';
+  } catch {
+    return '['.repeat(100_000) + ']'.repeat(100_000);
+  }
+}
