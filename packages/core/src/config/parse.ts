@@ -1,6 +1,8 @@
 import { show, ConfigError } from '../errors';
 import type { BertConfig, HiddenAct } from './types';
 
+const MAX_DIM = 2 ** 31 - 1;
+
 /** HF transformers BertConfig defaults (used for keys absent from config.json, as HF does). */
 const DEFAULTS = {
   vocab_size: 30522,
@@ -40,9 +42,10 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 
 function positiveInt(c: Record<string, unknown>, key: keyof typeof DEFAULTS): number {
   const v = c[key] ?? DEFAULTS[key];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
+  // ≤ 2^31 - 1: every size here becomes a tensor dimension (int32 in TF.js and the kernel)
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > MAX_DIM) {
     throw new ConfigError(
-      `config.json: "${key}" must be a positive integer, got ${show(v)}`,
+      `config.json: "${key}" must be a positive integer, got ${show(v)} (at most ${MAX_DIM})`,
       'use the config.json saved with the model (save_pretrained)',
     );
   }

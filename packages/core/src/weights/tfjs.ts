@@ -87,8 +87,9 @@ export function readTfjsWeights(modelJson: unknown, shards: readonly Uint8Array[
     shardIndex += paths.length;
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     let pos = 0;
-    for (const w of weights as Record<string, unknown>[]) {
-      const { name, shape, dtype, quantization } = w;
+    for (const w of weights as unknown[]) {
+      if (typeof w !== 'object' || w === null) fail(`group ${gi + 1} has a weight that is not an object`);
+      const { name, shape, dtype, quantization } = w as Record<string, unknown>;
       if (typeof name !== 'string') fail(`group ${gi + 1} has a weight without a name`);
       if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
         fail(`weight "${name}" has an invalid shape ${show(shape)}`);

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { parseBertConfig } from '../../src/config';
+import { ConfigError, TokenizerError } from '../../src/errors';
 import { createTokenizer } from '../../src/tokenizer';
 import type { TokenizerFiles } from '../../src/tokenizer/types';
 import { fixtureConfig } from '../../test-support/fixtures';
@@ -158,4 +159,30 @@ test('fuzz tokenizer files: a working tokenizer (ids inside the vocabulary, leng
     `tokenizer: ${stats.runs} inputs, ${stats.accepted} built and encoded, ${stats.refused} refused with a typed error`,
   );
   assert.ok(stats.refused > 0 && stats.accepted > 0);
+});
+
+test('regressions found by this fuzzing: sizes beyond int32, deep values in tokenizer files', () => {
+  const base = fixtureConfig({ shape: SMALL_SHAPE });
+  assert.throws(
+    () => parseBertConfig({ ...base, type_vocab_size: 2 ** 53 }),
+    (e: unknown) => e instanceof ConfigError && /at most 2147483647/.test(e.message),
+  );
+  let deep: unknown = true;
+  for (let i = 0; i < 100_000; i++) deep = [deep];
+  assert.throws(
+    () =>
+      createTokenizer({
+        vocabTxt: VOCAB_TXT,
+        tokenizerConfig: { added_tokens_decoder: { '5': { content: 'x', lstrip: deep } } },
+      }),
+    (e: unknown) => e instanceof TokenizerError && /a deeply nested list/.test(e.message),
+  );
+  if (TOKENIZER_JSON.length > 0) {
+    const tj = structuredClone(TOKENIZER_JSON[0]) as { post_processor: { single: unknown[] } };
+    tj.post_processor.single = [{ Sequence: { id: 'A', type_id: deep } }];
+    assert.throws(
+      () => createTokenizer({ tokenizerJson: tj }),
+      (e: unknown) => e instanceof TokenizerError && e.hint !== '',
+    );
+  }
 });

@@ -121,3 +121,10 @@ test('fuzz datasets (CSV / TSV / JSONL): texts and labels, or a DataError with a
   t.diagnostic(`datasets: ${stats.runs} inputs, ${stats.accepted} parsed, ${stats.refused} refused with a typed error`);
   assert.ok(stats.refused > 0 && stats.accepted > 0);
 });
+
+test('regression found by this fuzzing: a JSONL cell nested too deep for JSON.stringify is read as a placeholder', () => {
+  const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+  const rows = Array.from({ length: 6 }, (_, i) => `{"label":"${i % 2 ? 'a' : 'b'}","text":"t${i}","meta":${deep}}`);
+  const ds = parseDataset(rows.join('\n'), { fileName: 'x.jsonl' });
+  assert.equal(ds.texts.length, 6);
+});

@@ -152,3 +152,11 @@ test('regression found by this fuzzing: a null weightsManifest group is a typed 
   );
   assert.throws(() => readTfjsWeights([null, [[0]]], [new Uint8Array(4)]), WeightsError);
 });
+
+test('regression found by this fuzzing: a null entry in a weights list is a typed error', () => {
+  const mj = { weightsManifest: [{ paths: ['a.bin'], weights: [null, { name: 'w', shape: [], dtype: 'float32' }] }] };
+  assert.throws(
+    () => readTfjsWeights(mj, [new Uint8Array(4)]),
+    (e: unknown) => e instanceof WeightsError && /not an object/.test(e.message),
+  );
+});
