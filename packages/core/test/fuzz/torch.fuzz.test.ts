@@ -20,7 +20,7 @@ import { writeTorchLegacy, writeTorchZip } from '../../src/weights/torch-writer'
 import type { DType, RawTensor } from '../../src/weights/types';
 import { sharedPath } from '../../test-support/shared';
 import { metered } from './support/alloc-meter';
-import { fuzzSync, SEED, stopWatchdog } from './support/harness';
+import { fuzzSync, params, stopWatchdog } from './support/harness';
 import { applyByteOps, byteOps, concat, interestingNumber } from './support/mutate';
 
 after(stopWatchdog);
@@ -366,7 +366,7 @@ test('fuzz foreign globals: any name outside the allow-list ends in UnsafePickle
         assert.equal((out.error as UnsafePickleError).global, `${m}.${name}`);
       },
     ),
-    { seed: SEED, numRuns: Number(process.env.FUZZ_RUNS ?? 300), includeErrorInReport: true },
+    params(300),
   );
   t.diagnostic(`foreign globals: ${n} pickles, all refused with UnsafePickleError`);
 });

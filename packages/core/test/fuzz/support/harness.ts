@@ -102,9 +102,12 @@ export interface FuzzStats {
   runs: number;
   accepted: number;
   refused: number;
+  /** Time spent inside the reader (ms), the rest being input generation. */
+  readMs: number;
 }
 
-function params(runs: number): fc.Parameters<unknown> {
+/** fast-check parameters for this budget (seed, runs or time, replay path); for properties written directly. */
+export function params(runs: number): fc.Parameters<unknown> {
   const base: fc.Parameters<unknown> = { seed: SEED, endOnFailure: false, includeErrorInReport: true };
   if (PATH) return { ...base, path: PATH, numRuns: 1 };
   if (SECONDS)
@@ -125,6 +128,7 @@ function verdict<I, R>(
   stats: FuzzStats,
 ): void {
   stats.runs++;
+  stats.readMs += ms;
   if ('error' in out && out.error !== undefined) {
     const bad = badError(out.error);
     if (bad) assert.fail(bad);
@@ -141,7 +145,7 @@ function verdict<I, R>(
 /** Checks the property on a synchronous reader; returns how many inputs were accepted / refused. */
 export function fuzzSync<I, R>(p: ReaderProperty<I, R>): FuzzStats {
   watchdog ??= startWatchdog(HANG_MS);
-  const stats: FuzzStats = { runs: 0, accepted: 0, refused: 0 };
+  const stats: FuzzStats = { runs: 0, accepted: 0, refused: 0, readMs: 0 };
   let index = 0;
   fc.assert(
     fc.property(
@@ -165,7 +169,7 @@ export function fuzzSync<I, R>(p: ReaderProperty<I, R>): FuzzStats {
 /** Same for async readers (timed per run; a hang inside a promise is caught by SLOW_MS via Promise.race). */
 export async function fuzzAsync<I, R>(p: ReaderProperty<I, R>): Promise<FuzzStats> {
   watchdog ??= startWatchdog(HANG_MS);
-  const stats: FuzzStats = { runs: 0, accepted: 0, refused: 0 };
+  const stats: FuzzStats = { runs: 0, accepted: 0, refused: 0, readMs: 0 };
   let index = 0;
   await fc.assert(
     fc.asyncProperty(
