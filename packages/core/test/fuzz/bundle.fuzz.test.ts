@@ -23,7 +23,7 @@ import { bundleFromZip, bundleToZip } from '../../src/storage/zip';
 import { unsafeNameReason } from '../../src/util/safe-name';
 import { makeTinyClassifier, type TinyClassifier } from '../support/tiny-classifier';
 import { metered } from './support/alloc-meter';
-import { fuzzAsync, fuzzSync, stopWatchdog } from './support/harness';
+import { fuzzAsync, fuzzSync, stopWatchdog, REPLAY } from './support/harness';
 import { applyByteOps, applyJsonOps, byteOps, concat, hostileName, jsonOps, jsonText } from './support/mutate';
 
 let tmp = '';
@@ -138,7 +138,7 @@ test('fuzz zip bundles → loadClassifier: a working classifier or a typed error
   t.diagnostic(
     `bundles: ${stats.runs} inputs, ${stats.accepted} loaded and classified, ${stats.refused} refused with a typed error`,
   );
-  assert.ok(stats.refused > 0 && stats.accepted > 0);
+  assert.ok(REPLAY || (stats.refused > 0 && stats.accepted > 0), 'the inputs exercise both outcomes');
 });
 
 test('fuzz bundleFromZip on raw damage: central directory, entry counts and sizes', (t) => {

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { parseDataset } from '../../src/data';
 import { sharedPath } from '../../test-support/shared';
-import { fuzzSync, stopWatchdog } from './support/harness';
+import { fuzzSync, stopWatchdog, REPLAY } from './support/harness';
 import { applyByteOps, applyJsonOps, byteOps, hostileName, jsonOps, jsonText } from './support/mutate';
 
 after(stopWatchdog);
@@ -119,7 +119,7 @@ test('fuzz datasets (CSV / TSV / JSONL): texts and labels, or a DataError with a
     runs: 150,
   });
   t.diagnostic(`datasets: ${stats.runs} inputs, ${stats.accepted} parsed, ${stats.refused} refused with a typed error`);
-  assert.ok(stats.refused > 0 && stats.accepted > 0);
+  assert.ok(REPLAY || (stats.refused > 0 && stats.accepted > 0), 'the inputs exercise both outcomes');
 });
 
 test('regression found by this fuzzing: a JSONL cell nested too deep for JSON.stringify is read as a placeholder', () => {

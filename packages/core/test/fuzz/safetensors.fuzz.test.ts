@@ -17,7 +17,7 @@ import { readSafetensorsIndex } from '../../src/weights/sharded';
 import type { DType, RawTensor } from '../../src/weights/types';
 import { sharedPath } from '../../test-support/shared';
 import { metered } from './support/alloc-meter';
-import { fuzzSync, jsonSize, stopWatchdog } from './support/harness';
+import { fuzzSync, jsonSize, stopWatchdog, REPLAY } from './support/harness';
 import { applyByteOps, applyJsonOps, byteOps, concat, interestingNumber, jsonOps } from './support/mutate';
 
 after(stopWatchdog);
@@ -119,7 +119,7 @@ test('fuzz safetensors: mutated headers (values, keys, nesting, lying lengths) a
   t.diagnostic(
     `safetensors: ${stats.runs} inputs, ${stats.accepted} read, ${stats.refused} refused with a typed error`,
   );
-  assert.ok(stats.refused > stats.runs / 4 && stats.accepted > 0, 'the inputs exercise both outcomes');
+  assert.ok(REPLAY || (stats.refused > stats.runs / 4 && stats.accepted > 0), 'the inputs exercise both outcomes');
 });
 
 test('a header claiming 2^60 bytes (or data offsets / shapes of 2^60 bytes) is refused at once, allocating nothing', () => {

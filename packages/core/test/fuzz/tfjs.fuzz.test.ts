@@ -15,7 +15,7 @@ import { unsafeNameReason } from '../../src/util/safe-name';
 import { DTYPE_SIZE, floatTensor, numel } from '../../src/weights/dtype';
 import { readTfjsWeights, tfjsShardPaths, writeTfjsBundle } from '../../src/weights/tfjs';
 import { sharedPath } from '../../test-support/shared';
-import { fuzzSync, stopWatchdog } from './support/harness';
+import { fuzzSync, stopWatchdog, REPLAY } from './support/harness';
 import { applyByteOps, applyJsonOps, byteOps, jsonOps } from './support/mutate';
 
 after(stopWatchdog);
@@ -100,7 +100,7 @@ test('fuzz TF.js manifests and shards: valid weights, or a typed error; shard pa
     runs: 300,
   });
   t.diagnostic(`tfjs: ${stats.runs} inputs, ${stats.accepted} read, ${stats.refused} refused with a typed error`);
-  assert.ok(stats.refused > 0 && stats.accepted > 0);
+  assert.ok(REPLAY || (stats.refused > 0 && stats.accepted > 0), 'the inputs exercise both outcomes');
 });
 
 test('a manifest claiming a 2^60-element weight over an 8-byte shard is refused without allocating it', () => {

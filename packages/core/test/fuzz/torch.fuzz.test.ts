@@ -20,7 +20,7 @@ import { writeTorchLegacy, writeTorchZip } from '../../src/weights/torch-writer'
 import type { DType, RawTensor } from '../../src/weights/types';
 import { sharedPath } from '../../test-support/shared';
 import { metered } from './support/alloc-meter';
-import { fuzzSync, params, stopWatchdog } from './support/harness';
+import { fuzzSync, params, stopWatchdog, REPLAY } from './support/harness';
 import { applyByteOps, byteOps, concat, interestingNumber } from './support/mutate';
 
 after(stopWatchdog);
@@ -321,7 +321,7 @@ test('fuzz torch.save readers: damaged files, damaged data.pkl, random pickle pr
     runs: 500,
   });
   t.diagnostic(`torch: ${stats.runs} inputs, ${stats.accepted} read, ${stats.refused} refused with a typed error`);
-  assert.ok(stats.refused > stats.runs / 4 && stats.accepted > 0);
+  assert.ok(REPLAY || (stats.refused > stats.runs / 4 && stats.accepted > 0), 'the inputs exercise both outcomes');
 });
 
 test('fuzz foreign globals: any name outside the allow-list ends in UnsafePickleError, whatever precedes it', (t) => {

@@ -9,6 +9,9 @@
  * `npm test` is reproducible), FUZZ_PATH = replay one failing run (printed by fast-check with the seed).
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { BrowserBertError } from '../../../src/errors';
 import { metered, meteredAsync } from './alloc-meter';
@@ -18,6 +21,8 @@ export const SEED = Number(process.env.FUZZ_SEED ?? 0x14fa5e);
 const RUNS = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : undefined;
 const SECONDS = process.env.FUZZ_SECONDS ? Number(process.env.FUZZ_SECONDS) : undefined;
 const PATH = process.env.FUZZ_PATH;
+/** Replaying one input (FUZZ_PATH): the tests skip their checks on the mix of outcomes. */
+export const REPLAY = PATH !== undefined;
 /** A single run slower than this fails the property (inputs are ≤ ~1 MB; real runs take milliseconds). */
 export const SLOW_MS = Number(process.env.FUZZ_SLOW_MS ?? 3000);
 /** A run still going after this is a hang: the watchdog reports it and kills the process. */
@@ -71,6 +76,25 @@ export function jsonSize(root: unknown): number {
   return n;
 }
 
+/** Replay mode: the input about to run, in full, to a file (a hang kills the process before fast-check reports). */
+function dumpReplay(name: string, input: unknown): void {
+  const file = path.join(os.tmpdir(), `fuzz-replay-${name.replace(/\W+/g, '-')}.txt`);
+  writeFileSync(
+    file,
+    new Shown(input)[fc.toStringMethod]().slice(0, 1) === '<'
+      ? String(new Shown(input)[fc.toStringMethod]())
+      : full(input),
+  );
+  process.stderr.write(`fuzz replay: input written to ${file}\n`);
+}
+function full(v: unknown): string {
+  try {
+    return JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? Buffer.from(x).toString('base64') : x), 1);
+  } catch (e) {
+    return `<unprintable: ${(e as Error).message}>`;
+  }
+}
+
 /** How a thrown value fails the property, or undefined when it is an acceptable typed error. */
 export function badError(e: unknown): string | undefined {
   if (!(e instanceof BrowserBertError)) {
@@ -109,7 +133,10 @@ export interface FuzzStats {
 /** fast-check parameters for this budget (seed, runs or time, replay path); for properties written directly. */
 export function params(runs: number): fc.Parameters<unknown> {
   const base: fc.Parameters<unknown> = { seed: SEED, endOnFailure: false, includeErrorInReport: true };
-  if (PATH) return { ...base, path: PATH, numRuns: 1 };
+  if (PATH) return { ...base, path: PATH, numRuns: 1 }; // replay one input, shrunk
+  // Long budgets stop at the first failure without shrinking (shrinking big inputs can take longer than the run):
+  // the report's seed and path replay it, shrunk, with FUZZ_PATH.
+  if (SECONDS || RUNS) Object.assign(base, { endOnFailure: true });
   if (SECONDS)
     return {
       ...base,
@@ -154,6 +181,7 @@ export function fuzzSync<I, R>(p: ReaderProperty<I, R>): FuzzStats {
         watchdog!.start(
           `${p.name}: replay with FUZZ_SEED=${SEED} FUZZ_PATH=${index++} (or the path fast-check prints)`,
         );
+        if (PATH) dumpReplay(p.name, input);
         const t0 = performance.now();
         const out = metered(() => p.read(input) as R);
         const ms = performance.now() - t0;
@@ -178,6 +206,7 @@ export async function fuzzAsync<I, R>(p: ReaderProperty<I, R>): Promise<FuzzStat
         watchdog!.start(
           `${p.name}: replay with FUZZ_SEED=${SEED} FUZZ_PATH=${index++} (or the path fast-check prints)`,
         );
+        if (PATH) dumpReplay(p.name, input);
         const t0 = performance.now();
         let timer: NodeJS.Timeout | undefined;
         const hang = new Promise<never>((_, reject) => {

@@ -18,7 +18,7 @@ setInterval(() => {
     process.stderr.write('\\nFUZZ HANG: one run took over ' + workerData.limitMs + ' ms — ' + label + '\\n');
     process.kill(process.pid, 'SIGKILL');
   }
-}, 100).unref();
+}, 100); // keeps the worker alive; the worker itself is unref'd
 `;
 
 export interface Watchdog {
