@@ -35,13 +35,9 @@ console.log(
   `fuzz: ${files.length} files, ${runs ? `${runs} runs` : `${env.FUZZ_SECONDS} s`} per property, seed ${seed} ` +
     `(replay: npm run fuzz -- --seed ${seed} …)`,
 );
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', ...files],
-  {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...env, NODE_OPTIONS: '--max-old-space-size=8192' },
-  },
-);
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...env, NODE_OPTIONS: '--max-old-space-size=8192' },
+});
 process.exit(result.status ?? 1);
