@@ -17,6 +17,8 @@ import type { DType, RawTensor, ReadWeightsResult, TensorMap } from './types';
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
 /** A stride-0 (expanded) view can describe far more bytes than the file holds; refuse absurd ones. */
 const MAX_STRIDED_BYTES = 2 ** 31;
+/** …and may not exceed 4 × its storage's bytes, or this much for small storages (the fuzz allocation bound). */
+const STRIDED_SLACK_BYTES = 16 * 1024 * 1024;
 
 interface StorageRef {
   readonly key: string;
@@ -173,8 +175,10 @@ function materialize(name: string, t: TensorRef, storageBytes: (s: StorageRef) =
   }
   if (contiguous) return { name, dtype: s.dtype, shape, data: bytes.subarray(start * size, (start + n) * size) };
   // Strided (e.g. Fortran order, transposed views, expanded dims): gather element by element.
-  if (n * size > MAX_STRIDED_BYTES) {
-    fail(`tensor "${name}" is a strided view of ${n * size} bytes, over the ${MAX_STRIDED_BYTES}-byte limit`);
+  // Transposed / Fortran-order views are at most their storage; only expanded (stride-0) ones grow, within reason.
+  const limit = Math.min(MAX_STRIDED_BYTES, Math.max(STRIDED_SLACK_BYTES, 4 * bytes.byteLength));
+  if (n * size > limit) {
+    fail(`tensor "${name}" is a strided view of ${n * size} bytes, over the ${limit}-byte limit`);
   }
   const out = new Uint8Array(n * size);
   const idx = new Array<number>(shape.length).fill(0);

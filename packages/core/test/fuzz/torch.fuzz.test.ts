@@ -423,3 +423,21 @@ test('regressions found by this fuzzing: torch.constructor is not allow-listed; 
   );
   assert.ok(performance.now() - t0 < 300, `${(performance.now() - t0).toFixed(0)} ms (was ~1 s before the budget)`);
 });
+
+test('an expanded (stride-0) view may not turn a 4-byte storage into 1 GB', () => {
+  const w = new PickleWriter().proto().op('}').op('(').str('x').global('torch._utils', '_rebuild_tensor_v2').op('(');
+  w.op('(').str('storage').global('torch', 'FloatStorage').str('0').str('cpu').int(1).op('t').op('Q');
+  w.int(0)
+    .intTuple([2 ** 14, 2 ** 14])
+    .intTuple([0, 0])
+    .bool(false)
+    .global('collections', 'OrderedDict');
+  w.op(')').op('R').op('t').op('R').op('u');
+  const file = zipSync({ 'a/data.pkl': w.finish(), 'a/data/0': new Uint8Array(4) });
+  const out = metered(() => readTorch(file));
+  assert.ok(
+    out.error instanceof WeightsError && /strided view of 1073741824 bytes/.test(out.error.message),
+    String(out.error),
+  );
+  assert.ok(out.bytes < MiB);
+});
