@@ -133,7 +133,7 @@ test('fuzz zip bundles → loadClassifier: a working classifier or a typed error
       for (const n of r.names) assert.equal(unsafeNameReason(n), undefined, n);
     },
     size: (z) => z.byteLength,
-    runs: 30,
+    runs: 15,
   });
   t.diagnostic(
     `bundles: ${stats.runs} inputs, ${stats.accepted} loaded and classified, ${stats.refused} refused with a typed error`,
