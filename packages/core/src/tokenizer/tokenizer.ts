@@ -59,9 +59,21 @@ export function createTokenizer(files: TokenizerFiles, options: CreateTokenizerO
  */
 function checkIdRange(spec: TokenizerSpec): void {
   const count = spec.vocab.size + spec.added.length;
+  const templateIds = [...spec.template.single, ...spec.template.pair].flatMap((p) =>
+    p.kind === 'special' ? p.ids : [],
+  );
+  const ids = [...spec.vocab.values(), ...spec.added.map((a) => a.id), ...templateIds];
   let max = -1;
-  for (const id of spec.vocab.values()) if (id > max) max = id;
-  for (const a of spec.added) if (a.id > max) max = a.id;
+  let min = 0;
+  for (const id of ids) {
+    if (id > max) max = id;
+    if (id < min) min = id;
+  }
+  if (min < 0)
+    throw new TokenizerError(
+      `${spec.source}: token id ${min} is negative`,
+      'the tokenizer file is damaged; use the one saved with the model',
+    );
   if (max >= count + 1024)
     throw new TokenizerError(
       `${spec.source}: token id ${max} is far beyond the ${count} tokens of the vocabulary`,

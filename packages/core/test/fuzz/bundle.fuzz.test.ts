@@ -125,7 +125,8 @@ test('fuzz zip bundles → loadClassifier: a working classifier or a typed error
           clf.dispose();
         }
       } finally {
-        assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+        const after = tf.memory().numTensors; // (other code may release tensors meanwhile: only growth is a leak)
+        assert.ok(after <= before, `${after - before} tensors leaked`);
       }
     },
     check: (r) => {

@@ -205,3 +205,16 @@ test('regression found by this fuzzing: a vocabulary id of 2^31 is refused at on
   );
   assert.ok(performance.now() - t0 < 1000);
 });
+
+test('regression found by this fuzzing: negative ids (vocabulary, added tokens, template) are refused', () => {
+  if (TOKENIZER_JSON.length === 0) return;
+  const tj = structuredClone(TOKENIZER_JSON[0]) as {
+    post_processor: { special_tokens: Record<string, { ids: number[] }> };
+  };
+  const first = Object.keys(tj.post_processor.special_tokens)[0]!;
+  tj.post_processor.special_tokens[first]!.ids = [-(2 ** 31)];
+  assert.throws(
+    () => createTokenizer({ tokenizerJson: tj }),
+    (e: unknown) => e instanceof TokenizerError && /is negative/.test(e.message),
+  );
+});
