@@ -184,7 +184,7 @@ function materialize(name: string, t: TensorRef, storageBytes: (s: StorageRef) =
   const idx = new Array<number>(shape.length).fill(0);
   let src = start;
   for (let k = 0; k < n; k++) {
-    out.set(bytes.subarray(src * size, src * size + size), k * size);
+    for (let b = 0, from = src * size, to = k * size; b < size; b++) out[to + b] = bytes[from + b]!; // no view per element
     for (let d = shape.length - 1; d >= 0; d--) {
       idx[d]!++;
       src += t.stride[d]!;
