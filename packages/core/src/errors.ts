@@ -2,7 +2,7 @@
  * The one place where browser-bert's errors are defined.
  *
  * Every error says what was expected and how to fix it: `message` is one line for a CLI or a toast,
- * `hint` is the fix on its own (may be empty), `code` is stable for programs.
+ * `hint` is the fix on its own (the errors about files have a default one), `code` is stable for programs.
  */
 export type ErrorCode =
   | 'CONFIG'
@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'WEIGHTS_SHAPE'
   | 'WEIGHTS_MISSING'
   | 'UNSAFE_PICKLE'
+  | 'UNSAFE_PATH'
   | 'HUB'
   | 'NOT_FOUND'
   | 'NETWORK'
@@ -22,28 +23,59 @@ export type ErrorCode =
   | 'EXPORT'
   | 'USAGE';
 
+/**
+ * A value from a file, for a message: JSON, at most `max` characters, and never a throw (a value nested 100,000
+ * deep makes JSON.stringify overflow the stack; a BigInt makes it throw).
+ */
+export function show(value: unknown, max = 120): string {
+  let s: string;
+  try {
+    s = JSON.stringify(value) ?? String(value);
+  } catch {
+    s = Array.isArray(value)
+      ? '[a deeply nested list]'
+      : typeof value === 'object'
+        ? '{a deeply nested object}'
+        : String(value);
+  }
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
+/** Messages stay one line: control characters and line breaks from file contents are escaped, length capped. */
+// eslint-disable-next-line no-control-regex -- escaping control characters is the point
+const CONTROL_OR_BREAK = /[\u0000-\u001f\u007f\u2028\u2029]/g;
+function oneLine(s: string): string {
+  const escaped = s.replace(CONTROL_OR_BREAK, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > 2000 ? `${escaped.slice(0, 2000)}…` : escaped;
+}
+
 export class BrowserBertError extends Error {
   readonly code: ErrorCode;
   readonly hint: string;
   constructor(code: ErrorCode, message: string, hint = '', options?: { cause?: unknown }) {
-    super(hint ? `${message} — ${hint}` : message, options);
+    super(hint ? `${oneLine(message)} — ${oneLine(hint)}` : oneLine(message), options);
     this.name = 'BrowserBertError';
     this.code = code;
-    this.hint = hint;
+    this.hint = oneLine(hint);
   }
 }
 
 /** A config.json / tokenizer_config.json that we cannot use. */
 export class ConfigError extends BrowserBertError {
   constructor(message: string, hint = '', options?: { cause?: unknown }) {
-    super('CONFIG', message, hint, options);
+    super('CONFIG', message, hint || 'use the config.json saved with the model (model.save_pretrained)', options);
     this.name = 'ConfigError';
   }
 }
 
 export class TokenizerError extends BrowserBertError {
   constructor(message: string, hint = '', options?: { cause?: unknown }) {
-    super('TOKENIZER', message, hint, options);
+    super(
+      'TOKENIZER',
+      message,
+      hint || 'use the tokenizer files saved with the model (tokenizer.json, or vocab.txt with tokenizer_config.json)',
+      options,
+    );
     this.name = 'TokenizerError';
   }
 }
@@ -51,7 +83,12 @@ export class TokenizerError extends BrowserBertError {
 /** A weights file that is malformed, truncated, unsafe or of an unsupported dtype. */
 export class WeightsError extends BrowserBertError {
   constructor(message: string, hint = '', options?: { cause?: unknown; code?: ErrorCode }) {
-    super(options?.code ?? 'WEIGHTS', message, hint, options);
+    super(
+      options?.code ?? 'WEIGHTS',
+      message,
+      hint || 'the weights file is damaged or does not belong to this model; download it again',
+      options,
+    );
     this.name = 'WeightsError';
   }
 }
@@ -103,6 +140,27 @@ export class UnsafePickleError extends WeightsError {
 }
 
 /**
+ * A file name found inside a model folder, manifest, index or classifier bundle that could reach outside it
+ * ("..", an absolute path, a drive letter, a URL, a backslash …). Nothing is read. See util/safe-name.ts.
+ */
+export class UnsafePathError extends BrowserBertError {
+  /** The refused name as found (not necessarily a string). */
+  readonly file: unknown;
+  /** Where the name came from, e.g. 'head/model.json of the classifier at /tmp/clf'. */
+  readonly where: string;
+  constructor(file: unknown, where: string, reason: string) {
+    super(
+      'UNSAFE_PATH',
+      `Refusing file name ${show(file, 200)} in ${where}: ${reason}`,
+      'names inside a model folder or classifier bundle must be plain relative paths such as "head/weights.bin"; the file was damaged or crafted: get it again from where it came from',
+    );
+    this.name = 'UnsafePathError';
+    this.file = file;
+    this.where = where;
+  }
+}
+
+/**
  * What went wrong with a download or a model source, for programs to act on (never the message text):
  * - `offline`: the host could not be reached at all (no request completed);
  * - `interrupted`: a transfer started and was cut short (nothing was cached);
@@ -148,7 +206,7 @@ export class HubError extends BrowserBertError {
 /** A dataset we cannot train on; the message says what to fix in the file. */
 export class DataError extends BrowserBertError {
   constructor(message: string, hint = '', options?: { cause?: unknown }) {
-    super('DATA', message, hint, options);
+    super('DATA', message, hint || 'fix the dataset file: one example per row, with a text and a label', options);
     this.name = 'DataError';
   }
 }
@@ -162,7 +220,12 @@ export class TrainingError extends BrowserBertError {
 
 export class StorageError extends BrowserBertError {
   constructor(message: string, hint = '', options?: { cause?: unknown }) {
-    super('STORAGE', message, hint, options);
+    super(
+      'STORAGE',
+      message,
+      hint || 'the classifier bundle is damaged or incomplete; save the classifier again',
+      options,
+    );
     this.name = 'StorageError';
   }
 }

@@ -29,6 +29,17 @@ export interface FromBundleOptions {
   readonly inference?: InferenceOptions | undefined;
 }
 
+/** A JSON file of the bundle; text that is not JSON is a damaged bundle, said in one line. */
+function jsonFile(files: ClassifierBundle['files'], name: string): unknown {
+  try {
+    return JSON.parse(text(files[name])) as unknown;
+  } catch (e) {
+    throw new StorageError(`${name} of the classifier is not valid JSON`, 'the bundle is damaged; save it again', {
+      cause: e,
+    });
+  }
+}
+
 /** The classifier a bundle describes. */
 export async function classifierFromBundle(
   bundle: ClassifierBundle,
@@ -66,12 +77,12 @@ export async function classifierFromBundle(
   }
   try {
     const tokenizer = assembleTokenizer(
-      { vocabTxt: text(f[FILES.vocab]), tokenizerConfig: JSON.parse(text(f[FILES.tokenizerConfig])) as unknown },
+      { vocabTxt: text(f[FILES.vocab]), tokenizerConfig: jsonFile(f, FILES.tokenizerConfig) },
       model.config,
       m.max_length,
     );
     const head = await headFromFiles(f[FILES.headModel]!, f[FILES.headWeights]!);
-    const report = f[FILES.report] ? (JSON.parse(text(f[FILES.report])) as TrainingReport) : undefined;
+    const report = f[FILES.report] ? (jsonFile(f, FILES.report) as TrainingReport) : undefined;
     const { files: _files, ...spec } = m;
     return createClassifier({ spec, tokenizer, encoder: model.encoder, ownsEncoder: owns, head, report });
   } catch (e) {

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { StorageError } from '../errors.ts';
+import { checkHeadArtifacts } from './head-check.ts';
 
 export async function headToFiles(head: tfl.LayersModel): Promise<{ modelJson: Uint8Array; weights: Uint8Array }> {
   let artifacts: tf.io.ModelArtifacts | undefined;
@@ -25,7 +26,7 @@ export async function headToFiles(head: tfl.LayersModel): Promise<{ modelJson: U
 }
 
 export async function headFromFiles(modelJson: Uint8Array, weights: Uint8Array): Promise<tfl.LayersModel> {
-  let json: { modelTopology?: unknown; weightsManifest?: { weights: tf.io.WeightsManifestEntry[] }[] };
+  let json: { modelTopology?: unknown };
   try {
     json = JSON.parse(new TextDecoder().decode(modelJson)) as typeof json;
   } catch (e) {
@@ -33,19 +34,21 @@ export async function headFromFiles(modelJson: Uint8Array, weights: Uint8Array):
       cause: e,
     });
   }
-  const specs = json.weightsManifest?.flatMap((g) => g.weights);
-  if (!json.modelTopology || !specs) {
+  const specs = checkHeadArtifacts(json, weights.byteLength); // sizes, paths and layers checked before TF.js
+  const buffer = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
+  try {
+    return await tfl.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology as tf.io.ModelJSON['modelTopology'],
+        weightSpecs: specs,
+        weightData: buffer,
+      }),
+    );
+  } catch (e) {
     throw new StorageError(
-      'head/model.json has no modelTopology/weightsManifest',
-      'the bundle is damaged; save it again',
+      `TF.js cannot build the head from head/model.json (${(e as Error).message})`,
+      'the bundle is damaged or from an incompatible version; save the classifier again',
+      { cause: e },
     );
   }
-  const buffer = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
-  return tfl.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology as tf.io.ModelJSON['modelTopology'],
-      weightSpecs: specs,
-      weightData: buffer,
-    }),
-  );
 }

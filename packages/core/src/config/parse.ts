@@ -1,5 +1,7 @@
-import { ConfigError } from '../errors.ts';
+import { ConfigError, show } from '../errors.ts';
 import type { BertConfig, HiddenAct } from './types.ts';
+
+const MAX_DIM = 2 ** 31 - 1;
 
 /** HF transformers BertConfig defaults (used for keys absent from config.json, as HF does). */
 const DEFAULTS = {
@@ -40,9 +42,10 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 
 function positiveInt(c: Record<string, unknown>, key: keyof typeof DEFAULTS): number {
   const v = c[key] ?? DEFAULTS[key];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
+  // ≤ 2^31 - 1: every size here becomes a tensor dimension (int32 in TF.js and the kernel)
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > MAX_DIM) {
     throw new ConfigError(
-      `config.json: "${key}" must be a positive integer, got ${JSON.stringify(v)}`,
+      `config.json: "${key}" must be a positive integer, got ${show(v)} (at most ${MAX_DIM})`,
       'use the config.json saved with the model (save_pretrained)',
     );
   }
@@ -52,7 +55,7 @@ function positiveInt(c: Record<string, unknown>, key: keyof typeof DEFAULTS): nu
 function probability(c: Record<string, unknown>, key: keyof typeof DEFAULTS): number {
   const v = c[key] ?? DEFAULTS[key];
   if (typeof v !== 'number' || !(v >= 0 && v < 1)) {
-    throw new ConfigError(`config.json: "${key}" must be a number in [0, 1), got ${JSON.stringify(v)}`);
+    throw new ConfigError(`config.json: "${key}" must be a number in [0, 1), got ${show(v)}`);
   }
   return v;
 }
@@ -74,7 +77,7 @@ function checkModelType(c: Record<string, unknown>): string {
   }
   if (typeof mt !== 'string' || !BERT_MODEL_TYPES.has(mt)) {
     throw new ConfigError(
-      `config.json: model_type ${JSON.stringify(mt)} is not supported (supported: ${[...BERT_MODEL_TYPES].join(', ')})`,
+      `config.json: model_type ${show(mt)} is not supported (supported: ${[...BERT_MODEL_TYPES].join(', ')})`,
       'browser-bert runs BERT-family encoders with model_type "bert" (bert-tiny, bert-mini, MiniLM, all-MiniLM-L6-v2 …)',
     );
   }
@@ -94,14 +97,14 @@ export function parseBertConfig(json: unknown): BertConfig {
   const hiddenAct = typeof rawAct === 'string' ? ACTIVATIONS[rawAct] : undefined;
   if (hiddenAct === undefined) {
     throw new ConfigError(
-      `config.json: hidden_act ${JSON.stringify(rawAct)} is not supported (supported: ${Object.keys(ACTIVATIONS).join(', ')})`,
+      `config.json: hidden_act ${show(rawAct)} is not supported (supported: ${Object.keys(ACTIVATIONS).join(', ')})`,
       'browser-bert implements erf-GELU, tanh-GELU and ReLU BERT encoders',
     );
   }
   const pet = json.position_embedding_type ?? DEFAULTS.position_embedding_type;
   if (pet !== 'absolute') {
     throw new ConfigError(
-      `config.json: position_embedding_type ${JSON.stringify(pet)} is not supported (supported: absolute)`,
+      `config.json: position_embedding_type ${show(pet)} is not supported (supported: absolute)`,
       'relative position embeddings (relative_key, relative_key_query) are not implemented',
     );
   }
@@ -115,13 +118,13 @@ export function parseBertConfig(json: unknown): BertConfig {
   }
   const eps = json.layer_norm_eps ?? DEFAULTS.layer_norm_eps;
   if (typeof eps !== 'number' || !(eps > 0) || !Number.isFinite(eps)) {
-    throw new ConfigError(`config.json: "layer_norm_eps" must be a positive number, got ${JSON.stringify(eps)}`);
+    throw new ConfigError(`config.json: "layer_norm_eps" must be a positive number, got ${show(eps)}`);
   }
   const vocabSize = positiveInt(json, 'vocab_size');
   const pad = json.pad_token_id ?? DEFAULTS.pad_token_id;
   if (typeof pad !== 'number' || !Number.isInteger(pad) || pad < 0 || pad >= vocabSize) {
     throw new ConfigError(
-      `config.json: "pad_token_id" must be an integer in [0, vocab_size=${vocabSize}), got ${JSON.stringify(pad)}`,
+      `config.json: "pad_token_id" must be an integer in [0, vocab_size=${vocabSize}), got ${show(pad)}`,
     );
   }
   return {

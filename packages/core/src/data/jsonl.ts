@@ -1,12 +1,13 @@
-import { DataError } from '../errors.ts';
+import { DataError, show } from '../errors.ts';
 
 /** Cell value of a JSON field: strings as is, numbers/booleans as text, a one-element array as its element. */
-function cell(v: unknown): string {
+function cell(value: unknown): string {
+  let v = value;
+  while (Array.isArray(v) && v.length === 1) v = v[0] as unknown; // a loop: [[[…]]] can nest 100,000 deep
   if (v === null || v === undefined) return '';
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v) && v.length === 1) return cell(v[0]);
-  return JSON.stringify(v);
+  return show(v, Number.MAX_SAFE_INTEGER); // a value nested too deep for JSON.stringify becomes a placeholder
 }
 
 /** True when the text looks like JSON Lines (first non-empty line is a JSON object) or a JSON array of objects. */

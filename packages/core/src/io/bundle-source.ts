@@ -5,7 +5,8 @@
  */
 import { StorageError } from '../errors.ts';
 import type { ClassifierBundle } from '../bundle/types.ts';
-import { checkBundle } from '../bundle/validate.ts';
+import { parseManifest } from '../bundle/parse-manifest.ts';
+import { checkBundle, checkManifest } from '../bundle/validate.ts';
 import { bundleFromZip } from '../bundle/zip.ts';
 import { readBundle } from './bundle-store.ts';
 
@@ -28,12 +29,14 @@ async function bundleFromFiles(files: readonly File[]): Promise<ClassifierBundle
   if (!manifestFile)
     throw new StorageError('The picked files have no manifest.json', 'pick the classifier folder itself');
   const prefix = rel(manifestFile).slice(0, -'manifest.json'.length);
+  const manifest = parseManifest(await manifestFile.text(), 'manifest.json of the picked folder');
+  const byName = new Map(files.map((f) => [rel(f), f]));
   const out: Record<string, Uint8Array> = {};
-  for (const f of files) {
-    const p = rel(f);
-    if (f !== manifestFile && p.startsWith(prefix)) out[p.slice(prefix.length)] = new Uint8Array(await f.arrayBuffer());
+  // Only the files the manifest lists (names checked by the path policy) are read.
+  for (const name of checkManifest(manifest, 'the picked folder')) {
+    const f = byName.get(prefix + name);
+    if (f) out[name] = new Uint8Array(await f.arrayBuffer());
   }
-  const manifest = JSON.parse(await manifestFile.text()) as unknown;
   return checkBundle({ manifest, files: out }, 'the picked folder');
 }
 
@@ -71,7 +74,8 @@ export async function readBundleFrom(
     const files = await filesOfDirectory(source);
     return bundleFromFiles(files.map((f) => Object.defineProperty(f, 'webkitRelativePath', { value: f.name })));
   }
-  if (typeof source === 'object' && 'manifest' in source && 'files' in source) return source as ClassifierBundle;
+  if (typeof source === 'object' && 'manifest' in source && 'files' in source)
+    return checkBundle(source as ClassifierBundle, 'the bundle');
   throw new StorageError(
     'Unknown classifier source',
     'pass a URL, indexeddb://name, a folder path (Node), a .zip or a bundle',

@@ -1,8 +1,9 @@
 /** Reads a bundle from a static host: <base>/manifest.json, then every file it lists. */
 import { StorageError, throwIfAborted } from '../errors.ts';
-import { checkBundle } from '../bundle/validate.ts';
+import { checkBundle, checkManifest } from '../bundle/validate.ts';
 import type { ClassifierManifest } from '../bundle/types.ts';
 import type { BundleStore } from './types.ts';
+import { urlUnder } from '../util/safe-name.ts';
 
 function baseUrl(target: string): string {
   const base = typeof location !== 'undefined' ? location.href : undefined;
@@ -42,14 +43,10 @@ export const urlStore: BundleStore = {
         cause: e,
       });
     }
-    checkBundle(
-      { manifest, files: Object.fromEntries((manifest.files ?? []).map((n) => [n, new Uint8Array()])) },
-      base,
-    );
     const files: Record<string, Uint8Array> = {};
-    for (const name of manifest.files) {
+    for (const name of checkManifest(manifest, base)) {
       throwIfAborted(options.signal);
-      files[name] = await get(base + name, f, options.signal);
+      files[name] = await get(urlUnder(base, name, `manifest.json of ${base}`), f, options.signal);
     }
     return checkBundle({ manifest, files }, base);
   },

@@ -1,5 +1,6 @@
 /** Parsing of model sources: hub ids (`org/name[@revision]`, `{ hub, revision }`) and hub file URLs. */
 import { UsageError } from '../errors.ts';
+import { checkRelativeName } from '../util/safe-name.ts';
 
 export const DEFAULT_ENDPOINT = 'https://huggingface.co';
 export const DEFAULT_REVISION = 'main';
@@ -57,7 +58,7 @@ export function normalizeEndpoint(endpoint: string | undefined): string {
 
 /** `{endpoint}/{repo}/resolve/{revision}/{file}`: the download URL, also the cache key of the file. */
 export function hubFileUrl(endpoint: string, ref: HubRef, file: string): string {
-  const path = file.split('/').map(encodeURIComponent).join('/');
+  const path = checkRelativeName(file, `${ref.repo}@${ref.revision}`).split('/').map(encodeURIComponent).join('/');
   return `${normalizeEndpoint(endpoint)}/${ref.repo}/resolve/${encodeURIComponent(ref.revision)}/${path}`;
 }
 

@@ -11,6 +11,7 @@ import { HubError, throwIfAborted } from '../errors.ts';
 import { download } from './download.ts';
 import { hubFileUrl, type HubRef } from './hub-id.ts';
 import type { FileProgress, FileSource, ModelCache } from './types.ts';
+import { checkRelativeName } from '../util/safe-name.ts';
 
 export interface HubSourceOptions {
   readonly endpoint: string;
@@ -47,7 +48,7 @@ export type UrlSourceOptions = Omit<HubSourceOptions, 'endpoint' | 'ref'>;
 
 /** Joins a folder URL and a repo-relative file name, each segment percent-encoded. */
 export function joinUrl(baseUrl: string, file: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/${file.split('/').map(encodeURIComponent).join('/')}`;
+  return `${baseUrl.replace(/\/+$/, '')}/${checkRelativeName(file, baseUrl).split('/').map(encodeURIComponent).join('/')}`;
 }
 
 /**

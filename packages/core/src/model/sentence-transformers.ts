@@ -3,6 +3,7 @@
  * (1_Pooling/config.json: pooling_mode_cls_token / pooling_mode_mean_tokens …) and often a Normalize module.
  */
 import type { ModelInfo } from './types.ts';
+import { checkRelativeName } from '../util/safe-name.ts';
 
 interface StModule {
   readonly type: string;
@@ -22,7 +23,8 @@ function modules(modulesJson: unknown): StModule[] {
 export function poolingConfigFile(modulesJson: unknown): string | undefined {
   const pooling = modules(modulesJson).find((m) => m.type.endsWith('.Pooling') || m.type === 'Pooling');
   if (!pooling) return undefined;
-  return `${(pooling.path || '1_Pooling').replace(/\/+$/, '')}/config.json`;
+  const folder = (pooling.path || '1_Pooling').replace(/\/+$/, '');
+  return checkRelativeName(`${folder}/config.json`, "modules.json (the Pooling module's path)");
 }
 
 export interface SentenceTransformersSettings {

@@ -1,5 +1,5 @@
 /** What a tokenizer is built from, once tokenizer.json or vocab.txt + tokenizer_config.json have been read. */
-import { TokenizerError } from '../errors.ts';
+import { TokenizerError, show } from '../errors.ts';
 import type { AddedToken } from './added-tokens.ts';
 import type { NormalizerOptions } from './normalizer.ts';
 import type { Template } from './post-processor.ts';
@@ -41,8 +41,7 @@ export function tokenContent(v: unknown): string | undefined {
 export function boolField(o: Json, key: string, dflt: boolean, where: string): boolean {
   const v = o[key];
   if (v === undefined || v === null) return dflt;
-  if (typeof v !== 'boolean')
-    throw new TokenizerError(`${where}: "${key}" must be true or false, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'boolean') throw new TokenizerError(`${where}: "${key}" must be true or false, got ${show(v)}`);
   return v;
 }
 

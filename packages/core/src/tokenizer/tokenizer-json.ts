@@ -3,7 +3,7 @@
  * BertNormalizer (or none), BertPreTokenizer, TemplateProcessing / BertProcessing (or none), added_tokens.
  * Anything else is rejected: ids from a pipeline we do not implement would be silently wrong.
  */
-import { TokenizerError } from '../errors.ts';
+import { TokenizerError, show } from '../errors.ts';
 import type { AddedToken } from './added-tokens.ts';
 import type { NormalizerOptions } from './normalizer.ts';
 import { bertTemplate, type Template, type TemplatePiece } from './post-processor.ts';
@@ -21,7 +21,7 @@ const W = 'tokenizer.json';
 const HINT = 'browser-bert supports BERT WordPiece tokenizers only (BertNormalizer, BertPreTokenizer, WordPiece)';
 
 function typeOf(o: unknown): string {
-  return isObject(o) && typeof o.type === 'string' ? o.type : JSON.stringify(o);
+  return isObject(o) && typeof o.type === 'string' ? o.type : show(o);
 }
 
 function parseNormalizer(n: unknown): NormalizerOptions {
@@ -65,6 +65,14 @@ function specialIds(specials: Json, name: string): number[] {
   return s.ids as number[];
 }
 
+/** A template piece's type_id: absent → 0, else a small non-negative integer. */
+function typeId(v: unknown, which: string): number {
+  if (v === undefined || v === null) return 0;
+  if (!Number.isInteger(v) || (v as number) < 0 || (v as number) > 255)
+    throw new TokenizerError(`${W}: post_processor.${which} has type_id ${show(v)}, not a small integer`, HINT);
+  return v as number;
+}
+
 function parseTemplate(p: unknown): { template: Template; cls?: string; sep?: string } {
   if (p === null || p === undefined)
     return {
@@ -98,14 +106,14 @@ function parseTemplate(p: unknown): { template: Template; cls?: string; sep?: st
   const pieces = (list: unknown, which: string): TemplatePiece[] => {
     if (!Array.isArray(list)) throw new TokenizerError(`${W}: post_processor.${which} must be a list`);
     return list.map((item): TemplatePiece => {
-      if (isObject(item) && isObject(item.SpecialToken)) {
-        const name = String(item.SpecialToken.id);
+      if (isObject(item) && isObject(item.SpecialToken) && typeof item.SpecialToken.id === 'string') {
+        const name = item.SpecialToken.id;
         names.push(name);
-        return { kind: 'special', ids: specialIds(specials, name), typeId: Number(item.SpecialToken.type_id ?? 0) };
+        return { kind: 'special', ids: specialIds(specials, name), typeId: typeId(item.SpecialToken.type_id, which) };
       }
       if (isObject(item) && isObject(item.Sequence) && (item.Sequence.id === 'A' || item.Sequence.id === 'B'))
-        return { kind: 'sequence', seq: item.Sequence.id, typeId: Number(item.Sequence.type_id ?? 0) };
-      throw new TokenizerError(`${W}: unexpected post_processor.${which} item ${JSON.stringify(item)}`);
+        return { kind: 'sequence', seq: item.Sequence.id, typeId: typeId(item.Sequence.type_id, which) };
+      throw new TokenizerError(`${W}: unexpected post_processor.${which} item ${show(item)}`);
     });
   };
   const single = pieces(p.single, 'single');

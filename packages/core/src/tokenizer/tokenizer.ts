@@ -60,6 +60,34 @@ export function createTokenizer(files: TokenizerFiles, options: CreateTokenizerO
   return new BertWordPieceTokenizer(spec, options);
 }
 
+/**
+ * Token ids are (nearly) dense: a vocabulary of N tokens whose ids run up to 2^31 would make every per-id table and
+ * loop 2^31 long (a hang, found by fuzzing). Ids up to the number of tokens + 1,024 are accepted.
+ */
+function checkIdRange(spec: TokenizerSpec): void {
+  const count = spec.vocab.size + spec.added.length;
+  const templateIds = [...spec.template.single, ...spec.template.pair].flatMap((p) =>
+    p.kind === 'special' ? p.ids : [],
+  );
+  const ids = [...spec.vocab.values(), ...spec.added.map((a) => a.id), ...templateIds];
+  let max = -1;
+  let min = 0;
+  for (const id of ids) {
+    if (id > max) max = id;
+    if (id < min) min = id;
+  }
+  if (min < 0)
+    throw new TokenizerError(
+      `${spec.source}: token id ${min} is negative`,
+      'the tokenizer file is damaged; use the one saved with the model',
+    );
+  if (max >= count + 1024)
+    throw new TokenizerError(
+      `${spec.source}: token id ${max} is far beyond the ${count} tokens of the vocabulary`,
+      'the tokenizer file is damaged; use the one saved with the model',
+    );
+}
+
 class BertWordPieceTokenizer implements Tokenizer {
   readonly settings: TokenizerSettings;
   readonly vocabSize: number;
@@ -77,6 +105,7 @@ class BertWordPieceTokenizer implements Tokenizer {
   private readonly unkId: number;
 
   constructor(spec: TokenizerSpec, options: CreateTokenizerOptions) {
+    checkIdRange(spec);
     for (const [tok, id] of spec.vocab) this.toId.set(tok, id);
     for (const a of spec.added) this.toId.set(a.content, a.id); // added tokens win, as in tokenizers
     for (const [tok, id] of spec.vocab) this.toToken[id] = tok;

@@ -1,5 +1,5 @@
 /** Element types: sizes, and conversions between float16/bfloat16/float32 bit patterns. */
-import { WeightsError } from '../errors.ts';
+import { WeightsError, show } from '../errors.ts';
 import type { DType, RawTensor } from './types.ts';
 
 export const DTYPE_SIZE: Readonly<Record<DType, number>> = {
@@ -33,7 +33,7 @@ export function numel(shape: readonly number[]): number {
 export function checkShape(shape: unknown, what: string): number[] {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
     throw new WeightsError(
-      `${what} has an invalid shape ${JSON.stringify(shape)}`,
+      `${what} has an invalid shape ${show(shape)}`,
       'expected a list of non-negative integers; the file is corrupt or not a weights file',
     );
   }

@@ -2,7 +2,7 @@
  * safetensors reader and writer (https://github.com/huggingface/safetensors#format): 8-byte little-endian header
  * length, a JSON header, then the data section. The header is validated as strictly as the reference Rust crate.
  */
-import { WeightsError } from '../errors.ts';
+import { WeightsError, show } from '../errors.ts';
 import { DTYPE_SIZE, checkShape, isDType, numel } from './dtype.ts';
 import { textFileError } from './sniff.ts';
 import type { RawTensor, ReadWeightsResult, TensorMap } from './types.ts';
@@ -64,7 +64,7 @@ export function readSafetensors(bytes: Uint8Array): ReadWeightsResult {
     const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
     if (!isDType(dtype)) {
       fail(
-        `tensor "${name}" has unknown dtype ${JSON.stringify(dtype)}`,
+        `tensor "${name}" has unknown dtype ${show(dtype)}`,
         `supported dtypes: ${Object.keys(DTYPE_SIZE).join(', ')}`,
       );
     }
@@ -74,7 +74,7 @@ export function readSafetensors(bytes: Uint8Array): ReadWeightsResult {
       offsets.length !== 2 ||
       !offsets.every((o) => Number.isSafeInteger(o) && (o as number) >= 0)
     ) {
-      fail(`tensor "${name}" has invalid data_offsets ${JSON.stringify(offsets)}`);
+      fail(`tensor "${name}" has invalid data_offsets ${show(offsets)}`);
     }
     const [begin, end] = offsets as [number, number];
     if (begin > end || end > dataLen) {

@@ -1,6 +1,7 @@
 /** Sharded checkpoints: model.safetensors.index.json → which file holds which tensor; merging the shards' maps. */
 import { WeightsError } from '../errors.ts';
 import type { TensorMap } from './types.ts';
+import { checkRelativeName } from '../util/safe-name.ts';
 
 export interface SafetensorsIndex {
   /** tensor name → shard file name */
@@ -20,14 +21,11 @@ export function readSafetensorsIndex(json: unknown): SafetensorsIndex {
     throw new WeightsError('Invalid safetensors index: no "weight_map" object', hint);
   }
   const weightMap = new Map<string, string>();
-  const files: string[] = [];
-  for (const [name, file] of Object.entries(wm)) {
-    if (typeof file !== 'string' || file === '' || file.includes('/') || file.includes('\\') || file.startsWith('.')) {
-      throw new WeightsError(`Invalid safetensors index: tensor "${name}" maps to ${JSON.stringify(file)}`, hint);
-    }
+  for (const [name, raw] of Object.entries(wm)) {
+    const file = checkRelativeName(raw, `the sharded checkpoint index (tensor "${name}" maps to it)`);
     weightMap.set(name, file);
-    if (!files.includes(file)) files.push(file);
   }
+  const files = [...new Set(weightMap.values())];
   if (weightMap.size === 0) throw new WeightsError('Invalid safetensors index: "weight_map" is empty', hint);
   return { weightMap, files };
 }

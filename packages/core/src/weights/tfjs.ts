@@ -3,9 +3,10 @@
  * a TF.js-style bundle (weightsManifest + fixed-size shards, optionally float16-quantized like
  * `tensorflowjs_converter --quantize_float16`).
  */
-import { WeightsError } from '../errors.ts';
+import { WeightsError, show } from '../errors.ts';
 import { DTYPE_SIZE, encodeFloats, numel, toFloat32 } from './dtype.ts';
 import type { DType, RawTensor, ReadWeightsResult, TensorMap } from './types.ts';
+import { checkRelativeName } from '../util/safe-name.ts';
 
 export interface TfjsWeightEntry {
   name: string;
@@ -20,6 +21,11 @@ export interface TfjsWeightsGroup {
 export type TfjsWeightsManifest = TfjsWeightsGroup[];
 
 const TFJS_DTYPE: Readonly<Record<string, DType>> = { float32: 'F32', int32: 'I32', bool: 'BOOL' };
+const QUANT_SIZE = new Map<unknown, number>([
+  ['float16', 2],
+  ['uint8', 1],
+  ['uint16', 2],
+]);
 
 function fail(message: string): never {
   throw new WeightsError(
@@ -37,18 +43,18 @@ function manifestOf(modelJson: unknown): unknown[] {
 }
 
 function checkPath(p: unknown): string {
-  if (typeof p !== 'string' || p === '') fail(`shard path ${JSON.stringify(p)} is not a file name`);
-  const clean = p.replace(/^(\.\/)+/, '');
-  if (clean.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(clean) || clean.split('/').includes('..')) {
-    fail(`shard path "${p}" must be relative to model.json, without ".."`);
-  }
-  return clean;
+  // tf.io writers may prefix "./"; after that the name must be a plain relative path (util/safe-name.ts).
+  return checkRelativeName(
+    typeof p === 'string' ? p.replace(/^(\.\/)+/, '') : p,
+    'the TF.js model.json weightsManifest',
+  );
 }
 
 /** The shard files a model.json needs, relative to its folder, in manifest order ("./" prefixes removed). */
 export function tfjsShardPaths(modelJson: unknown): string[] {
   const out: string[] = [];
   for (const g of manifestOf(modelJson)) {
+    if (typeof g !== 'object' || g === null) fail('a weightsManifest group is not an object');
     const paths = (g as { paths?: unknown }).paths;
     if (!Array.isArray(paths)) fail('a weightsManifest group has no paths');
     out.push(...paths.map(checkPath));
@@ -81,23 +87,25 @@ export function readTfjsWeights(modelJson: unknown, shards: readonly Uint8Array[
     shardIndex += paths.length;
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     let pos = 0;
-    for (const w of weights as Record<string, unknown>[]) {
-      const { name, shape, dtype, quantization } = w;
+    for (const w of weights as unknown[]) {
+      if (typeof w !== 'object' || w === null) fail(`group ${gi + 1} has a weight that is not an object`);
+      const { name, shape, dtype, quantization } = w as Record<string, unknown>;
       if (typeof name !== 'string') fail(`group ${gi + 1} has a weight without a name`);
       if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-        fail(`weight "${name}" has an invalid shape ${JSON.stringify(shape)}`);
+        fail(`weight "${name}" has an invalid shape ${show(shape)}`);
       }
-      const target = TFJS_DTYPE[dtype as string];
+      // own keys of string names only: "constructor" or a nested list must not reach the lookup
+      const target = typeof dtype === 'string' && Object.hasOwn(TFJS_DTYPE, dtype) ? TFJS_DTYPE[dtype] : undefined;
       if (!target) {
         throw new WeightsError(
-          `TF.js weight "${name}" has dtype ${JSON.stringify(dtype)}, which browser-bert cannot read`,
+          `TF.js weight "${name}" has dtype ${show(dtype)}, which browser-bert cannot read`,
           'supported weight dtypes: float32, int32, bool (optionally quantized float16/uint8/uint16)',
         );
       }
       const n = numel(shape as number[]);
       const q = quantization as TfjsWeightEntry['quantization'] | undefined;
-      const qsize = q ? { float16: 2, uint8: 1, uint16: 2 }[q.dtype] : DTYPE_SIZE[target];
-      if (!qsize) fail(`weight "${name}" has unknown quantization ${JSON.stringify(q)}`);
+      const qsize = q ? QUANT_SIZE.get(q.dtype) : DTYPE_SIZE[target];
+      if (!qsize) fail(`weight "${name}" has unknown quantization ${show(q)}`);
       const bytes = n * qsize;
       if (pos + bytes > buf.byteLength) {
         fail(`weight "${name}" needs bytes ${pos}..${pos + bytes} but group ${gi + 1} has ${buf.byteLength}`);

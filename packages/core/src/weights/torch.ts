@@ -17,6 +17,8 @@ import type { DType, RawTensor, ReadWeightsResult, TensorMap } from './types.ts'
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
 /** A stride-0 (expanded) view can describe far more bytes than the file holds; refuse absurd ones. */
 const MAX_STRIDED_BYTES = 2 ** 31;
+/** …and may not exceed 4 × its storage's bytes, or this much for small storages (the fuzz allocation bound). */
+const STRIDED_SLACK_BYTES = 16 * 1024 * 1024;
 
 interface StorageRef {
   readonly key: string;
@@ -55,7 +57,10 @@ const REBUILD = new Set([
 function allowGlobal(module: string, name: string): boolean {
   const q = `${module}.${name}`;
   if (q === 'collections.OrderedDict' || REBUILD.has(q)) return true;
-  if (module === 'torch' && (/^[A-Za-z0-9]*Storage$/.test(name) || name in TORCH_DTYPE || name === 'device')) {
+  if (
+    module === 'torch' &&
+    (/^[A-Za-z0-9]*Storage$/.test(name) || Object.hasOwn(TORCH_DTYPE, name) || name === 'device')
+  ) {
     return true;
   }
   if (q === 'torch.storage.UntypedStorage' || q === 'torch.Tensor' || q === 'torch.nn.parameter.Parameter') return true;
@@ -105,15 +110,18 @@ function reduce(callable: PyGlobal, args: unknown[]): unknown {
 function storageDtype(t: unknown): { dtype: DType | undefined; typeName: string } {
   if (!(t instanceof PyGlobal)) fail('storage type in a persistent id is not a class name');
   if (t.name === 'UntypedStorage') return { dtype: 'U8', typeName: t.qualified };
-  return { dtype: STORAGE_DTYPE[t.name], typeName: t.qualified };
+  return { dtype: Object.hasOwn(STORAGE_DTYPE, t.name) ? STORAGE_DTYPE[t.name] : undefined, typeName: t.qualified };
 }
 
-/** Flattens nested dicts/lists of tensors with "." joined keys (cycles and blow-ups from shared containers refused). */
-function flatten(root: unknown, out: [string, TensorRef][]): void {
+/**
+ * Flattens nested dicts/lists of tensors with "." joined keys. Cycles are refused, and so are blow-ups from shared
+ * containers (a few hundred bytes of memo references can describe 2^60 entries): at most `maxVisits` entries.
+ */
+function flatten(root: unknown, out: [string, TensorRef][], maxVisits: number): void {
   const onPath = new Set<unknown>();
   let visits = 0;
   const walk = (value: unknown, prefix: string): void => {
-    if (++visits > 10_000_000) fail('the pickle expands to more than 10 million entries');
+    if (++visits > maxVisits) fail(`the pickle expands to more than ${maxVisits} entries (shared containers)`);
     if (value instanceof TensorRef) {
       out.push([prefix || 'tensor', value]);
       return;
@@ -167,14 +175,16 @@ function materialize(name: string, t: TensorRef, storageBytes: (s: StorageRef) =
   }
   if (contiguous) return { name, dtype: s.dtype, shape, data: bytes.subarray(start * size, (start + n) * size) };
   // Strided (e.g. Fortran order, transposed views, expanded dims): gather element by element.
-  if (n * size > MAX_STRIDED_BYTES) {
-    fail(`tensor "${name}" is a strided view of ${n * size} bytes, over the ${MAX_STRIDED_BYTES}-byte limit`);
+  // Transposed / Fortran-order views are at most their storage; only expanded (stride-0) ones grow, within reason.
+  const limit = Math.min(MAX_STRIDED_BYTES, Math.max(STRIDED_SLACK_BYTES, 4 * bytes.byteLength));
+  if (n * size > limit) {
+    fail(`tensor "${name}" is a strided view of ${n * size} bytes, over the ${limit}-byte limit`);
   }
   const out = new Uint8Array(n * size);
   const idx = new Array<number>(shape.length).fill(0);
   let src = start;
   for (let k = 0; k < n; k++) {
-    out.set(bytes.subarray(src * size, src * size + size), k * size);
+    for (let b = 0, from = src * size, to = k * size; b < size; b++) out[to + b] = bytes[from + b]!; // no view per element
     for (let d = shape.length - 1; d >= 0; d--) {
       idx[d]!++;
       src += t.stride[d]!;
@@ -186,9 +196,12 @@ function materialize(name: string, t: TensorRef, storageBytes: (s: StorageRef) =
   return { name, dtype: s.dtype, shape, data: out };
 }
 
-function collect(root: unknown, storageBytes: (s: StorageRef) => Uint8Array): TensorMap {
+/** Entries a pickle of `bytes` bytes may flatten to: every entry costs ≥ 1 opcode byte, shared ones a BINGET. */
+const visitBudget = (pickleBytes: number) => 4 * pickleBytes + 100_000;
+
+function collect(root: unknown, storageBytes: (s: StorageRef) => Uint8Array, pickleBytes: number): TensorMap {
   const found: [string, TensorRef][] = [];
-  flatten(root, found);
+  flatten(root, found, visitBudget(pickleBytes));
   const tensors: TensorMap = new Map();
   for (const [name, ref] of found) {
     if (tensors.has(name)) fail(`two tensors are named "${name}" after flattening nested dicts`);
@@ -235,16 +248,20 @@ function readZip(bytes: Uint8Array): ReadWeightsResult {
   };
   const root = unpickle(files[pkls[0]!]!, hooks).value;
   const cache = new Map<string, Uint8Array>();
-  const tensors = collect(root, (s) => {
-    let data = cache.get(s.key);
-    if (!data) {
-      const rec = files[`${prefix}data/${s.key}`];
-      if (!rec) fail(`storage record data/${s.key} is missing from the archive`);
-      data = big ? byteswap(rec, DTYPE_SIZE[s.dtype!]) : rec;
-      cache.set(s.key, data);
-    }
-    return data;
-  });
+  const tensors = collect(
+    root,
+    (s) => {
+      let data = cache.get(s.key);
+      if (!data) {
+        const rec = files[`${prefix}data/${s.key}`];
+        if (!rec) fail(`storage record data/${s.key} is missing from the archive`);
+        data = big ? byteswap(rec, DTYPE_SIZE[s.dtype!]) : rec;
+        cache.set(s.key, data);
+      }
+      return data;
+    },
+    files[pkls[0]!]!.byteLength,
+  );
   return { tensors, info: { format: 'torch-zip', metadata: {} } };
 }
 
@@ -295,11 +312,15 @@ function readLegacy(bytes: Uint8Array): ReadWeightsResult {
     data.set(key, little ? raw : byteswap(raw, size));
     pos += 8 + len;
   }
-  const tensors = collect(main.value, (s) => {
-    const d = data.get(s.key);
-    if (!d) fail(`storage ${s.key} is missing from the file`);
-    return d;
-  });
+  const tensors = collect(
+    main.value,
+    (s) => {
+      const d = data.get(s.key);
+      if (!d) fail(`storage ${s.key} is missing from the file`);
+      return d;
+    },
+    main.end - sys.end,
+  );
   return { tensors, info: { format: 'torch-legacy', metadata: {} } };
 }
 

@@ -91,7 +91,11 @@ test('missing and inconsistent bundle files are typed one-line errors', { skip }
     StorageError,
     /activation "sigmoid" \(only softmax is supported\)/,
   );
-  await rejects(withManifest({ labels: ['a', 'b', 'c'] }), ExportError, /2 outputs but the manifest lists 3 labels/);
+  await rejects(
+    withManifest({ labels: ['a', 'b', 'c'], positive_label: null }),
+    ExportError,
+    /2 outputs but the manifest lists 3 labels/,
+  );
   const vocab = new TextDecoder().decode(bundle.files['tokenizer/vocab.txt']).replace('\nthe\n', '\nthee\n');
   await rejects(
     withFiles({ 'tokenizer/vocab.txt': new TextEncoder().encode(vocab) }),

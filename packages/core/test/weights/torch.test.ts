@@ -340,7 +340,7 @@ test('hostile structures: a list containing itself, a shared-container blow-up, 
   // x0 = []; x1 = [x0, x0]; … 40 levels: 2^40 paths, tiny file
   const w = new PickleWriter().proto().op(']');
   for (let i = 0; i < 40; i++) w.op('q').op(0).op('0').op('h').op(0).op('h').op(0).op(0x86);
-  assert.throws(() => readTorch(asZip(w.finish())), /more than 10 million entries/);
+  assert.throws(() => readTorch(asZip(w.finish())), /expands to more than \d+ entries/);
   // A 1-element storage expanded (stride 0) to 2^40 elements.
   const big = new PickleWriter().proto().op('}').op('(').str('x').global('torch._utils', '_rebuild_tensor_v2').op('(');
   big.op('(').str('storage').global('torch', 'FloatStorage').str('0').str('cpu').int(1).op('t').op('Q');

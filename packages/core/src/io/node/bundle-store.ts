@@ -3,9 +3,10 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { StorageError } from '../../errors.ts';
-import { checkBundle } from '../../bundle/validate.ts';
+import { checkBundle, checkManifest } from '../../bundle/validate.ts';
 import type { ClassifierBundle } from '../../bundle/types.ts';
 import type { BundleStore } from '../types.ts';
+import { parseManifest } from '../../bundle/parse-manifest.ts';
 
 function dirOf(target: string): string {
   return path.resolve(target.replace(/^file:\/\//, ''));
@@ -16,13 +17,12 @@ export async function readBundleFolder(dir: string): Promise<ClassifierBundle> {
   if (!existsSync(manifestPath)) {
     throw new StorageError(`${dir} has no manifest.json`, 'pass the folder written by `browser-bert train --out`');
   }
-  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { files?: unknown };
-  const names = Array.isArray(manifest.files) ? (manifest.files as string[]) : [];
+  const manifest = parseManifest(await readFile(manifestPath, 'utf8'), manifestPath);
   const files: Record<string, Uint8Array> = {};
-  for (const name of names) {
+  for (const name of checkManifest(manifest, dir)) {
     const p = path.join(dir, ...name.split('/'));
     if (!p.startsWith(path.resolve(dir) + path.sep)) throw new StorageError(`Bad file name in manifest.json: ${name}`);
-    if (existsSync(p)) files[name] = new Uint8Array(await readFile(p));
+    if (existsSync(p) && statSync(p).isFile()) files[name] = new Uint8Array(await readFile(p));
   }
   return checkBundle({ manifest, files }, dir);
 }

@@ -4,6 +4,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { HubError } from '../../errors.ts';
 import type { FileProgress, FileSource } from '../types.ts';
+import { checkRelativeName } from '../../util/safe-name.ts';
 
 export function createFolderSource(folder: string): FileSource {
   const root = path.resolve(folder);
@@ -23,7 +24,7 @@ export function createFolderSource(folder: string): FileSource {
       return out.sort();
     },
     async get(name, onProgress) {
-      const file = path.join(root, ...name.split('/'));
+      const file = path.join(root, ...checkRelativeName(name, folder).split('/')); // never outside the folder
       let size: number;
       try {
         const st = await stat(file);

@@ -1,0 +1,187 @@
+/**
+ * Fuzz: classifier bundles end to end — zip archives (bundleFromZip), manifest.json (checkBundle), head/model.json +
+ * head/weights.bin (checked before TF.js), tokenizer files — through loadClassifier, which must give a classifier
+ * that classifies, or a typed error; and leave no TF.js tensor behind either way. Seed: a real bundle written by
+ * classifier.save / toBundle (support/tiny-classifier.ts, ~1 s to make). Zip entry names are mutated too: every
+ * name a loaded bundle holds is a plain relative path.
+ * Stated bound: zips may claim at most 32 × their size + 16 MiB uncompressed (storage/zip.ts); 64 × + 16 MiB here.
+ */
+import './support/alloc-meter';
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { unzipSync, zipSync } from 'fflate';
+import fc from 'fast-check';
+import { loadClassifier } from '../../src/load/classifier';
+import { StorageError } from '../../src/errors';
+import { initNodeBackend } from '../../src/node';
+import type { ClassifierBundle } from '../../src/bundle/types';
+import { bundleFromZip, bundleToZip } from '../../src/bundle/zip';
+import { unsafeNameReason } from '../../src/util/safe-name';
+import { makeTinyClassifier, type TinyClassifier } from '../../test-support/tiny-classifier';
+import { metered } from './support/alloc-meter';
+import { fuzzAsync, fuzzSync, stopWatchdog, REPLAY } from './support/harness';
+import { applyByteOps, applyJsonOps, byteOps, concat, hostileName, jsonOps, jsonText } from './support/mutate';
+
+let tmp = '';
+let tiny: TinyClassifier;
+let zip: Uint8Array;
+const enc = new TextEncoder();
+
+before(async () => {
+  await initNodeBackend('cpu');
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'bb-fuzz-bundle-'));
+  tiny = await makeTinyClassifier(tmp);
+  zip = bundleToZip(tiny.bundle);
+});
+after(async () => {
+  await stopWatchdog();
+  tiny?.model.dispose();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+const parse = (b: Uint8Array | undefined): unknown => {
+  const text = new TextDecoder().decode(b);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text; // already damaged by an earlier edit
+  }
+};
+type Edit = (b: ClassifierBundle) => ClassifierBundle;
+
+/** Structure-aware edits of the bundle's files. */
+const edit: fc.Arbitrary<Edit> = fc.oneof(
+  jsonOps(3).map((ops): Edit => (b) => ({
+    manifest: applyJsonOps(b.manifest, ops) as ClassifierBundle['manifest'],
+    files: b.files,
+  })),
+  fc
+    .tuple(fc.constantFrom('head/model.json', 'tokenizer/tokenizer_config.json'), jsonOps(3))
+    .map(([name, ops]): Edit => (b) => ({
+      manifest: b.manifest,
+      files: { ...b.files, [name]: enc.encode(jsonText(applyJsonOps(parse(b.files[name]), ops))) },
+    })),
+  fc
+    .tuple(
+      fc.constantFrom('head/weights.bin', 'head/model.json', 'tokenizer/vocab.txt', 'tokenizer/tokenizer_config.json'),
+      byteOps(3),
+    )
+    .map(([name, ops]): Edit => (b) => ({
+      manifest: b.manifest,
+      files: { ...b.files, [name]: applyByteOps(b.files[name]!, ops) },
+    })),
+);
+
+/** A zip of the (edited) bundle, then maybe damaged at byte level or with an entry renamed. */
+const zipInput: fc.Arbitrary<Uint8Array> = fc
+  .tuple(
+    fc.array(edit, { maxLength: 2 }),
+    fc.option(byteOps(3), { nil: undefined, freq: 2 }),
+    fc.option(fc.tuple(fc.nat(), hostileName), { nil: undefined, freq: 2 }),
+  )
+  .map(([edits, bytesOps, rename]) => {
+    let b = tiny.bundle;
+    for (const e of edits) b = e(b);
+    let z: Uint8Array;
+    try {
+      z = bundleToZip(b);
+    } catch {
+      z = zip;
+    }
+    if (rename) {
+      const files = unzipSync(z);
+      const names = Object.keys(files);
+      const from = names[rename[0] % names.length]!;
+      const data = files[from]!;
+      delete files[from];
+      files[rename[1] || 'x'] = data;
+      try {
+        z = zipSync(files, { level: 0 });
+      } catch {
+        /* a name fflate cannot write */
+      }
+    }
+    return bytesOps ? applyByteOps(z, bytesOps) : z;
+  });
+
+test('fuzz zip bundles → loadClassifier: a working classifier or a typed error, and no leaked tensors', async (t) => {
+  const stats = await fuzzAsync({
+    name: 'bundle zip',
+    input: zipInput,
+    read: async (z: Uint8Array) => {
+      const before = tf.memory().numTensors;
+      let names: string[] = [];
+      try {
+        names = Object.keys(bundleFromZip(z).files);
+        const clf = await loadClassifier(z, { model: tiny.model });
+        try {
+          const [p] = await clf.classify(['win money now']);
+          return { label: p!.label, labels: clf.manifest.labels, names };
+        } finally {
+          clf.dispose();
+        }
+      } finally {
+        const after = tf.memory().numTensors; // (other code may release tensors meanwhile: only growth is a leak)
+        assert.ok(after <= before, `${after - before} tensors leaked`);
+      }
+    },
+    check: (r) => {
+      assert.ok(r.labels.includes(r.label));
+      for (const n of r.names) assert.equal(unsafeNameReason(n), undefined, n);
+    },
+    size: (z) => z.byteLength,
+    runs: 15,
+  });
+  t.diagnostic(
+    `bundles: ${stats.runs} inputs, ${stats.accepted} loaded and classified, ${stats.refused} refused with a typed error`,
+  );
+  assert.ok(REPLAY || (stats.refused > 0 && stats.accepted > 0), 'the inputs exercise both outcomes');
+});
+
+test('fuzz bundleFromZip on raw damage: central directory, entry counts and sizes', (t) => {
+  const stats = fuzzSync({
+    name: 'zip',
+    input: fc.tuple(byteOps(6), fc.boolean()).map(([ops, tail]) => {
+      // damage the central directory (the last ~150 bytes per entry) more often than the data
+      if (!tail) return applyByteOps(zip, ops);
+      const cut = Math.max(0, zip.byteLength - 600);
+      return concat(zip.subarray(0, cut), applyByteOps(zip.subarray(cut), ops));
+    }),
+    read: (z: Uint8Array) => bundleFromZip(z),
+    check: (b) => {
+      for (const n of Object.keys(b.files)) assert.equal(unsafeNameReason(n), undefined, n);
+    },
+    size: (z) => z.byteLength,
+    bound: (n) => 32 * n + 16 * 1024 * 1024 + 1024 * 1024,
+    runs: 300,
+  });
+  t.diagnostic(`zip: ${stats.runs} inputs, ${stats.accepted} read, ${stats.refused} refused with a typed error`);
+});
+
+test('a zip whose entries claim 4 GiB (or 2^60 bytes with zip64) is refused before anything is inflated', () => {
+  const claims: Uint8Array[] = [];
+  for (const size of [2 ** 32 - 1, 2 ** 31]) {
+    const z = zipSync({ 'manifest.json': [enc.encode('{"a":1}'), { level: 6 }] });
+    // central directory header: uncompressed size at offset 24 from its signature PK\x01\x02
+    const dv = new DataView(z.buffer, z.byteOffset, z.byteLength);
+    for (let i = z.byteLength - 22; i >= 0; i--)
+      if (dv.getUint32(i, true) === 0x02014b50) {
+        dv.setUint32(i + 24, size, true);
+        break;
+      }
+    claims.push(z);
+  }
+  const heap0 = process.memoryUsage().heapUsed;
+  for (const z of claims) {
+    const t0 = performance.now();
+    const out = metered(() => bundleFromZip(z));
+    assert.ok(out.error instanceof StorageError && /zip bomb/.test(out.error.message), String(out.error));
+    assert.ok(out.bytes < 1024 * 1024, `allocated ${out.bytes}`);
+    assert.ok(performance.now() - t0 < 200);
+  }
+  assert.ok(process.memoryUsage().heapUsed - heap0 < 16 * 1024 * 1024);
+});
