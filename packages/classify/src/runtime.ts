@@ -98,6 +98,9 @@ export async function runtimeClassifier(
     },
   );
   try {
+    // Posts the weights to the workers (it does not wait for them): they compile the kernel and unpack while this
+    // thread builds the tokenizer and the head.
+    await engine.start?.();
     const tokenizer = assembleTokenizer(
       { vocabTxt: text(f[FILES.vocab]), tokenizerConfig: JSON.parse(text(f[FILES.tokenizerConfig])) as unknown },
       config,

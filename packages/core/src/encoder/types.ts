@@ -59,6 +59,12 @@ export interface InferenceEngine {
    */
   readonly fallbackToTfjs: boolean;
   run(batch: PaddedBatch, pooling: EnginePooling): Promise<EngineResult>;
+  /**
+   * Reads the weights and starts the workers now, so that work on the main thread (e.g. building the tokenizer)
+   * overlaps their start-up; the first run() does the same when nobody called it. Never rejects: a failure to start
+   * is reported by the runs.
+   */
+  start?(): Promise<void>;
   /** Stops the workers; later runs reject. */
   dispose(): void;
 }

@@ -161,6 +161,11 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
     workers = started;
   }
 
+  function startOnce(): Promise<void> {
+    starting ??= start().catch((e: unknown) => fail(`its workers could not start: ${(e as Error).message}`));
+    return starting;
+  }
+
   /** Sends the batch to the least-busy worker. */
   function dispatch(batch: PaddedBatch, pooling: EnginePooling): Promise<EngineResult> {
     if (disposed) {
@@ -214,10 +219,10 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
       } catch (e) {
         return Promise.reject(e as Error);
       }
-      // The first run reads the weights (asynchronously) and starts the workers; later runs wait for that.
-      starting ??= start().catch((e: unknown) => fail(`its workers could not start: ${(e as Error).message}`));
-      return starting.then(() => dispatch(batch, pooling));
+      // The first run reads the weights (asynchronously) and starts the workers unless start() did; later runs wait.
+      return startOnce().then(() => dispatch(batch, pooling));
     },
+    start: startOnce,
     dispose(): void {
       if (disposed) return;
       disposed = true;

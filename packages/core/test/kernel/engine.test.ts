@@ -152,6 +152,26 @@ test('the shared word table (one SharedArrayBuffer for all workers) gives bit-id
   await assert.rejects(shared.run(pad([Int32Array.from([101, 300])]), 'mean'), /Token id 300 is outside/);
 });
 
+test('start() posts the weights before the first run (once), and a started engine gives the same results as a lazy one', async () => {
+  const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64 });
+  const enc = createBertEncoder(config, randomBertWeights(config, { seed: 35 }));
+  const inits: number[] = [];
+  const counting: KernelSpawner = (source) => {
+    const w = nodeKernelSpawner(source);
+    return { ...w, post: (m, t) => (m.type === 'init' && inits.push(1), w.post(m, t)) };
+  };
+  const started = createKernelEngine(kernelWeightsOf(enc), { threads: 2, spawn: counting });
+  const lazy = createKernelEngine(kernelWeightsOf(enc), { threads: 2, spawn: nodeKernelSpawner });
+  open.push(started, lazy, enc);
+  assert.equal(inits.length, 0, 'nothing starts before start() or a run');
+  await Promise.all([started.start!(), started.start!()]);
+  assert.equal(inits.length, 2, 'one init per worker, sent by start() itself');
+  const batch = pad([Int32Array.from([101, 7, 8, 9, 102]), Int32Array.from([101, 42, 102])]);
+  const [a, b] = await Promise.all([started.run(batch, 'mean'), lazy.run(batch, 'mean')]);
+  assert.deepEqual(a.data, b.data);
+  assert.equal(inits.length, 2, 'the run did not start the workers again');
+});
+
 test(
   'wasm-simd kernel, partial column panels, gelu_new, 3 layers, token types 1: match the reference',
   { skip },

@@ -1,0 +1,204 @@
+/**
+ * `npm run bench:runtime` — the tiny runtime (@browser-bert/classify) beside the full library and Transformers.js:
+ * download size (minified + gzip, weights excluded), cold start in Chromium (classifier already in IndexedDB → first
+ * prediction, a fresh page each time, runtime and library interleaved), and single-text latency p50/p99 with both
+ * loaded in one page (interleaved). Prints a table; writes bench/results/runtime-latest.json.
+ *   npm run bench:runtime [-- --rounds 9] [-- --texts 200]
+ * The classifier is fine-tuned (its encoder included in the bundle) on a RANDOM-INIT bert-tiny-shaped checkpoint:
+ * figures are speed and size, not accuracy.
+ */
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import type { BrowserContext } from 'playwright-core';
+import { initNodeBackend, wasmDir } from '../packages/core/src/node';
+import { createFolderSource } from '../packages/core/src/io/node/folder-source';
+import { loadFromSource } from '../packages/core/src/model/from-source';
+import { trainClassifier } from '../packages/core/src/train/pipeline';
+import {
+  CHROMIUM_PATH,
+  SOURCE_CONDITION,
+  launchChromium,
+  runPage,
+  serveStatic,
+} from '../packages/core/test-support/browser';
+import { loadSms, repoRoot, smsPath } from './lib/data';
+import { fmt } from './lib/format';
+import { machineInfo } from './lib/machine';
+import { ensureModel } from './lib/models';
+import { percentile, summarize, type Summary } from './lib/stats';
+import { measureSizes } from './runtime/sizes';
+
+const log = (m: string): void => void process.stderr.write(`${m}\n`);
+const argValue = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const kb = (b: number): string => `${fmt(b / 1024, 1)} KB`;
+const ms = (s: Summary): string => `${fmt(s.median, 0)} ms [${fmt(s.min, 0)}–${fmt(s.max, 0)}]`;
+
+async function buildPages(dir: string): Promise<void> {
+  const pages = ['setup', 'cold-runtime', 'cold-library', 'latency'];
+  await build({
+    entryPoints: pages.map((p) => path.join(import.meta.dirname, `runtime/pages/${p}.page.ts`)),
+    outdir: dir,
+    entryNames: '[name]',
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    logLevel: 'error',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    conditions: [SOURCE_CONDITION],
+  });
+  for (const p of pages) {
+    await writeFile(
+      path.join(dir, `${p}.html`),
+      `<!doctype html><meta charset="utf-8"><title>${p}</title><script type="module" src="./${p}.page.js"></script>`,
+    );
+  }
+  await cp(wasmDir(), path.join(dir, 'wasm'), { recursive: true });
+}
+
+async function coldStart(ctx: BrowserContext, url: string): Promise<{ sinceNavigation: number; sinceLoad: number }> {
+  const page = await ctx.newPage();
+  try {
+    return (await runPage(page, url, 120_000)) as { sinceNavigation: number; sinceLoad: number };
+  } finally {
+    await page.close();
+  }
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(smsPath)) {
+    console.error(`bench:runtime needs ${smsPath} (the shared data folder beside the repo, ../shared); not found`);
+    process.exit(2);
+  }
+  if (!existsSync(path.join(repoRoot, 'packages/classify/dist/classify.min.js'))) {
+    console.error('bench:runtime needs the built runtime: run `npm run build` first');
+    process.exit(2);
+  }
+  const rounds = argValue('rounds', 9);
+  const nTexts = argValue('texts', 200);
+  const machine = machineInfo(CHROMIUM_PATH);
+  log(`machine: ${machine.cpuModel}, ${machine.cores} cores, load ${machine.loadAverage.join(' ')}`);
+
+  log('sizes: bundling the runtime, the full library and Transformers.js with esbuild …');
+  const sizes = await measureSizes();
+
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'bb-bench-runtime-'));
+  try {
+    await initNodeBackend('wasm');
+    const files = await ensureModel('bert-tiny', log);
+    const model = await loadFromSource(createFolderSource(files.dir));
+    const sms = loadSms();
+    const train = { texts: sms.texts.slice(0, 400), labels: sms.labels.slice(0, 400) };
+    log('training a fine-tuned classifier (1 epoch, top layer) on 400 SMS texts, random-init encoder …');
+    const { classifier } = await trainClassifier({
+      model,
+      dataset: train,
+      options: { seed: 1, epochs: 1, fineTuneLayers: 1 },
+    });
+    await classifier.save(path.join(tmp, 'clf'));
+    classifier.dispose();
+    model.dispose();
+
+    const site = path.join(tmp, 'site');
+    await mkdir(site);
+    await buildPages(site);
+    const texts = sms.texts.slice(1000, 1000 + nTexts);
+    await writeFile(path.join(site, 'texts.json'), JSON.stringify(texts));
+    const clfRoute = (req: IncomingMessage, res: ServerResponse): boolean => {
+      const u = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (!u.pathname.startsWith('/clf/')) return false;
+      const name = decodeURIComponent(u.pathname.slice('/clf/'.length));
+      const file = path.resolve(tmp, 'clf', name);
+      if (!file.startsWith(path.join(tmp, 'clf') + path.sep)) return (void res.writeHead(403).end(), true);
+      readFile(file).then(
+        (b) => res.writeHead(200).end(b),
+        () => res.writeHead(404).end('not found'),
+      );
+      return true;
+    };
+    const server = await serveStatic(site, clfRoute);
+    const browser = await launchChromium();
+    try {
+      const ctx = await browser.newContext();
+      const q = (extra: Record<string, string> = {}) =>
+        new URLSearchParams({ name: 'bench', text: texts[0]!, ...extra }).toString();
+      const setup = await ctx.newPage();
+      await runPage(setup, `${server.url}/setup.html?${q()}`);
+      await setup.close();
+      const cold: Record<'runtime' | 'library', { nav: number[]; load: number[] }> = {
+        runtime: { nav: [], load: [] },
+        library: { nav: [], load: [] },
+      };
+      for (let r = 0; r < rounds; r++) {
+        const order = r % 2 === 0 ? (['runtime', 'library'] as const) : (['library', 'runtime'] as const);
+        for (const k of order) {
+          const res = await coldStart(ctx, `${server.url}/cold-${k}.html?${q()}`);
+          cold[k].nav.push(res.sinceNavigation);
+          cold[k].load.push(res.sinceLoad);
+        }
+        log(`cold start round ${r + 1}/${rounds}`);
+      }
+      log(`latency: ${texts.length} single texts, runtime and library interleaved in one page …`);
+      const lat = await ctx.newPage();
+      const latency = (await runPage(lat, `${server.url}/latency.html?${q()}`)) as {
+        ms: Record<'runtime' | 'library', number[]>;
+        maxDiff: number;
+        threads: number;
+      };
+      await lat.close();
+      await ctx.close();
+
+      const rows: string[] = [];
+      rows.push('## Download size (minified, gzip -9; weights excluded)');
+      for (const s of sizes) {
+        const total = s.parts.reduce((a, p) => a + p.gzip, 0);
+        rows.push(`- ${s.what}: **${kb(total)}** gz`);
+        for (const p of s.parts) rows.push(`    - ${p.name}: ${kb(p.bytes)} → ${kb(p.gzip)} gz`);
+      }
+      const runtimeGz = sizes[0]!.parts.reduce((a, p) => a + p.gzip, 0);
+      rows.push(`- runtime target ≤ 100 KB gz: ${runtimeGz <= 100 * 1024 ? 'met' : 'NOT met'}`);
+      rows.push('');
+      rows.push(`## Cold start in Chromium (IndexedDB → first prediction; ${rounds} fresh pages each, interleaved)`);
+      for (const k of ['runtime', 'library'] as const) {
+        rows.push(
+          `- ${k}: since navigation ${ms(summarize(cold[k].nav))}; loadClassifier → first prediction ${ms(summarize(cold[k].load))}`,
+        );
+      }
+      rows.push(
+        `- runtime target ≤ 300 ms (since navigation, median): ${summarize(cold.runtime.nav).median <= 300 ? 'met' : 'NOT met'}`,
+      );
+      rows.push('');
+      rows.push(
+        `## Single-text latency (${texts.length} SMS texts, one page, interleaved; kernel threads ${latency.threads})`,
+      );
+      for (const k of ['runtime', 'library'] as const) {
+        const xs = latency.ms[k];
+        rows.push(`- ${k}: p50 ${fmt(percentile(xs, 50), 1)} ms, p99 ${fmt(percentile(xs, 99), 1)} ms`);
+      }
+      rows.push(`- max |runtime − library| over the texts' probabilities: ${latency.maxDiff.toExponential(1)}`);
+      console.log(rows.join('\n'));
+      const out = path.join(repoRoot, 'bench/results/runtime-latest.json');
+      await mkdir(path.dirname(out), { recursive: true });
+      await writeFile(
+        out,
+        JSON.stringify({ date: new Date().toISOString(), machine, rounds, sizes, cold, latency }, null, 1) + '\n',
+      );
+      log(`wrote ${path.relative(repoRoot, out)}`);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();
