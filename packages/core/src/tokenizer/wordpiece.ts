@@ -25,43 +25,61 @@ class Trie {
   matchEnd = 0;
 
   constructor(entries: ReadonlyMap<string, number>) {
-    // Keys in UTF-16 order (the default sort): the child to follow while inserting is always the node's last child.
-    const keys = [...entries.keys()].sort();
+    // Built without sorting the keys (sorting 30k strings was most of a tokenizer's start-up): an open-addressing
+    // table maps (node, unit) to the child while inserting.
     let cap = 1;
-    for (const key of keys) cap += key.length;
+    for (const key of entries.keys()) cap += key.length;
     const unit = new Uint16Array(cap);
     const firstChild = new Int32Array(cap).fill(-1);
-    const lastChild = new Int32Array(cap).fill(-1);
     const next = new Int32Array(cap).fill(-1);
     const value = new Int32Array(cap).fill(-1);
+    let size = 16;
+    while (size < cap * 2) size *= 2;
+    const mask = size - 1;
+    const slotParent = new Int32Array(size).fill(-1);
+    const slotChild = new Int32Array(size);
     let count = 1;
-    for (const key of keys) {
+    for (const [key, id] of entries) {
       let node = 0;
       for (let i = 0; i < key.length; i++) {
         const u = key.charCodeAt(i);
-        const lc = lastChild[node]!;
-        if (lc >= 0 && unit[lc] === u) node = lc;
+        let h = (Math.imul(node, 0x9e3779b1) ^ Math.imul(u, 0x85ebca6b)) & mask;
+        while (slotParent[h]! >= 0 && (slotParent[h] !== node || unit[slotChild[h]!] !== u)) h = (h + 1) & mask;
+        if (slotParent[h]! >= 0) node = slotChild[h]!;
         else {
           const c = count++;
           unit[c] = u;
-          if (lc >= 0) next[lc] = c;
-          else firstChild[node] = c;
-          lastChild[node] = c;
+          next[c] = firstChild[node]!;
+          firstChild[node] = c;
+          slotParent[h] = node;
+          slotChild[h] = c;
           node = c;
         }
       }
-      if (key.length > 0) value[node] = entries.get(key)!;
+      if (key.length > 0) value[node] = id;
     }
-    // Compressed rows: every node but the root is the target of exactly one edge.
+    // Compressed rows, each node's edges in unit order (binary search): every node but the root is the target of
+    // exactly one edge. An edge sorts as unit · 2^32 + child, exact in a float64.
     this.childStart = new Int32Array(count + 1);
     this.edgeUnit = new Uint16Array(count - 1);
     this.edgeNode = new Int32Array(count - 1);
+    const row = new Float64Array(count);
     let k = 0;
     for (let n = 0; n < count; n++) {
       this.childStart[n] = k;
-      for (let c = firstChild[n]!; c >= 0; c = next[c]!) {
-        this.edgeUnit[k] = unit[c]!;
-        this.edgeNode[k++] = c;
+      const only = firstChild[n]!;
+      if (only >= 0 && next[only]! < 0) {
+        this.edgeUnit[k] = unit[only]!;
+        this.edgeNode[k++] = only;
+        continue;
+      }
+      let m = 0;
+      for (let c = only; c >= 0; c = next[c]!) row[m++] = unit[c]! * 0x100000000 + c;
+      if (m > 1) row.subarray(0, m).sort();
+      for (let j = 0; j < m; j++) {
+        const e = row[j]!;
+        this.edgeUnit[k] = Math.floor(e / 0x100000000);
+        this.edgeNode[k++] = e % 0x100000000;
       }
     }
     this.childStart[count] = k;
