@@ -14,10 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import type { BrowserContext } from 'playwright-core';
-import { initNodeBackend, wasmDir } from '../packages/core/src/node';
-import { createFolderSource } from '../packages/core/src/io/node/folder-source';
-import { loadFromSource } from '../packages/core/src/model/from-source';
-import { trainClassifier } from '../packages/core/src/train/pipeline';
+import { loadFromSource, trainClassifier } from '@browser-bert/core';
+import { createFolderSource, initNodeBackend, wasmDir } from '@browser-bert/core/node';
 import {
   CHROMIUM_PATH,
   SOURCE_CONDITION,

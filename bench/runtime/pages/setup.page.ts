@@ -1,6 +1,5 @@
 // Puts the benchmark classifier into IndexedDB (as the app and the library save it), read from the served folder.
-import { writeBundle } from '../../../packages/core/src/io/bundle-store';
-import { readBundleFrom } from '../../../packages/core/src/io/bundle-source';
+import { readBundleFrom, writeBundle } from '@browser-bert/core';
 import { fail, finish, param } from './shared';
 
 try {

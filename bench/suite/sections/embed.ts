@@ -16,8 +16,8 @@ import { interleave, ratioOf, type Summary, type Variant } from '../../lib/stats
 import type { SuiteContext } from '../context';
 import { createOrtRunner } from '../ort';
 import type { Row } from '../types';
-import { measureFmaPeak } from '../../../packages/core/src/kernel/peak';
-import { defaultKernelSpawner } from '../../../packages/core/src/kernel/spawn';
+import { defaultKernelSpawner } from '@browser-bert/core';
+import { measureFmaPeak } from '@browser-bert/core/internal';
 
 export const OUR_BATCH = { batchSize: 64, maxTokensPerBatch: 4096 };
 
