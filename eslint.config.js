@@ -76,6 +76,23 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [...NOT_TEST_CODE, '@tensorflow/*'] }] },
   },
   {
+    // The benchmark uses the packages' entry points (@browser-bert/core, /node, /internal), never their sources.
+    files: ['bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/packages/*/src', '**/packages/*/src/**'],
+              message: 'import @browser-bert/core(/node|/internal) instead',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Layers: imports point downward only (packages/core/layers.mjs), and library code never imports tests,
     // test-support or benchmarks.
     files: [`${CORE}/**/*.ts`],
