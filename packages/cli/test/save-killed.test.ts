@@ -27,7 +27,8 @@ before(async () => {
   await makeBertCheckpoint(modelDir, { shape: SMALL_SHAPE, seed: 5 });
   data = path.join(tmp, 'data.tsv');
   const rows: string[] = [];
-  for (let i = 0; i < 40; i++) rows.push(`${i % 2 ? 'spam' : 'ham'}\t${i % 2 ? 'win money now' : 'see you at lunch'} ${i}`);
+  for (let i = 0; i < 40; i++)
+    rows.push(`${i % 2 ? 'spam' : 'ham'}\t${i % 2 ? 'win money now' : 'see you at lunch'} ${i}`);
   await writeFile(data, rows.join('\n'));
   env = { ...process.env, BROWSER_BERT_CACHE: path.join(tmp, 'cache') };
   await initNodeBackend('wasm');
@@ -98,7 +99,8 @@ test('train --out killed around its save: the folder holds the previous or the n
     } finally {
       clf.dispose();
     }
-    if (r.signal === null) replaced++; // finished before the signal
+    if (r.signal === null)
+      replaced++; // finished before the signal
     else if (now.manifest.created_at === previous) beforeSave++;
     else replaced++;
     assert.ok(r.signal === signal || r.code === 0, `killed or finished (${r.code} ${r.signal}): ${r.stderr}`);

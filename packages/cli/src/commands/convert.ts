@@ -49,6 +49,7 @@ ${MODEL_USAGE}`,
         revision: args.revision,
         refresh: args.refresh,
         onProgress: progress.file,
+        ...(args.timeoutMs === undefined ? {} : { stallTimeoutMs: args.timeoutMs }),
       });
       try {
         const bundle = writeTfjsBundle(encoderTensors(model.encoder), { dtype });

@@ -205,7 +205,14 @@ test('a full disk (tmpfs): one-line StorageError naming the bytes needed, previo
   const mnt = path.join(tmp, 'small-disk');
   await mkdir(mnt);
   const size = Object.values(A.files).reduce((a, f) => a + f.byteLength, 0);
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${Math.ceil((size * 3) / 4096) * 4096 + 65536}`, 'tmpfs', mnt]);
+  const r = spawnSync('mount', [
+    '-t',
+    'tmpfs',
+    '-o',
+    `size=${Math.ceil((size * 3) / 4096) * 4096 + 65536}`,
+    'tmpfs',
+    mnt,
+  ]);
   if (r.status !== 0) return t.skip(`cannot mount a tmpfs here (${String(r.stderr).trim() || 'not root'})`);
   try {
     const dir = path.join(mnt, 'clf');
@@ -250,7 +257,10 @@ test('a read-only folder (written by user nobody): StorageError with a hint, pre
     const c = startChild([dir, '1', srcB], { uid: 'nobody' });
     const { code } = await c.exited;
     assert.equal(code, 2, c.stderr());
-    assert.match(c.stderr(), /^StorageError: No permission to write .*clf \(EACCES\) — choose a folder you can write to/);
+    assert.match(
+      c.stderr(),
+      /^StorageError: No permission to write .*clf \(EACCES\) — choose a folder you can write to/,
+    );
     assert.equal(c.stderr().trim().split('\n').length, 1);
   } else {
     await assert.rejects(writeBundleFolder(dir, B), /No permission to write/);

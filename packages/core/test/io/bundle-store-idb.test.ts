@@ -93,7 +93,10 @@ test('QuotaExceededError without navigator.storage: the bytes needed alone', asy
   failPutAfterWriting(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
   await assert.rejects(idbStore.write!('indexeddb://big2', B), (e: unknown) => {
     assert.ok(e instanceof StorageError);
-    assert.match(e.message, new RegExp(`^Not enough browser storage to save "big2" \\(${bytesOf(B)} bytes needed\\) — `));
+    assert.match(
+      e.message,
+      new RegExp(`^Not enough browser storage to save "big2" \\(${bytesOf(B)} bytes needed\\) — `),
+    );
     return true;
   });
 });
