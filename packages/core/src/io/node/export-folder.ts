@@ -1,11 +1,11 @@
 /**
- * Node: writes an export's files into a folder atomically (io/node/atomic-folder.ts, the writer classifier saves
+ * Node: writes an export's files (export/) into a folder atomically (atomic-folder.ts, the writer classifier saves
  * use): a failure or a kill leaves whatever was at the target loadable. An existing non-empty folder is never
  * touched unless `replace` is set (then it is swapped out only after the new one is complete).
  */
 import path from 'node:path';
-import { ExportError } from '../errors.ts';
-import { writeFolderAtomic } from '../io/node/atomic-folder.ts';
+import { ExportError } from '../../errors.ts';
+import { writeFolderAtomic } from './atomic-folder.ts';
 
 export async function writeExportFolder(
   dir: string,
