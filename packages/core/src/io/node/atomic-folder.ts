@@ -180,12 +180,17 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-async function fsyncPath(p: string): Promise<void> {
-  const fh = await open(p, 'r');
+/** Flushes a folder's entries to disk: best effort (Windows cannot open a folder; a kill needs no fsync at all). */
+async function fsyncDir(p: string): Promise<void> {
   try {
-    await fh.sync();
-  } finally {
-    await fh.close();
+    const fh = await open(p, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // durability against power loss only; the rename scheme alone covers killed processes
   }
 }
 
@@ -206,7 +211,7 @@ async function writeAll(dir: string, files: Readonly<Record<string, Uint8Array>>
       await fh.close();
     }
   }
-  for (const d of dirs) await fsyncPath(d);
+  for (const d of dirs) await fsyncDir(d);
 }
 
 /** One line for what went wrong, by errno (never by message text), naming the bytes a full disk needed. */
@@ -288,12 +293,12 @@ export async function writeFolderAtomic(
       await rename(target, old);
       await rename(tmp, target); // a process killed before this line leaves `old` for previousFolder/recover
       tmp = undefined;
-      await fsyncPath(s.parent);
+      await fsyncDir(s.parent);
       await rm(old, { recursive: true, force: true });
     } else {
       await rename(tmp, target);
       tmp = undefined;
-      await fsyncPath(s.parent);
+      await fsyncDir(s.parent);
     }
   } catch (e) {
     if (tmp) await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
