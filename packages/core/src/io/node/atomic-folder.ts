@@ -98,40 +98,45 @@ export async function previousFolder(target: string, marker: string): Promise<st
 }
 
 /**
- * Takes `.<name>.lock` for this process: a folder holding the owner's pid, made complete under a temp name and
+ * Takes `.<name>.lock` for this process: a folder holding "<pid> <token>", made complete under a temp name and
  * renamed into place (rename refuses a non-empty target), so a lock is never seen without its owner.
  */
 async function acquireLock(target: string, waitMs: number, fail: FolderErrorFactory) {
   const s = siblings(target);
   const deadline = Date.now() + waitMs;
+  const token = randomBytes(8).toString('hex');
   for (;;) {
     const candidate = s.tmp();
     try {
       await mkdir(candidate);
-      await writeFile(path.join(candidate, 'owner'), `${process.pid}\n`);
+      await writeFile(path.join(candidate, 'owner'), `${process.pid} ${token}\n`);
       await rename(candidate, s.lock);
       return async () => {
-        await rm(s.lock, { recursive: true, force: true });
+        // Only our own lock is removed (a stale-lock breaker may have replaced it in a rare race).
+        if ((await readOwner(s.lock))?.token === token) await rm(s.lock, { recursive: true, force: true });
       };
     } catch (e) {
       await rm(candidate, { recursive: true, force: true }).catch(() => undefined);
       if (!['EEXIST', 'ENOTEMPTY', 'ENOENT'].includes(errno(e) ?? '')) throw e;
     }
-    const owner = await lockOwner(s.lock);
-    if (owner === 'stale') {
-      // Move it aside first: of several processes that saw it stale, one wins the rename; the others retry.
+    const owner = await readOwner(s.lock);
+    const stale = owner ? !alive(owner.pid) : await ownerlessAndOld(s.lock);
+    if (stale) {
+      // Move it aside first: of several processes that saw it stale, one wins the rename; the others retry. If
+      // what was moved is not the lock judged stale (another process took the lock meanwhile), it goes back.
       const aside = s.tmp();
       try {
         await rename(s.lock, aside);
-        await rm(aside, { recursive: true, force: true });
+        if ((await readOwner(aside))?.token !== owner?.token) await rename(aside, s.lock);
       } catch (e) {
         if (!['ENOENT', 'EEXIST', 'ENOTEMPTY'].includes(errno(e) ?? '')) throw e;
       }
+      await rm(aside, { recursive: true, force: true });
       continue;
     }
     if (Date.now() > deadline) {
       throw fail(
-        `Another save to ${target} is still running${owner === 'unknown' ? '' : ` (process ${owner})`}`,
+        `Another save to ${target} is still running${owner ? ` (process ${owner.pid})` : ''}`,
         `wait for it to finish, or remove ${s.lock} if no such process is saving`,
       );
     }
@@ -139,17 +144,21 @@ async function acquireLock(target: string, waitMs: number, fail: FolderErrorFact
   }
 }
 
-async function lockOwner(lock: string): Promise<number | 'stale' | 'unknown'> {
+async function readOwner(lock: string): Promise<{ pid: number; token: string } | undefined> {
   try {
-    const pid = Number((await readFile(path.join(lock, 'owner'), 'utf8')).trim());
-    if (Number.isInteger(pid) && pid > 0) return alive(pid) ? pid : 'stale';
+    const [pid, token] = (await readFile(path.join(lock, 'owner'), 'utf8')).trim().split(' ');
+    const n = Number(pid);
+    return Number.isInteger(n) && n > 0 ? { pid: n, token: token ?? '' } : undefined;
   } catch {
-    // no owner file yet (or the lock just went away)
+    return undefined; // no lock (or not one of ours)
   }
+}
+
+async function ownerlessAndOld(lock: string): Promise<boolean> {
   try {
-    return Date.now() - (await stat(lock)).mtimeMs > OWNERLESS_LOCK_STALE_MS ? 'stale' : 'unknown';
+    return Date.now() - (await stat(lock)).mtimeMs > OWNERLESS_LOCK_STALE_MS;
   } catch {
-    return 'unknown';
+    return false;
   }
 }
 
