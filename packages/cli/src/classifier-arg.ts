@@ -9,12 +9,14 @@ export async function loadClassifierArg(
   dir: string | undefined,
   io: CliIO,
   progress: CliProgress,
+  stallTimeoutMs?: number,
 ): Promise<Classifier> {
   if (!dir) {
     throw new UsageError('--classifier is required', 'pass the folder written by `browser-bert train --out DIR`');
   }
   const clf = await loadClassifier(dir, {
     loadModel: (source, options) => loadNode(source, { ...options, env: io.env, onProgress: progress.file }),
+    ...(stallTimeoutMs === undefined ? {} : { stallTimeoutMs }),
   });
   if (clf.manifest.encoder.random_init) progress.note(`note: ${RANDOM_INIT_NOTICE}`);
   return clf;

@@ -14,7 +14,18 @@ export const MODEL_OPTIONS = {
   refresh: { type: 'boolean' },
   inference: { type: 'string' },
   threads: { type: 'string' },
+  timeout: { type: 'string' },
 } as const;
+
+/** --timeout for commands that download without the other model options (predict, eval, export). */
+export const TIMEOUT_OPTION = { timeout: { type: 'string' } } as const;
+export const TIMEOUT_USAGE = `  --timeout <ms>      fail a download that receives no byte for this long (default 30000, 0 = never;
+                      env BROWSER_BERT_TIMEOUT_MS)`;
+
+/** --timeout in ms (undefined: the loader's default, BROWSER_BERT_TIMEOUT_MS or 30 s). */
+export function timeoutOption(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : intOption('timeout', value, 0, 0);
+}
 
 const INFERENCE: readonly InferenceChoice[] = ['auto', 'wasm-simd', 'tfjs'];
 
@@ -25,6 +36,7 @@ export const MODEL_USAGE = `  --model <dir|id>    a local model folder, a Huggin
   --refresh           download the hub files again even if they are cached
   --inference <e>     frozen forward: auto (default: the wasm-simd kernel when the model suits it), wasm-simd, tfjs
   --threads <N>       kernel worker threads (default: the number of cores, at most 4)
+${TIMEOUT_USAGE}
 
 Hub endpoint: HF_ENDPOINT (default https://huggingface.co); private/gated models: HF_TOKEN.
 Downloads are cached in BROWSER_BERT_CACHE (default ~/.cache/browser-bert); a cached model loads offline
@@ -38,6 +50,8 @@ export interface ModelArgs {
   readonly refresh: boolean;
   readonly inference: InferenceChoice;
   readonly threads: number | undefined;
+  /** --timeout: stall time-out of downloads in ms. */
+  readonly timeoutMs: number | undefined;
 }
 
 export function modelArgs(values: {
@@ -47,6 +61,7 @@ export function modelArgs(values: {
   refresh?: boolean | undefined;
   inference?: string | undefined;
   threads?: string | undefined;
+  timeout?: string | undefined;
 }): ModelArgs {
   if (!values.model) {
     throw new UsageError(
@@ -71,6 +86,7 @@ export function modelArgs(values: {
     refresh: values.refresh === true,
     inference,
     threads,
+    timeoutMs: timeoutOption(values.timeout),
   };
 }
 
@@ -104,6 +120,7 @@ export async function loadModelForCommand(
     inference: args.inference,
     ...(args.threads === undefined ? {} : { inferenceThreads: args.threads }),
     ...(args.maxLength === undefined ? {} : { maxLength: args.maxLength }),
+    ...(args.timeoutMs === undefined ? {} : { stallTimeoutMs: args.timeoutMs }),
   });
   try {
     checkMaxLength(args.maxLength, model.tokenizer.settings.modelMaxLength);

@@ -23,4 +23,4 @@ export { defaultCacheDir, defaultFeatureCacheDir } from './io/node/paths.ts';
 export { readBundleFolder, writeBundleFolder, folderStore } from './io/node/bundle-store.ts';
 export { nodeKernelSpawner } from './kernel/node-spawn.ts';
 export { loadSpamAssassin } from './data/node-spam-assassin.ts';
-export { writeExportFolder } from './export/node-export-folder.ts';
+export { writeExportFolder } from './io/node/export-folder.ts';

@@ -13,7 +13,13 @@ export type Fault =
   /** Declare a Content-Length larger than the body, send the body, close the connection. */
   | 'short'
   /** Answer with this status; with `times`, only for that many requests (then serve normally). */
-  | { status: number; errorCode?: string; times?: number };
+  | { status: number; errorCode?: string; times?: number }
+  /** Stalls (the connection stays open until the server closes): no headers ever; headers then no byte; half the body then nothing. */
+  | 'stall-headers'
+  | 'stall-body'
+  | 'stall-mid'
+  /** Send the body in `chunks` pieces, one every `everyMs` (slow but steady: must not time out). */
+  | { trickle: { chunks: number; everyMs: number } };
 
 export interface HubServer {
   /** http://127.0.0.1:PORT — use as endpoint / HF_ENDPOINT. */
@@ -57,9 +63,10 @@ export function createHubHandler(repos: Record<string, string> = {}, prefix = ''
       return void res.end(repoKnown ? 'Invalid rev id' : 'Repository not found');
     }
     const fault = faults.get(`${repo}@${revision}/${file}`);
-    if (typeof fault === 'object' && fault.times !== undefined && --fault.times < 0) {
+    if (fault === 'stall-headers') return; // never answers
+    if (typeof fault === 'object' && 'status' in fault && fault.times !== undefined && --fault.times < 0) {
       faults.delete(`${repo}@${revision}/${file}`);
-    } else if (typeof fault === 'object') {
+    } else if (typeof fault === 'object' && 'status' in fault) {
       const headers: Record<string, string> = {};
       if (fault.errorCode) headers['x-error-code'] = fault.errorCode;
       return void res.writeHead(fault.status, headers).end(`error ${fault.status}`);
@@ -76,6 +83,31 @@ export function createHubHandler(repos: Record<string, string> = {}, prefix = ''
     if (fault === 'cut') {
       res.writeHead(200, { 'content-length': String(bytes.length), 'content-type': 'application/octet-stream' });
       res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => setTimeout(() => res.socket?.destroy(), 20));
+      return;
+    }
+    if (fault === 'stall-body') {
+      res.writeHead(200, { 'content-length': String(bytes.length), 'content-type': 'application/octet-stream' });
+      res.flushHeaders();
+      return;
+    }
+    if (fault === 'stall-mid') {
+      res.writeHead(200, { 'content-length': String(bytes.length), 'content-type': 'application/octet-stream' });
+      res.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
+      return;
+    }
+    if (typeof fault === 'object' && 'trickle' in fault) {
+      const { chunks, everyMs } = fault.trickle;
+      res.writeHead(200, { 'content-length': String(bytes.length), 'content-type': 'application/octet-stream' });
+      const step = Math.ceil(bytes.length / chunks);
+      let at = 0;
+      const next = () => {
+        const end = Math.min(bytes.length, at + step);
+        res.write(bytes.subarray(at, end));
+        at = end;
+        if (at < bytes.length) setTimeout(next, everyMs);
+        else res.end();
+      };
+      next();
       return;
     }
     if (fault === 'short') {

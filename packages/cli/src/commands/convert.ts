@@ -4,10 +4,10 @@
  * static host — the tutorial's tensorflowjs_converter step, without Python.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { configJson, encoderTensors, tokenizerFiles, writeTfjsBundle, UsageError } from '@browser-bert/core';
-import { initNodeBackend, loadNode } from '@browser-bert/core/node';
+import { initNodeBackend, loadNode, writeExportFolder } from '@browser-bert/core/node';
 import { enumOption, parseOptions } from '../args.ts';
 import type { Command } from '../io.ts';
 import { MODEL_OPTIONS, MODEL_USAGE, modelArgs } from '../model-args.ts';
@@ -49,6 +49,7 @@ ${MODEL_USAGE}`,
         revision: args.revision,
         refresh: args.refresh,
         onProgress: progress.file,
+        ...(args.timeoutMs === undefined ? {} : { stallTimeoutMs: args.timeoutMs }),
       });
       try {
         const bundle = writeTfjsBundle(encoderTensors(model.encoder), { dtype });
@@ -68,20 +69,19 @@ ${MODEL_USAGE}`,
           weightsManifest: bundle.manifest,
         };
         const tok = tokenizerFiles(model.tokenizer);
-        await mkdir(out, { recursive: true });
-        await writeFile(path.join(out, 'model.json'), JSON.stringify(modelJson, null, 2) + '\n');
+        const enc = (x: unknown) => new TextEncoder().encode(JSON.stringify(x, null, 2) + '\n');
+        const files: Record<string, Uint8Array> = { 'model.json': enc(modelJson) };
         let bytes = 0;
         const paths = bundle.manifest.flatMap((g) => g.paths);
         for (let i = 0; i < paths.length; i++) {
-          await writeFile(path.join(out, paths[i]!), bundle.shards[i]!);
+          files[paths[i]!] = bundle.shards[i]!;
           bytes += bundle.shards[i]!.byteLength;
         }
-        await writeFile(
-          path.join(out, 'config.json'),
-          JSON.stringify(configJson(model.config, { randomInit: model.info.randomInit }), null, 2) + '\n',
-        );
-        await writeFile(path.join(out, 'vocab.txt'), tok.vocabTxt);
-        await writeFile(path.join(out, 'tokenizer_config.json'), JSON.stringify(tok.tokenizerConfig, null, 2) + '\n');
+        files['config.json'] = enc(configJson(model.config, { randomInit: model.info.randomInit }));
+        files['vocab.txt'] = new TextEncoder().encode(tok.vocabTxt);
+        files['tokenizer_config.json'] = enc(tok.tokenizerConfig);
+        // The writer behind every --out: complete in a temp sibling, then renamed into place (never half written).
+        await writeExportFolder(out, files);
         progress.note(
           `wrote ${paths.length} shard(s), ${formatBytes(bytes)} (${dtype}) + model.json, config.json, tokenizer files`,
         );

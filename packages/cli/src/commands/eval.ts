@@ -9,6 +9,7 @@ import { enumOption, parseOptions } from '../args.ts';
 import type { Command } from '../io.ts';
 import { createProgress } from '../progress.ts';
 import { loadClassifierArg } from '../classifier-arg.ts';
+import { TIMEOUT_OPTION, TIMEOUT_USAGE, timeoutOption } from '../model-args.ts';
 import { readDataFile } from '../data-file.ts';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
@@ -27,7 +28,8 @@ Options:
   --text-col <c>      text column name or 0-based index (default: detected)
   --label-col <c>     label column name or 0-based index (default: detected)
   --report <file>     write the metrics JSON there
-  --backend <b>       wasm (default) | cpu`,
+  --backend <b>       wasm (default) | cpu
+${TIMEOUT_USAGE}`,
   async run(io) {
     const { values } = parseOptions(io.argv, {
       classifier: { type: 'string' },
@@ -36,6 +38,7 @@ Options:
       'label-col': { type: 'string' },
       report: { type: 'string' },
       backend: { type: 'string' },
+      ...TIMEOUT_OPTION,
     });
     const backend = enumOption('backend', values.backend, BACKENDS, 'wasm');
     const bytes = await readDataFile(values.data);
@@ -48,7 +51,7 @@ Options:
     await initNodeBackend(backend);
     const progress = createProgress(io.stderr);
     try {
-      const clf = await loadClassifierArg(values.classifier, io, progress);
+      const clf = await loadClassifierArg(values.classifier, io, progress, timeoutOption(values.timeout));
       try {
         const labels = clf.labels;
         const index = new Map(labels.map((l, i) => [l, i] as const));

@@ -17,6 +17,7 @@ import {
 import { initNodeBackend, loadNode, readBundleFolder, writeExportFolder } from '@browser-bert/core/node';
 import { enumOption, parseOptions } from '../args.ts';
 import type { Command } from '../io.ts';
+import { TIMEOUT_OPTION, TIMEOUT_USAGE, timeoutOption } from '../model-args.ts';
 import { createProgress, formatBytes } from '../progress.ts';
 
 async function readReport(file: string | undefined): Promise<TrainingReport | undefined> {
@@ -59,7 +60,8 @@ Options:
                       (Transformers.js dtype 'fp16' / 'int8'); with hf, float16 writes float16 safetensors
   --model <dir|id>    the model a frozen classifier was trained on (default: its recorded source)
   --report <file>     the training report (browser-bert train --report): per-class metrics in the model card
-  --force             replace a non-empty --out folder (only after the new export is complete)`,
+  --force             replace a non-empty --out folder (only after the new export is complete)
+${TIMEOUT_USAGE}`,
   async run(io) {
     const { values } = parseOptions(io.argv, {
       classifier: { type: 'string' },
@@ -69,6 +71,7 @@ Options:
       model: { type: 'string' },
       report: { type: 'string' },
       force: { type: 'boolean' },
+      ...TIMEOUT_OPTION,
     });
     if (!values.classifier) {
       throw new UsageError('--classifier is required', 'pass the folder written by `browser-bert train --out DIR`');
@@ -87,7 +90,13 @@ Options:
         await initNodeBackend('wasm');
         const source = values.model ?? bundle.manifest.encoder.source;
         const revision = values.model ? undefined : (bundle.manifest.encoder.revision ?? undefined);
-        model = await loadNode(source, { env: io.env, revision, onProgress: progress.file });
+        const stallTimeoutMs = timeoutOption(values.timeout);
+        model = await loadNode(source, {
+          env: io.env,
+          revision,
+          onProgress: progress.file,
+          ...(stallTimeoutMs === undefined ? {} : { stallTimeoutMs }),
+        });
       }
       const res = await exportClassifier(bundle, {
         format,

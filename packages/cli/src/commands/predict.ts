@@ -1,6 +1,7 @@
 /** `browser-bert predict --classifier DIR`: one text per stdin line → one JSON line {"label", "scores"} on stdout. */
 import { initNodeBackend } from '@browser-bert/core/node';
 import { loadClassifierArg } from '../classifier-arg.ts';
+import { TIMEOUT_OPTION, TIMEOUT_USAGE, timeoutOption } from '../model-args.ts';
 import { enumOption, intOption, parseOptions } from '../args.ts';
 import { readStdinLines, type Command } from '../io.ts';
 import { createProgress } from '../progress.ts';
@@ -19,19 +20,21 @@ Binary classifiers use the decision threshold chosen on validation at training t
 Options:
   --classifier <dir>  a folder written by 'browser-bert train --out' (required)
   --batch-size <N>    texts per encoder call (default 64)
-  --backend <b>       wasm (default) | cpu`,
+  --backend <b>       wasm (default) | cpu
+${TIMEOUT_USAGE}`,
   async run(io) {
     const { values } = parseOptions(io.argv, {
       classifier: { type: 'string' },
       'batch-size': { type: 'string' },
       backend: { type: 'string' },
+      ...TIMEOUT_OPTION,
     });
     const batchSize = intOption('batch-size', values['batch-size'], 64, 1, 4096);
     const backend = enumOption('backend', values.backend, BACKENDS, 'wasm');
     await initNodeBackend(backend);
     const progress = createProgress(io.stderr);
     try {
-      const clf = await loadClassifierArg(values.classifier, io, progress);
+      const clf = await loadClassifierArg(values.classifier, io, progress, timeoutOption(values.timeout));
       try {
         const texts = await readStdinLines(io.stdin);
         const chunk = 1024;

@@ -35,6 +35,7 @@ ${MODEL_USAGE}`,
     try {
       tokenizer = await loadTokenizerNode(args.model, {
         env: io.env,
+        ...(args.timeoutMs === undefined ? {} : { stallTimeoutMs: args.timeoutMs }),
         revision: args.revision,
         refresh: args.refresh,
         onProgress: progress.file,

@@ -20,6 +20,8 @@ export type ClassifierSource =
 export interface BundleSourceOptions {
   readonly fetch?: typeof fetch | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** Bundles by URL: a request that stalls this long fails (StorageError). Default 30 000 ms; 0 = never. */
+  readonly stallTimeoutMs?: number | undefined;
 }
 
 /** Picked files → bundle: paths relative to the folder holding manifest.json. */
@@ -62,6 +64,7 @@ export async function readBundleFrom(
     return readBundle(source, {
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: options.stallTimeoutMs }),
     });
   }
   if (source instanceof Uint8Array) return bundleFromZip(source);

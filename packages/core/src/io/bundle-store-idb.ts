@@ -2,7 +2,7 @@
 import { StorageError } from '../errors.ts';
 import { checkBundle } from '../bundle/validate.ts';
 import type { ClassifierBundle, ClassifierManifest } from '../bundle/types.ts';
-import { idbRequest as req, openIdbStore } from './idb.ts';
+import { idbRequest as req, idbTransactionDone, openIdbStore } from './idb.ts';
 import type { BundleStore } from './types.ts';
 
 const DB = 'browser-bert-classifiers';
@@ -56,6 +56,10 @@ export const idbStore: BundleStore = {
       throw new StorageError(`No saved classifier named "${name}"`, 'listSavedClassifiers() shows the saved ones');
     return checkBundle({ manifest: rec.manifest, files: rec.files }, `indexeddb://${name}`);
   },
+  /**
+   * One readwrite transaction holds the whole save (manifest and files are one record): it commits completely or
+   * not at all, so a failure (quota, a closed database) leaves the classifier saved under that name before.
+   */
   async write(target, bundle: ClassifierBundle) {
     const name = nameOf(target);
     const size = Object.values(bundle.files).reduce((a, f) => a + f.byteLength, 0);
@@ -65,17 +69,55 @@ export const idbStore: BundleStore = {
       savedAt: new Date().toISOString(),
       size,
     };
+    const db = await openIdbStore(DB, STORE, 'save to a folder or download a zip instead');
     try {
-      await req((await store('readwrite')).put(rec, name));
+      const tx = db.transaction(STORE, 'readwrite');
+      const done = idbTransactionDone(tx);
+      done.catch(() => undefined); // observed below; an abort during put() must not surface as unhandled
+      try {
+        tx.objectStore(STORE).put(rec, name);
+      } catch (e) {
+        tx.abort();
+        throw e;
+      }
+      await done;
     } catch (e) {
-      throw new StorageError(
-        `Could not save "${name}" to IndexedDB (${(e as Error).message})`,
-        'free some browser storage or download the classifier as a zip',
-        { cause: e },
-      );
+      throw await saveError(name, size + JSON.stringify(bundle.manifest).length, e);
     }
   },
 };
+
+/** Why a save failed, as a StorageError; a quota error says how many bytes the save needed and how to free them. */
+async function saveError(name: string, needed: number, e: unknown): Promise<StorageError> {
+  const keep = `the classifier saved as "${name}" before, if any, is unchanged`;
+  if (e instanceof DOMException && e.name === 'QuotaExceededError') {
+    const est = await storageEstimate();
+    const usage = est ? `; this site uses ${est.usage} of its ${est.quota} bytes` : '';
+    return new StorageError(
+      `Not enough browser storage to save "${name}" (${needed} bytes needed${usage})`,
+      `free space: delete saved classifiers you no longer need (deleteSavedClassifier) or cached models (removeCachedModel), or download the classifier as a zip instead; ${keep}`,
+      { cause: e },
+    );
+  }
+  return new StorageError(
+    `Could not save "${name}" to IndexedDB (${e instanceof Error ? `${e.name}: ${e.message}` : String(e)})`,
+    `download the classifier as a zip instead; ${keep}`,
+    { cause: e },
+  );
+}
+
+/** navigator.storage.estimate() when the page has it (usage and quota in bytes), else undefined. */
+async function storageEstimate(): Promise<{ usage: number; quota: number } | undefined> {
+  try {
+    const nav = (globalThis as { navigator?: { storage?: { estimate?(): Promise<StorageEstimate> } } }).navigator;
+    const est = await nav?.storage?.estimate?.();
+    if (est && typeof est.usage === 'number' && typeof est.quota === 'number')
+      return { usage: est.usage, quota: est.quota };
+  } catch {
+    // not available (insecure context, Node)
+  }
+  return undefined;
+}
 
 export async function listSavedClassifiers(): Promise<SavedClassifierInfo[]> {
   const s = await store('readonly');

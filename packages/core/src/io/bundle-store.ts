@@ -6,7 +6,7 @@
 import { StorageError } from '../errors.ts';
 import { idbStore } from './bundle-store-idb.ts';
 import type { ClassifierBundle } from '../bundle/types.ts';
-import type { BundleStore } from './types.ts';
+import type { BundleReadOptions, BundleStore } from './types.ts';
 import { urlStore } from './bundle-store-url.ts';
 
 const stores: BundleStore[] = [idbStore];
@@ -27,10 +27,7 @@ function pick(target: string): BundleStore {
   return s;
 }
 
-export function readBundle(
-  target: string,
-  options?: { fetch?: typeof fetch; signal?: AbortSignal },
-): Promise<ClassifierBundle> {
+export function readBundle(target: string, options?: BundleReadOptions): Promise<ClassifierBundle> {
   return pick(target).read(target, options);
 }
 

@@ -3,6 +3,7 @@
  * arrived completely; callers cache nothing otherwise.
  */
 import { CancelledError, HubError } from '../errors.ts';
+import { DEFAULT_STALL_TIMEOUT_MS, startStallWatchdog, StallTimeout, type StallWatchdog } from './stall-watchdog.ts';
 import type { FileProgress } from './types.ts';
 
 export interface DownloadOptions {
@@ -12,7 +13,13 @@ export interface DownloadOptions {
   readonly signal?: AbortSignal | undefined;
   readonly fetch?: typeof fetch | undefined;
   readonly onProgress?: ((p: FileProgress) => void) | undefined;
+  /** Fail with HubError 'timeout' when no byte arrives for this long (headers or body). Default 30 s; 0 = never. */
+  readonly stallTimeoutMs?: number | undefined;
 }
+
+/** The hint of every time-out: how to raise it. */
+export const TIMEOUT_HINT =
+  'the server stopped sending; nothing was cached — try again, or allow longer stalls with the option stallTimeoutMs (CLI: --timeout MS or BROWSER_BERT_TIMEOUT_MS)';
 
 export type DownloadResult =
   | { readonly ok: true; readonly bytes: Uint8Array }
@@ -36,25 +43,40 @@ export async function download(url: string, options: DownloadOptions): Promise<D
   const doFetch = options.fetch ?? globalThis.fetch;
   const headers: Record<string, string> = {};
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
-  let response: Response;
+  const ms = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+  const watchdog = startStallWatchdog(ms, options.signal);
+  const timeout = (loaded: number | undefined, cause: unknown) =>
+    new HubError(
+      'timeout',
+      `download of ${options.file} stalled: no bytes for ${ms} ms ${loaded === undefined ? 'waiting for the response' : `after ${loaded} bytes`} (${url})`,
+      TIMEOUT_HINT,
+      { cause, url },
+    );
   try {
-    response = await doFetch(url, { headers, signal: options.signal, redirect: 'follow' });
-  } catch (e) {
-    if (isAbort(e, options.signal)) throw new CancelledError('Model download cancelled');
-    throw offlineError(options.endpoint, url, e);
+    let response: Response;
+    try {
+      response = await watchdog.race(doFetch(url, { headers, signal: watchdog.signal, redirect: 'follow' }));
+    } catch (e) {
+      if (e instanceof StallTimeout || watchdog.stalled) throw timeout(undefined, e);
+      if (isAbort(e, options.signal)) throw new CancelledError('Model download cancelled');
+      throw offlineError(options.endpoint, url, e);
+    }
+    watchdog.kick();
+    if (!response.ok) {
+      // Drain so the connection can be reused; the body of an error page is small.
+      const message = await watchdog.race(response.text()).catch(() => '');
+      return {
+        ok: false,
+        status: response.status,
+        errorCode: response.headers.get('x-error-code') ?? undefined,
+        message: response.headers.get('x-error-message') ?? message.slice(0, 200),
+      };
+    }
+    const bytes = await readBody(url, response, options, watchdog, timeout);
+    return { ok: true, bytes };
+  } finally {
+    watchdog.stop();
   }
-  if (!response.ok) {
-    // Drain so the connection can be reused; the body of an error page is small.
-    const message = await response.text().catch(() => '');
-    return {
-      ok: false,
-      status: response.status,
-      errorCode: response.headers.get('x-error-code') ?? undefined,
-      message: response.headers.get('x-error-message') ?? message.slice(0, 200),
-    };
-  }
-  const bytes = await readBody(url, response, options);
-  return { ok: true, bytes };
 }
 
 /** Content-Length when it describes the bytes we will read (not a compressed transfer size). */
@@ -66,7 +88,13 @@ function expectedLength(response: Response): number | undefined {
   return Number(raw);
 }
 
-async function readBody(url: string, response: Response, options: DownloadOptions): Promise<Uint8Array> {
+async function readBody(
+  url: string,
+  response: Response,
+  options: DownloadOptions,
+  watchdog: StallWatchdog,
+  timeout: (loaded: number, cause: unknown) => HubError,
+): Promise<Uint8Array> {
   const { file, onProgress } = options;
   const total = expectedLength(response);
   const interrupted = (loaded: number, cause?: unknown) =>
@@ -78,7 +106,14 @@ async function readBody(url: string, response: Response, options: DownloadOption
     );
   onProgress?.({ file, loaded: 0, total, done: false, fromCache: false });
   if (!response.body) {
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await watchdog.race(response.arrayBuffer()));
+    } catch (e) {
+      if (watchdog.stalled) throw timeout(0, e);
+      if (isAbort(e, options.signal)) throw new CancelledError('Model download cancelled');
+      throw interrupted(0, e);
+    }
     check(bytes.byteLength);
     onProgress?.({ file, loaded: bytes.byteLength, total, done: true, fromCache: false });
     return bytes;
@@ -101,12 +136,14 @@ async function readBody(url: string, response: Response, options: DownloadOption
     for (;;) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
-        chunk = await reader.read();
+        chunk = await watchdog.race(reader.read());
       } catch (e) {
+        if (watchdog.stalled) throw timeout(loaded, e);
         if (isAbort(e, options.signal)) throw new CancelledError('Model download cancelled');
         throw interrupted(loaded, e);
       }
       if (chunk.done) break;
+      watchdog.kick();
       const value = chunk.value;
       if (loaded + value.byteLength > buf.byteLength) {
         const grown = new Uint8Array(Math.max(buf.byteLength * 2, loaded + value.byteLength));

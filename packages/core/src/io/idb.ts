@@ -17,3 +17,13 @@ export async function openIdbStore(db: string, store: string, hint: string): Pro
   };
   return idbRequest(open);
 }
+
+/** Resolves when `tx` has committed; rejects with its error (or an AbortError) when it aborts or fails. */
+export function idbTransactionDone(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    const failed = () => reject(tx.error ?? new DOMException('The transaction was aborted', 'AbortError'));
+    tx.onabort = failed;
+    tx.onerror = failed;
+  });
+}

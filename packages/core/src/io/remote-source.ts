@@ -21,6 +21,8 @@ export interface HubSourceOptions {
   readonly refresh?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly fetch?: typeof fetch | undefined;
+  /** See SourceOptions.stallTimeoutMs. */
+  readonly stallTimeoutMs?: number | undefined;
 }
 
 const RETRY_DELAY_MS = 300;

@@ -25,6 +25,7 @@ export function hubSourceFor(id: string, options: SourceOptions, cache: ModelCac
     refresh: options.refresh,
     signal: options.signal,
     fetch: options.fetch,
+    stallTimeoutMs: options.stallTimeoutMs,
   });
 }
 
@@ -42,6 +43,7 @@ export function resolveSource(source: ModelSource, options: SourceOptions = {}):
       refresh: options.refresh,
       signal: options.signal,
       fetch: options.fetch,
+      stallTimeoutMs: options.stallTimeoutMs,
     });
   }
   if (typeof source === 'string') return hubSourceFor(source, options, defaultCache(options));

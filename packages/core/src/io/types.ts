@@ -56,11 +56,18 @@ export interface FileSource {
   finish?(): Promise<void>;
 }
 
+export interface BundleReadOptions {
+  fetch?: typeof fetch | undefined;
+  signal?: AbortSignal | undefined;
+  /** Bundles by URL: fail with a StorageError when no byte arrives for this long. Default 30 000 ms; 0 = never. */
+  stallTimeoutMs?: number | undefined;
+}
+
 /** A place bundles can be read from / written to, chosen by the target string (see bundle-store.ts). */
 export interface BundleStore {
   readonly name: string;
   matches(target: string): boolean;
-  read(target: string, options?: { fetch?: typeof fetch; signal?: AbortSignal }): Promise<ClassifierBundle>;
+  read(target: string, options?: BundleReadOptions): Promise<ClassifierBundle>;
   write?(target: string, bundle: ClassifierBundle): Promise<void>;
 }
 
@@ -92,4 +99,9 @@ export interface SourceOptions {
   signal?: AbortSignal | undefined;
   /** Injectable fetch (tests, proxies). Default globalThis.fetch. */
   fetch?: typeof fetch | undefined;
+  /**
+   * A download that receives no byte for this long (waiting for the response, or mid-body) fails with HubError
+   * kind 'timeout' and is not cached. Default 30 000 ms; 0 = wait forever. Node: BROWSER_BERT_TIMEOUT_MS.
+   */
+  stallTimeoutMs?: number | undefined;
 }

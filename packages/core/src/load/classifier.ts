@@ -31,6 +31,11 @@ export interface LoadClassifierOptions {
   modelOptions?: LoadOptions;
   fetch?: typeof fetch;
   signal?: AbortSignal;
+  /**
+   * A request (the bundle by URL, or the encoder's files) that receives no byte for this long fails: StorageError
+   * for the bundle, HubError kind 'timeout' for the encoder. Default 30 000 ms; 0 = wait forever.
+   */
+  stallTimeoutMs?: number;
 }
 
 /** The classifier a bundle describes, finding its encoder when the bundle does not include it. */
@@ -47,6 +52,7 @@ export async function classifierFromBundleWithModel(
     ...(options.modelOptions ?? {}),
     ...(m.encoder.revision ? { revision: m.encoder.revision } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: options.stallTimeoutMs }),
   });
   return classifierFromBundle(bundle, { model, ownsModel: true });
 }
@@ -55,6 +61,10 @@ export async function loadClassifier(
   source: ClassifierSource,
   options: LoadClassifierOptions = {},
 ): Promise<Classifier> {
-  const bundle = await readBundleFrom(source, { fetch: options.fetch, signal: options.signal });
+  const bundle = await readBundleFrom(source, {
+    fetch: options.fetch,
+    signal: options.signal,
+    stallTimeoutMs: options.stallTimeoutMs,
+  });
   return classifierFromBundleWithModel(bundle, options);
 }

@@ -1,7 +1,8 @@
 /**
  * Which FileSource a ModelSource names in Node: a string that names an existing folder is read from disk; otherwise
  * it is a hub id or a folder URL. Defaults: endpoint $HF_ENDPOINT (else https://huggingface.co), token $HF_TOKEN,
- * cache folder $BROWSER_BERT_CACHE (else ~/.cache/browser-bert); HF_HUB_OFFLINE=1 uses the cache only.
+ * cache folder $BROWSER_BERT_CACHE (else ~/.cache/browser-bert); HF_HUB_OFFLINE=1 uses the cache only; stall time-out
+ * of downloads $BROWSER_BERT_TIMEOUT_MS (else 30 s).
  */
 import { existsSync, statSync } from 'node:fs';
 import { UsageError } from '../../errors.ts';
@@ -12,7 +13,10 @@ import { createFolderCache } from './model-cache.ts';
 import { defaultCacheDir } from './paths.ts';
 
 export interface NodeSourceOptions extends SourceOptions {
-  /** Environment to read HF_ENDPOINT / HF_TOKEN / BROWSER_BERT_CACHE / HF_HUB_OFFLINE from. Default process.env. */
+  /**
+   * Environment to read HF_ENDPOINT / HF_TOKEN / BROWSER_BERT_CACHE / HF_HUB_OFFLINE / BROWSER_BERT_TIMEOUT_MS from.
+   * Default process.env.
+   */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -35,7 +39,28 @@ export function nodeSourceDefaults<T extends NodeSourceOptions>(options: T): T &
   const fetch = offline
     ? () => Promise.reject(new TypeError('HF_HUB_OFFLINE is set: no network requests'))
     : options.fetch;
-  return { ...options, endpoint, token, cache, ...(fetch ? { fetch } : {}) };
+  const stallTimeoutMs = options.stallTimeoutMs ?? envTimeout(env.BROWSER_BERT_TIMEOUT_MS);
+  return {
+    ...options,
+    endpoint,
+    token,
+    cache,
+    ...(fetch ? { fetch } : {}),
+    ...(stallTimeoutMs === undefined ? {} : { stallTimeoutMs }),
+  };
+}
+
+/** BROWSER_BERT_TIMEOUT_MS: the stall time-out of downloads in ms (0 = never). */
+function envTimeout(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw.trim());
+  if (!Number.isInteger(n) || n < 0) {
+    throw new UsageError(
+      `BROWSER_BERT_TIMEOUT_MS must be a whole number of milliseconds, got "${raw}"`,
+      'set it to e.g. 60000 (0 = wait forever), or unset it for the default of 30000',
+    );
+  }
+  return n;
 }
 
 export function resolveNodeSource(source: ModelSource, options: NodeSourceOptions = {}): FileSource {
