@@ -8,7 +8,7 @@ import { initNodeBackend } from '@browser-bert/core/node';
 import { enumOption, parseOptions } from '../args.ts';
 import type { Command } from '../io.ts';
 import { createProgress } from '../progress.ts';
-import { loadClassifierArg } from '../classifier-arg.ts';
+import { CLASSIFIER_USAGE, loadClassifierArg } from '../classifier-arg.ts';
 import { readDataFile } from '../data-file.ts';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
@@ -22,7 +22,7 @@ Classifies every row of FILE (no split, no de-duplication) with the saved classi
 threshold; prints accuracy, per-class precision/recall/F1, macro-F1, confusion (and ROC/PR-AUC for binary).
 
 Options:
-  --classifier <dir>  a folder written by 'browser-bert train --out' (required)
+${CLASSIFIER_USAGE}
   --data <file>       CSV, TSV or JSONL with a text and a label column (required)
   --text-col <c>      text column name or 0-based index (default: detected)
   --label-col <c>     label column name or 0-based index (default: detected)
@@ -31,6 +31,7 @@ Options:
   async run(io) {
     const { values } = parseOptions(io.argv, {
       classifier: { type: 'string' },
+      encoder: { type: 'string' },
       data: { type: 'string' },
       'text-col': { type: 'string' },
       'label-col': { type: 'string' },
@@ -48,7 +49,7 @@ Options:
     await initNodeBackend(backend);
     const progress = createProgress(io.stderr);
     try {
-      const clf = await loadClassifierArg(values.classifier, io, progress);
+      const clf = await loadClassifierArg(values.classifier, io, progress, values.encoder);
       try {
         const labels = clf.labels;
         const index = new Map(labels.map((l, i) => [l, i] as const));
