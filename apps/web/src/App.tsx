@@ -51,6 +51,10 @@ export function App() {
   const [clfVersion, setClfVersion] = useState(0);
   const [trainOptions, setTrainOptions] = useState<TrainOptionsMsg>(DEFAULT_TRAIN);
   const lastModel = useRef<ModelSourceMsg | undefined>(undefined);
+  /** Which dataset and model the report on screen came from (set with each report). */
+  const [reportFrom, setReportFrom] = useState<string | undefined>(undefined);
+  /** Dataset and model of the training in progress, named in its results. */
+  const trainingFrom = useRef('');
   const workerGen = useRef(client.generation);
 
   const model = useModel(endpoint);
@@ -69,6 +73,7 @@ export function App() {
   const onTrained = useCallback(
     (c: ClassifierSummary) => {
       onClassifier(c);
+      setReportFrom(`Trained on ${trainingFrom.current}.`);
       activeCopy.current = undefined;
       client.run('exportZip', {}).then(
         ({ bytes }) => {
@@ -79,14 +84,27 @@ export function App() {
     },
     [onClassifier],
   );
+  const training = useTraining(onTrained);
+  const { adopt: adoptModel } = model;
+  const { showReport } = training;
+  /** One state: a loaded classifier brings its stored report (Evaluate) and, when it carries it, its encoder (step 1). */
   const onLoadedSaved = useCallback(
     (c: ClassifierSummary) => {
       onClassifier(c);
       if (c.name) activeCopy.current = { kind: 'saved', name: c.name };
+      if (c.model) {
+        adoptModel(c.model);
+        lastModel.current = undefined;
+      }
+      showReport(c.report);
+      setReportFrom(
+        c.report
+          ? `Stored report of the loaded classifier ${c.name ?? ''} (trained on encoder ${c.report.encoder.source}; ${c.report.splits.test} test texts).`
+          : `The loaded classifier ${c.name ?? ''} has no stored report.`,
+      );
     },
-    [onClassifier],
+    [onClassifier, adoptModel, showReport],
   );
-  const training = useTraining(onTrained);
   const saved = useSaved(onLoadedSaved, endpoint);
 
   const initBackend = useCallback(async (pref: BackendPref) => {
@@ -253,7 +271,10 @@ export function App() {
             layers={model.state.summary?.layers}
             canTrain={canTrain}
             whyNot={whyNot}
-            onTrain={() => void training.train(trainOptions, ensureWorker)}
+            onTrain={() => {
+              trainingFrom.current = `dataset ${data.state.summary?.name ?? '?'} (${data.state.summary?.rows ?? '?'} rows) with model ${model.state.summary?.source ?? '?'}`;
+              void training.train(trainOptions, ensureWorker);
+            }}
             onCancel={training.cancel}
             onDismiss={training.dismiss}
           />
@@ -266,7 +287,14 @@ export function App() {
           enabled={Boolean(report)}
         >
           {report ? (
-            <EvaluatePanel key={clfVersion} report={report} curves={training.state.curves} />
+            <>
+              {reportFrom && (
+                <p className="note" data-testid="report-from">
+                  {reportFrom}
+                </p>
+              )}
+              <EvaluatePanel key={clfVersion} report={report} curves={training.state.curves} />
+            </>
           ) : (
             <p className="note">Train to see test metrics here.</p>
           )}
@@ -279,7 +307,7 @@ export function App() {
           enabled={Boolean(classifier)}
         >
           {classifier ? (
-            <TryPanel version={String(clfVersion)} />
+            <TryPanel version={String(clfVersion)} randomInit={classifier.randomInit} />
           ) : (
             <p className="note">Train or load a classifier first.</p>
           )}
@@ -296,12 +324,16 @@ export function App() {
             saved={saved.saved}
             busy={saved.busy}
             error={saved.error}
-            onSave={(n) =>
-              void saved.save(n).then((ok) => ok && classifier && setClassifier({ ...classifier, name: n }))
+            clfVersion={clfVersion}
+            onSave={(n, includeEncoder) =>
+              void saved
+                .save(n, includeEncoder)
+                .then((ok) => ok && classifier && setClassifier({ ...classifier, name: n }))
             }
+            onOpenZip={(f) => void ensureWorker().then(() => saved.openZip(f))}
             onLoad={(n) => void ensureWorker().then(() => saved.load(n))}
             onDelete={(n) => void saved.remove(n)}
-            onDownload={() => void saved.download()}
+            onDownload={(includeEncoder) => void saved.download(includeEncoder)}
             onDismiss={saved.dismiss}
           />
         </Step>

@@ -12,7 +12,10 @@ import type { Page } from 'playwright-core';
 import { buildBuiltinData } from '../scripts/build-data';
 
 export const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const screenshotDir = path.resolve(webDir, '../../docs/screenshots/web');
+/** The committed screenshots: written only with UPDATE_SCREENSHOTS=1, so a normal test run leaves them alone. */
+export const committedScreenshotDir = path.resolve(webDir, '../../docs/screenshots/web');
+export const screenshotDir =
+  process.env.UPDATE_SCREENSHOTS === '1' ? committedScreenshotDir : path.join(os.tmpdir(), 'bb-web-screenshots');
 
 /** `vite build` of the app into a fresh temp folder (the built-in dataset is prepared first, as `prebuild` does). */
 export async function buildApp(): Promise<{

@@ -54,7 +54,7 @@ export function Chart({ title, x, xLabel, series, yRange, xRange, height = 200, 
       plot.current = null;
     };
     // The chart is rebuilt only when its series change, not on each data update.
-  }, [shape, height, xLabel, legend]);
+  }, [shape, height, xLabel, legend, xRange?.[0], xRange?.[1]]);
 
   useEffect(() => {
     plot.current?.setData([x as number[], ...series.map((s) => s.values as (number | null)[])] as uPlot.AlignedData);

@@ -1,10 +1,12 @@
 import { formatMs } from '../lib/format';
+import { formatEta } from '../lib/eta';
 
 export function ProgressBar(props: {
   label: string;
   done: number;
   total: number;
   etaMs?: number | undefined;
+  etaSpreadMs?: number | undefined;
   note?: string;
 }) {
   const frac = props.total > 0 ? Math.min(1, props.done / props.total) : 0;
@@ -16,7 +18,10 @@ export function ProgressBar(props: {
         </span>
         <span>
           {Math.floor(props.done)}/{props.total}
-          {props.etaMs !== undefined && frac < 1 ? ` · ETA ${formatMs(props.etaMs)}` : ''}
+          {frac < 1 && props.etaMs !== undefined
+            ? ` · ${formatEta(props.etaMs, props.etaSpreadMs, formatMs)} left`
+            : ''}
+          {frac < 1 && props.etaMs === undefined && props.done > 0 ? ' · estimating time left…' : ''}
         </span>
       </div>
       <div

@@ -4,7 +4,7 @@ import type { Prediction } from '../worker/protocol';
 import { toUiError, ErrorBox, type UiError } from './ErrorBox';
 
 /** Step 5: classify as you type (debounced), class probabilities as bars. `version` changes with the classifier. */
-export function TryPanel({ version }: { version: string }) {
+export function TryPanel({ version, randomInit = false }: { version: string; randomInit?: boolean }) {
   const [text, setText] = useState('');
   const [pred, setPred] = useState<{ p: Prediction; ms: number } | undefined>(undefined);
   const [error, setError] = useState<UiError | undefined>(undefined);
@@ -51,6 +51,11 @@ export function TryPanel({ version }: { version: string }) {
           <p>
             Prediction: <b data-testid="predicted-label">{pred.p.label}</b>{' '}
             <span className="note">({pred.ms.toFixed(1)} ms)</span>
+            {randomInit && (
+              <span className="badge warn" data-testid="try-random-init">
+                random-init encoder: scores check the pipeline only
+              </span>
+            )}
           </p>
           <ul className="probs" aria-label="Class probabilities">
             {entries.map(([label, p]) => (

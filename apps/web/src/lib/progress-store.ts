@@ -41,6 +41,18 @@ export function createProgressStore() {
         publish();
       } else timer ??= setTimeout(publish, INTERVAL_MS);
     },
+    /** The run ended (finished, stopped early, cancelled or failed): no stage has time left. */
+    finish(): void {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      const base = pending ?? snapshot;
+      pending = undefined;
+      const stages: ProgressSnapshot['stages'] = {};
+      for (const [k, v] of Object.entries(base.stages))
+        stages[k as TrainStage] = { ...v, etaMs: undefined, etaSpreadMs: undefined };
+      snapshot = { stages, history: base.history };
+      for (const l of listeners) l();
+    },
     reset(): void {
       if (timer) clearTimeout(timer);
       timer = undefined;

@@ -29,6 +29,12 @@ export {
   bundleToZip,
   binaryCurves,
   IDB_SCHEME,
+  readBundleFrom,
+  classifierFromBundle,
+  classifierFromBundleWithModel,
+  includedEncoderModel,
+  PICKED_FILES_SOURCE,
+  UsageError,
 } from '@browser-bert/core';
 export type {
   LoadedModel,
@@ -40,4 +46,5 @@ export type {
   TrainResult,
   FeatureCache,
   SavedClassifierInfo,
+  ClassifierBundle,
 } from '@browser-bert/core';

@@ -10,6 +10,7 @@ import {
   load,
   removeCachedModel,
   useBackend,
+  type LoadedModel,
   type ModelCache,
 } from './core';
 import { replaceModel, state, type OpContext } from './context';
@@ -77,6 +78,14 @@ function modelCache(): ModelCache | undefined {
 
 export async function loadModel(source: ModelSourceMsg, ctx: OpContext<FileProgressMsg>): Promise<ModelSummary> {
   const t0 = performance.now();
+  const model = await openModel(source, ctx);
+  // Only a complete, valid model replaces the current one.
+  replaceModel(model);
+  return modelSummary(model, performance.now() - t0);
+}
+
+/** Loads a model (with per-file progress) without making it the current one. */
+export async function openModel(source: ModelSourceMsg, ctx: OpContext<FileProgressMsg>): Promise<LoadedModel> {
   const last = new Map<string, number>();
   const onProgress = (p: FileProgressMsg) => {
     ctx.checkCancel();
@@ -96,8 +105,11 @@ export async function loadModel(source: ModelSourceMsg, ctx: OpContext<FileProgr
       : source.kind === 'files'
         ? await load({ files: source.files }, common)
         : await load({ directory: source.handle }, common);
-  // Only a complete, valid model replaces the current one.
-  replaceModel(model);
+  return model;
+}
+
+/** What the Model step shows of a loaded model. */
+export function modelSummary(model: LoadedModel, loadMs: number): ModelSummary {
   const c = model.config;
   return {
     source: model.info.source,
@@ -115,7 +127,7 @@ export async function loadModel(source: ModelSourceMsg, ctx: OpContext<FileProgr
     inference: model.encoder.inference
       ? `wasm-simd kernel · ${model.encoder.inference.threads} workers`
       : 'TF.js forward',
-    loadMs: performance.now() - t0,
+    loadMs,
   };
 }
 

@@ -113,6 +113,8 @@ export interface TrainProgressMsg {
   readonly done: number;
   readonly total: number;
   readonly etaMs: number | undefined;
+  /** The ETA's uncertainty (± ms), learned from the reports so far; absent while it is still being estimated. */
+  readonly etaSpreadMs?: number | undefined;
   /** Present on epoch progress: all epochs finished so far. */
   readonly history?: readonly EpochPoint[];
   /** Present when the feature cache answered instead of the encoder. */
@@ -140,6 +142,31 @@ export interface ClassifierSummary {
   readonly encoderSource: string;
   readonly randomInit: boolean;
   readonly savedAt: string | undefined;
+  /** The encoder as the manifest records it (absent in summaries from older pages). */
+  readonly encoder?: ClassifierEncoderMsg | undefined;
+  /** A loaded classifier's stored report (report.json of its bundle), to show in Evaluate. */
+  readonly report?: ReportMsg | undefined;
+  /** Set when loading it also made its encoder the current model (step 1). */
+  readonly model?: ModelSummary | undefined;
+}
+
+export interface ClassifierEncoderMsg {
+  readonly source: string;
+  readonly revision: string | null;
+  readonly weightsHash: string;
+  /** The bundle carries the encoder's weights (self-contained). */
+  readonly included: boolean;
+  readonly fineTuned: boolean;
+  /** The encoder came from picked files: it has no address to be loaded from again. */
+  readonly pickedFiles: boolean;
+}
+
+/** Sizes of the active classifier's zip with and without its encoder, shown before a save or download. */
+export interface BundleSizesMsg {
+  readonly withEncoder: number;
+  /** Undefined when it cannot be saved without its encoder (fine-tuned). */
+  readonly headOnly: number | undefined;
+  readonly encoder: ClassifierEncoderMsg;
 }
 
 export interface SavedClassifierMsg {
@@ -186,11 +213,13 @@ export interface Operations {
   /** Binary only: test-set curves and the threshold table of the classifier just trained (undefined otherwise). */
   curves: { req: Record<string, never>; res: BinaryCurves | undefined; progress: never };
   predict: { req: { texts: string[] }; res: { predictions: Prediction[]; ms: number }; progress: never };
-  save: { req: { name: string }; res: SavedClassifierMsg[]; progress: never };
+  /** includeEncoder: default true (self-contained); false saves the head and the encoder's id, revision and hash. */
+  save: { req: { name: string; includeEncoder?: boolean }; res: SavedClassifierMsg[]; progress: never };
+  bundleSizes: { req: Record<string, never>; res: BundleSizesMsg; progress: never };
   listSaved: { req: Record<string, never>; res: SavedClassifierMsg[]; progress: never };
   loadSaved: { req: { name: string; endpoint: string }; res: ClassifierSummary; progress: FileProgressMsg };
   deleteSaved: { req: { name: string }; res: SavedClassifierMsg[]; progress: never };
-  exportZip: { req: Record<string, never>; res: { fileName: string; bytes: ArrayBuffer }; progress: never };
+  exportZip: { req: { includeEncoder?: boolean }; res: { fileName: string; bytes: ArrayBuffer }; progress: never };
   /** Makes a zipped bundle (e.g. the page's copy of the last trained classifier) the active classifier. */
   loadBundle: {
     req: { bytes: ArrayBuffer; name: string | undefined; endpoint: string };

@@ -119,6 +119,9 @@ export async function trainClassifier(args: TrainArgs): Promise<TrainResult> {
       ...o,
       ratios: [...o.ratios],
       epochs_run: trained.history.length,
+      // Early stopping on the validation loss (patience earlyStoppingPatience): the epoch restored, and whether it
+      // stopped before the last epoch.
+      ...(trained.stop ? { best_epoch: trained.stop.bestEpoch, stopped_early: trained.stop.stoppedEarly } : {}),
       features_cached: trained.featuresCached,
       ...(trained.fewShot ? { few_shot: { pairs: trained.fewShot.pairs, loss: trained.fewShot.loss } } : {}),
     };
