@@ -13,6 +13,7 @@ import { EvaluatePanel } from './components/EvaluatePanel';
 import { TryPanel } from './components/TryPanel';
 import { KeepPanel } from './components/KeepPanel';
 import { ErrorBox, toUiError, type UiError } from './components/ErrorBox';
+import { betterOnValidation, FrozenBetterWarning, type FrozenRun } from './components/FrozenBetterWarning';
 import type { BackendInfo, BackendPref, ClassifierSummary, ModelSourceMsg, TrainOptionsMsg } from './worker/protocol';
 
 /** Largest trained-classifier zip the page keeps a copy of (fine-tuned bundles include the encoder). */
@@ -55,6 +56,9 @@ export function App() {
   const [reportFrom, setReportFrom] = useState<string | undefined>(undefined);
   /** Dataset and model of the training in progress, named in its results. */
   const trainingFrom = useRef('');
+  /** The last frozen run (zip copy), to compare a fine-tuned run with and to keep instead of it. */
+  const frozenRun = useRef<FrozenRun | undefined>(undefined);
+  const [frozenBetter, setFrozenBetter] = useState<FrozenRun | undefined>(undefined);
   const workerGen = useRef(client.generation);
 
   const model = useModel(endpoint);
@@ -73,11 +77,20 @@ export function App() {
   const onTrained = useCallback(
     (c: ClassifierSummary) => {
       onClassifier(c);
-      setReportFrom(`Trained on ${trainingFrom.current}.`);
+      const from = trainingFrom.current;
+      setReportFrom(`Trained on ${from}.`);
       activeCopy.current = undefined;
+      const frozen = c.report?.encoder.fine_tune_layers === 0;
+      const previous = frozenRun.current;
+      setFrozenBetter(
+        !frozen && c.report && previous?.from === from && betterOnValidation(previous.summary.report, c.report)
+          ? previous
+          : undefined,
+      );
       client.run('exportZip', {}).then(
         ({ bytes }) => {
           if (bytes.byteLength <= MAX_KEPT_BUNDLE) activeCopy.current = { kind: 'zip', bytes };
+          if (frozen && bytes.byteLength <= MAX_KEPT_BUNDLE) frozenRun.current = { from, bytes, summary: c };
         },
         () => undefined, // without a copy, a worker crash loses the unsaved classifier (the report stays)
       );
@@ -182,6 +195,14 @@ export function App() {
     } else if (copy?.kind === 'saved') await saved.load(copy.name);
   };
 
+  // Fine-tuning defaults depend on the dataset's size: a new dataset re-applies them (frozen ones do not change).
+  const datasetRows = data.state.summary?.rows;
+  useEffect(() => {
+    if (datasetRows !== undefined && model.state.summary && trainOptions.fineTuneLayers !== 0)
+      void applyDefaults(trainOptions.fineTuneLayers);
+    // Only a new dataset triggers this.
+  }, [datasetRows, data.state.summary?.name]);
+
   const ensureRef = useRef(ensureWorker);
   ensureRef.current = ensureWorker;
 
@@ -278,6 +299,26 @@ export function App() {
             onCancel={training.cancel}
             onDismiss={training.dismiss}
           />
+          {frozenBetter && !training.state.running && (
+            <FrozenBetterWarning
+              frozen={frozenBetter.summary.report}
+              tuned={report}
+              onKeepFrozen={() => {
+                const kept = frozenBetter;
+                setFrozenBetter(undefined);
+                void ensureWorker()
+                  .then(() => client.run('loadBundle', { bytes: kept.bytes.slice(0), name: undefined, endpoint }))
+                  .then((c) => {
+                    onClassifier(c);
+                    activeCopy.current = { kind: 'zip', bytes: kept.bytes };
+                    training.showReport(kept.summary.report);
+                    setReportFrom(`Frozen-encoder run kept (trained on ${kept.from}).`);
+                  })
+                  .catch((e: unknown) => setAppError(toUiError('The frozen classifier could not be restored', e)));
+              }}
+              onDismiss={() => setFrozenBetter(undefined)}
+            />
+          )}
         </Step>
         <Step
           id="evaluate"

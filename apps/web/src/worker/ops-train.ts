@@ -95,7 +95,8 @@ function progressAdapter(options: TrainOptionsMsg, send: (p: TrainProgressMsg) =
 export function trainDefaults(fineTuneLayers: FineTuneChoice): Operations['trainDefaults']['res'] {
   const model = state.model;
   if (!model) throw new TrainingError('No model is loaded', 'load a model in step 1 first');
-  const o = resolveTrainOptions({ fineTuneLayers }, model);
+  // The dataset's size sizes the default fine-tuning epochs (the library's rule, as the CLI applies it).
+  const o = resolveTrainOptions({ fineTuneLayers }, model, state.dataset?.data.texts.length);
   return {
     pooling: o.pooling,
     head: o.head,
@@ -140,6 +141,7 @@ export async function train(
     encoderSource: classifier.manifest.encoder.source,
     randomInit: classifier.manifest.encoder.random_init,
     savedAt: undefined,
+    report,
   };
   const fineTuned = classifier.manifest.encoder.fine_tuned;
   replaceActive({

@@ -66,7 +66,7 @@ function gatherRows(m: FeatureMatrix, ps: ArrayLike<number>): FeatureMatrix {
 export async function trainClassifier(args: TrainArgs): Promise<TrainResult> {
   const { model, signal } = args;
   const emit = (e: TrainProgress) => args.onProgress?.(e);
-  const o = resolveTrainOptions(args.options ?? {}, model);
+  const o = resolveTrainOptions(args.options ?? {}, model, args.dataset.texts.length);
   const fineTuning = o.fineTuneLayers === 'all' || o.fineTuneLayers > 0;
   // what the manifest and report record as tuned encoder layers (few-shot tunes some too)
   const tunedLayers = o.fewShot ? o.fewShot.layers : o.fineTuneLayers;
