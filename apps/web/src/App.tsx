@@ -13,6 +13,7 @@ import { EvaluatePanel } from './components/EvaluatePanel';
 import { TryPanel } from './components/TryPanel';
 import { KeepPanel } from './components/KeepPanel';
 import { ErrorBox, toUiError, type UiError } from './components/ErrorBox';
+import { DemoModel } from './components/DemoModel';
 import { betterOnValidation, FrozenBetterWarning, type FrozenRun } from './components/FrozenBetterWarning';
 import type { BackendInfo, BackendPref, ClassifierSummary, ModelSourceMsg, TrainOptionsMsg } from './worker/protocol';
 
@@ -262,6 +263,7 @@ export function App() {
             onRefreshCache={model.refreshCache}
             onDismiss={model.dismiss}
           />
+          <DemoModel busy={model.state.loading} onLoad={(s) => void loadModel(s)} />
         </Step>
         <Step
           id="data"

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { buildBuiltinData } from '../scripts/build-data';
+import { buildDemoModel } from '../scripts/build-demo-model';
 
 export const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The committed screenshots: written only with UPDATE_SCREENSHOTS=1, so a normal test run leaves them alone. */
@@ -23,6 +24,7 @@ export async function buildApp(): Promise<{
   bytes: { total: number; js: number; wasm: number; data: number };
 }> {
   await buildBuiltinData();
+  await buildDemoModel();
   const outDir = await mkdtemp(path.join(os.tmpdir(), 'bb-web-'));
   const { build } = await import('vite');
   await build({

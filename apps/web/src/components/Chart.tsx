@@ -61,7 +61,7 @@ export function Chart({ title, x, xLabel, series, yRange, xRange, height = 200, 
   }, [x, series]);
 
   return (
-    <figure className="chart" aria-label={title} style={{ margin: 0 }}>
+    <figure className="chart" aria-label={title} style={{ margin: 0 }} data-x-range={xRange?.join('-')}>
       <h3>{title}</h3>
       <div ref={box} />
     </figure>

@@ -17,7 +17,7 @@ export const TrainProgressView = memo(function TrainProgressView({
   /** Draw the (empty) charts before training starts, so that training only ever updates them. */
   chartsReady: boolean;
 }) {
-  const { stages: st, history: h } = useSyncExternalStore(store.subscribe, store.get);
+  const { stages: st, history: h, ended } = useSyncExternalStore(store.subscribe, store.get);
   const curves = useMemo(() => {
     const x = h.map((p) => p.epoch);
     return {
@@ -42,6 +42,7 @@ export const TrainProgressView = memo(function TrainProgressView({
         <div aria-live="polite" data-testid="train-progress">
           {st.tokenize && (
             <ProgressBar
+              ended={ended}
               label="Tokenize"
               done={st.tokenize.done}
               total={st.tokenize.total}
@@ -51,6 +52,7 @@ export const TrainProgressView = memo(function TrainProgressView({
           )}
           {st.embed && (
             <ProgressBar
+              ended={ended}
               label="Embed"
               done={st.embed.done}
               total={st.embed.total}
@@ -61,6 +63,7 @@ export const TrainProgressView = memo(function TrainProgressView({
           )}
           {st.epoch && (
             <ProgressBar
+              ended={ended}
               label="Epochs"
               done={st.epoch.done}
               total={st.epoch.total}
@@ -70,6 +73,7 @@ export const TrainProgressView = memo(function TrainProgressView({
           )}
           {st.evaluate && (
             <ProgressBar
+              ended={ended}
               label="Evaluate"
               done={st.evaluate.done}
               total={st.evaluate.total}

@@ -8,6 +8,8 @@ import type { EpochPoint, TrainProgressMsg, TrainStage } from '../worker/protoco
 export interface ProgressSnapshot {
   readonly stages: Partial<Record<TrainStage, TrainProgressMsg>>;
   readonly history: readonly EpochPoint[];
+  /** The run ended (finished, stopped early, cancelled or failed): no time left is shown. */
+  readonly ended?: boolean;
 }
 
 const EMPTY: ProgressSnapshot = { stages: {}, history: [] };
@@ -50,7 +52,7 @@ export function createProgressStore() {
       const stages: ProgressSnapshot['stages'] = {};
       for (const [k, v] of Object.entries(base.stages))
         stages[k as TrainStage] = { ...v, etaMs: undefined, etaSpreadMs: undefined };
-      snapshot = { stages, history: base.history };
+      snapshot = { stages, history: base.history, ended: true };
       for (const l of listeners) l();
     },
     reset(): void {

@@ -29,7 +29,8 @@ export interface ActiveClassifier {
 export interface WorkerState {
   backend: BackendInfo | undefined;
   model: LoadedModel | undefined;
-  dataset: { readonly data: Dataset; readonly name: string } | undefined;
+  /** `added`: examples added from Try since it was loaded. */
+  dataset: { readonly data: Dataset; readonly name: string; readonly added?: number } | undefined;
   active: ActiveClassifier | undefined;
 }
 

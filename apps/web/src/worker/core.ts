@@ -35,6 +35,10 @@ export {
   includedEncoderModel,
   PICKED_FILES_SOURCE,
   UsageError,
+  createMemorySource,
+  loadFromSource,
+  relabelBundle,
+  scoresToCsv,
 } from '@browser-bert/core';
 export type {
   LoadedModel,

@@ -10,6 +10,9 @@ import {
   load,
   removeCachedModel,
   useBackend,
+  createMemorySource,
+  loadFromSource,
+  UsageError,
   type LoadedModel,
   type ModelCache,
 } from './core';
@@ -104,8 +107,33 @@ export async function openModel(source: ModelSourceMsg, ctx: OpContext<FileProgr
         )
       : source.kind === 'files'
         ? await load({ files: source.files }, common)
-        : await load({ directory: source.handle }, common);
+        : source.kind === 'builtin'
+          ? await loadBuiltin(source, ctx)
+          : await load({ directory: source.handle }, common);
   return model;
+}
+
+/** A model folder shipped with the app: its files fetched from the app's own origin, assembled from memory. */
+async function loadBuiltin(
+  source: Extract<ModelSourceMsg, { kind: 'builtin' }>,
+  ctx: OpContext<FileProgressMsg>,
+): Promise<LoadedModel> {
+  const base = new URL(source.url, self.location.href);
+  if (base.origin !== self.location.origin) throw new UsageError('A built-in model must come from the app itself');
+  const files: Record<string, Uint8Array> = {};
+  for (const name of source.files) {
+    const res = await fetch(new URL(name, base), { signal: ctx.signal });
+    if (!res.ok) {
+      throw new UsageError(
+        `The built-in ${source.name} is missing ${name} (HTTP ${res.status})`,
+        'rebuild the app (npm run build generates it) or load another model',
+      );
+    }
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    files[name] = bytes;
+    ctx.progress({ file: name, loaded: bytes.byteLength, total: bytes.byteLength, done: true, fromCache: false });
+  }
+  return loadFromSource(createMemorySource(files, source.name), { signal: ctx.signal });
 }
 
 /** What the Model step shows of a loaded model. */

@@ -12,7 +12,9 @@ export type FineTuneChoice = number | 'all';
 export type ModelSourceMsg =
   | { readonly kind: 'hub'; readonly id: string; readonly revision: string; readonly endpoint: string }
   | { readonly kind: 'files'; readonly files: readonly File[] }
-  | { readonly kind: 'directory'; readonly handle: FileSystemDirectoryHandle };
+  | { readonly kind: 'directory'; readonly handle: FileSystemDirectoryHandle }
+  /** A model folder shipped with the app (same origin), e.g. the generated demo encoder: `files` under `url`. */
+  | { readonly kind: 'builtin'; readonly url: string; readonly name: string; readonly files: readonly string[] };
 
 export type DatasetSourceMsg =
   /** A file shipped with the app (fetched from the app's own origin). */
@@ -79,6 +81,8 @@ export interface DatasetSummary {
   readonly classCounts: readonly { readonly label: string; readonly count: number }[];
   readonly duplicates: number;
   readonly warnings: readonly string[];
+  /** Examples added from the Try step since the file was loaded. */
+  readonly added?: number;
   /** The first rows, as plain text (rendered as text, never HTML). */
   readonly preview: readonly { readonly text: string; readonly label: string }[];
 }
@@ -226,6 +230,16 @@ export interface Operations {
     res: ClassifierSummary;
     progress: FileProgressMsg;
   };
+  /** New class names for the active classifier, in the head's order (Try, Evaluate and saves use them). */
+  renameLabels: { req: { labels: string[] }; res: ClassifierSummary; progress: never };
+  /** Scores every text of a file with the active classifier → CSV (text, [label], predicted, one column per class). */
+  scoreFile: {
+    req: { file: File };
+    res: { fileName: string; csv: string; rows: number; ms: number };
+    progress: never;
+  };
+  /** Appends one labelled text to the loaded dataset. */
+  addExample: { req: { text: string; label: string }; res: DatasetSummary; progress: never };
   /** Aborts request `target` (it then ends with an error whose code is CANCELLED, between two batches). */
   cancel: { req: { target: number }; res: { cancelled: boolean }; progress: never };
 }

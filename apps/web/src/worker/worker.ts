@@ -8,6 +8,7 @@ import { state, type OpContext } from './context';
 import { toErrorMsg } from './errors';
 import { initBackend, listCache, loadModel, removeCache } from './ops-model';
 import { loadDataset } from './ops-data';
+import { addExample, renameLabels, scoreFile } from './ops-reuse';
 import { curves, predict, train, trainDefaults } from './ops-train';
 import { bundleSizes, deleteSaved, exportZip, listSaved, loadBundle, loadSaved, save } from './ops-classifier';
 import type { OpName, Operations, Request, RequestOf, Response } from './protocol';
@@ -82,6 +83,12 @@ async function handle(
       const r = await exportZip(req.includeEncoder);
       return { result: r, transfer: [r.bytes] };
     }
+    case 'renameLabels':
+      return { result: await renameLabels(req.labels) };
+    case 'scoreFile':
+      return { result: await scoreFile(req.file, ctx.signal) };
+    case 'addExample':
+      return { result: addExample(req.text, req.label) };
     case 'cancel': {
       const c = controllers.get(req.target);
       c?.abort(new CancelledError());
