@@ -14,6 +14,7 @@ import { TryPanel } from './components/TryPanel';
 import { KeepPanel } from './components/KeepPanel';
 import { ErrorBox, toUiError, type UiError } from './components/ErrorBox';
 import { DemoModel } from './components/DemoModel';
+import { ReusePanel } from './components/ReusePanel';
 import { betterOnValidation, FrozenBetterWarning, type FrozenRun } from './components/FrozenBetterWarning';
 import type { BackendInfo, BackendPref, ClassifierSummary, ModelSourceMsg, TrainOptionsMsg } from './worker/protocol';
 
@@ -285,6 +286,13 @@ export function App() {
           lead="Runs in a background worker: the page stays responsive. Frozen encoder + a small head is fastest."
           enabled={canTrain}
         >
+          {canTrain && data.state.summary && (
+            <p className="note" data-testid="train-on">
+              Trains on <b>{data.state.summary.name}</b> ({data.state.summary.rows.toLocaleString()} rows
+              {data.state.summary.added ? `, ${data.state.summary.added} added from Try` : ''}) with model{' '}
+              <b>{model.state.summary?.source}</b>.
+            </p>
+          )}
           <TrainPanel
             options={trainOptions}
             setOptions={setTrainOptions}
@@ -350,7 +358,31 @@ export function App() {
           enabled={Boolean(classifier)}
         >
           {classifier ? (
-            <TryPanel version={String(clfVersion)} randomInit={classifier.randomInit} />
+            <>
+              <TryPanel
+                version={String(clfVersion)}
+                randomInit={classifier.randomInit}
+                addTo={
+                  data.state.summary
+                    ? {
+                        labels: data.state.summary.classCounts.map((c) => c.label).sort(),
+                        onAdd: (text, label) =>
+                          void client
+                            .run('addExample', { text, label })
+                            .then(data.adopt, (e: unknown) => setAppError(toUiError('The text could not be added', e))),
+                      }
+                    : undefined
+                }
+              />
+              <ReusePanel
+                classifier={classifier}
+                onRenamed={(c) => {
+                  onClassifier(c);
+                  if (c.report) training.showReport(c.report);
+                  activeCopy.current = undefined;
+                }}
+              />
+            </>
           ) : (
             <p className="note">Train or load a classifier first.</p>
           )}

@@ -104,17 +104,24 @@ test(
       await shot(page, '#train', 'train-early-stop');
 
       // A run with 5 epochs gets its own axis; cancelled, it shows no time and no ETA of its own or the last run.
+      // (the large file again, pooled differently: the feature cache cannot answer, so the embed stage takes a while)
+      await dataset(page, 'big.tsv', threeClass(3000));
       await page.getByRole('spinbutton', { name: 'Epochs' }).fill('5');
       await page.getByLabel('Pooling').selectOption('cls');
       await page.getByRole('button', { name: 'Train', exact: true }).click();
       await page.locator('figure[aria-label="Loss"][data-x-range="1-5"]').waitFor({ timeout: 30_000 });
       assert.equal(await page.getByTestId('train-time').count(), 0, 'the previous run’s time is not shown');
+      await page.getByRole('progressbar', { name: 'Embed' }).waitFor({ timeout: 60_000 });
       await page.getByRole('button', { name: 'Cancel' }).click();
       await page.getByTestId('train-cancelled').waitFor({ timeout: 60_000 });
       assert.equal(await page.getByTestId('train-time').count(), 0);
       assert.doesNotMatch(await page.getByTestId('train-progress').innerText(), /left/);
-      // Evaluate still shows the last finished run, and says which it is.
+      // Evaluate still shows the last finished run, and says which it is; Train names the data it would use.
       assert.match(await page.getByTestId('report-from').innerText(), /noise\.tsv/);
+      assert.match(
+        await page.getByTestId('train-on').innerText(),
+        /Trains on big\.tsv \(3,000 rows\) with model local files/,
+      );
       assert.deepEqual(errors, []);
     } finally {
       await ctx.close();

@@ -29,7 +29,7 @@ export async function renameLabels(labels: readonly string[]): Promise<Classifie
   const bundle = relabelBundle(await a.classifier.toBundle(), labels);
   // The renamed classifier runs on the same encoder: borrowed from the model, or from the old classifier's bundle.
   let classifier: Classifier;
-  let borrows: LoadedModel | undefined = a.borrows;
+  const borrows: LoadedModel | undefined = a.borrows;
   if (borrows && !bundle.manifest.encoder.fine_tuned) {
     classifier = await classifierFromBundle(
       { ...bundle, manifest: { ...bundle.manifest, encoder: { ...bundle.manifest.encoder, included: false } } },
@@ -37,12 +37,9 @@ export async function renameLabels(labels: readonly string[]): Promise<Classifie
     );
   } else {
     classifier = await classifierFromBundle(bundle, borrows ? { includedModel: borrows } : {});
-    if (!borrows) borrows = undefined;
   }
   const summary = { ...summaryOf(classifier, a.summary.name, a.summary.savedAt), name: a.summary.name };
-  const trained = a.trained
-    ? { report: classifier.report ?? a.trained.report, test: a.trained.test }
-    : undefined;
+  const trained = a.trained ? { report: classifier.report ?? a.trained.report, test: a.trained.test } : undefined;
   replaceActive({ classifier, borrows, summary, trained });
   return summary;
 }
@@ -61,15 +58,28 @@ export async function scoreFile(
     validate: false,
   });
   if (data.texts.length > MAX_SCORED_ROWS) {
-    throw new DataError(`${file.name} has ${data.texts.length} rows`, `split it into files of at most ${MAX_SCORED_ROWS} rows`);
+    throw new DataError(
+      `${file.name} has ${data.texts.length} rows`,
+      `split it into files of at most ${MAX_SCORED_ROWS} rows`,
+    );
   }
   const t0 = performance.now();
   const predictions = await a.classifier.classify(data.texts, { signal });
   const csv = scoresToCsv(
-    predictions.map((p, i) => ({ text: data.texts[i] as string, label: data.labels[i], predicted: p.label, scores: p.scores })),
+    predictions.map((p, i) => ({
+      text: data.texts[i] as string,
+      label: data.labels[i],
+      predicted: p.label,
+      scores: p.scores,
+    })),
     a.classifier.labels,
   );
-  return { fileName: `${file.name.replace(/\.[^.]*$/, '')}-scores.csv`, csv, rows: data.texts.length, ms: performance.now() - t0 };
+  return {
+    fileName: `${file.name.replace(/\.[^.]*$/, '')}-scores.csv`,
+    csv,
+    rows: data.texts.length,
+    ms: performance.now() - t0,
+  };
 }
 
 /** Appends one labelled text (e.g. corrected from Try) to the loaded dataset; the next training uses it. */
