@@ -15,6 +15,7 @@ import { KeepPanel } from './components/KeepPanel';
 import { ErrorBox, toUiError, type UiError } from './components/ErrorBox';
 import { DemoModel } from './components/DemoModel';
 import { ReusePanel } from './components/ReusePanel';
+import { FineTuneEstimate } from './components/FineTuneEstimate';
 import { betterOnValidation, FrozenBetterWarning, type FrozenRun } from './components/FrozenBetterWarning';
 import type { BackendInfo, BackendPref, ClassifierSummary, ModelSourceMsg, TrainOptionsMsg } from './worker/protocol';
 
@@ -309,6 +310,9 @@ export function App() {
             onCancel={training.cancel}
             onDismiss={training.dismiss}
           />
+          {trainOptions.fineTuneLayers !== 0 && (
+            <FineTuneEstimate options={trainOptions} disabled={!canTrain || training.state.running} />
+          )}
           {frozenBetter && !training.state.running && (
             <FrozenBetterWarning
               frozen={frozenBetter.summary.report}

@@ -61,7 +61,7 @@ export function ReusePanel({
       <div className="row" data-testid="rename-labels">
         {classifier.labels.map((l, i) => (
           <label className="field" key={l}>
-            Name of class “{l}”
+            Rename class “{l}” to
             <input
               type="text"
               value={names[i] ?? ''}

@@ -240,6 +240,15 @@ export interface Operations {
   };
   /** Appends one labelled text to the loaded dataset. */
   addExample: { req: { text: string; label: string }; res: DatasetSummary; progress: never };
+  /**
+   * Fine-tuning time before it starts, from a short probe (a few real training batches on a sample of the data):
+   * the epochs' time (upper estimate: early stopping may end sooner) with its uncertainty.
+   */
+  estimate: {
+    req: { options: TrainOptionsMsg };
+    res: { totalMs: number; spreadMs: number; basis: string };
+    progress: never;
+  };
   /** Aborts request `target` (it then ends with an error whose code is CANCELLED, between two batches). */
   cancel: { req: { target: number }; res: { cancelled: boolean }; progress: never };
 }

@@ -8,6 +8,7 @@ import { state, type OpContext } from './context';
 import { toErrorMsg } from './errors';
 import { initBackend, listCache, loadModel, removeCache } from './ops-model';
 import { loadDataset } from './ops-data';
+import { estimateTraining } from './ops-estimate';
 import { addExample, renameLabels, scoreFile } from './ops-reuse';
 import { curves, predict, train, trainDefaults } from './ops-train';
 import { bundleSizes, deleteSaved, exportZip, listSaved, loadBundle, loadSaved, save } from './ops-classifier';
@@ -83,6 +84,8 @@ async function handle(
       const r = await exportZip(req.includeEncoder);
       return { result: r, transfer: [r.bytes] };
     }
+    case 'estimate':
+      return { result: await estimateTraining(req.options, ctx) };
     case 'renameLabels':
       return { result: await renameLabels(req.labels) };
     case 'scoreFile':
