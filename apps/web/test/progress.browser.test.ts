@@ -161,6 +161,15 @@ test(
         await page.waitForTimeout(200);
       assert.equal(await epochsField.inputValue(), String(expected), 'the fine-tuning default for 300 rows');
       assert.ok(expected >= 10, `300 rows get ${expected} fine-tuning epochs, not 3`);
+      // Item 5: its time, before it starts, from a short probe of real training batches.
+      await page.getByRole('button', { name: 'Estimate fine-tuning time' }).click();
+      const estimate = await page.getByTestId('estimate-result').innerText({ timeout: 120_000 });
+      console.log(`[web-e2e] ${estimate}`);
+      assert.match(
+        estimate,
+        /^Fine-tuning epochs: about .+ \(±.+\) \(probe: \d batches of 32 at [\d.]+ s each × 8 batches × \d+ epochs/,
+      );
+      await shot(page, '#train', 'train-fine-tune-estimate');
       // Then deliberately starved (1 epoch, tiny learning rates): worse than frozen on validation.
       await page.getByRole('spinbutton', { name: 'Epochs' }).fill('1');
       await page.getByLabel('Head learning rate').fill('0.000001');
