@@ -89,9 +89,7 @@ test(
       const etas = bars.filter((t) => /^(Embed|Epochs).*about .+ \(±.+\) left$/.test(t));
       console.log(`[web-e2e] ETAs shown: ${etas.slice(0, 3).join(' | ')} … (${etas.length} in all)`);
       assert.ok(etas.length > 0, `an ETA with its uncertainty was shown: ${bars.join(' | ')}`);
-      // No ETA before the first batches were timed: the first Embed text with a count has none.
-      const firstEmbed = bars.find((t) => Number(/^Embed\D*(\d+)\/3000/.exec(t)?.[1] ?? 0) > 0);
-      assert.doesNotMatch(firstEmbed ?? '', /about/, 'no ETA from a single batch');
+      // (No ETA before three reports were timed: lib/eta.test.ts — the page shows reports at most every 250 ms.)
       assert.doesNotMatch(await page.getByTestId('train-progress').innerText(), /left/, 'no ETA once finished');
       assert.match(
         await page.getByTestId('report-from').innerText(),

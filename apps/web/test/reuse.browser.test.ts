@@ -73,7 +73,7 @@ test(
       // Score a file (text only, one column) → CSV: one row per text, the Try scores for the same text.
       const texts = ['text', TEXT, 'See you at dinner tonight', '"Quoted, with a comma"'];
       const download = page.waitForEvent('download');
-      await page.getByTestId('score-file').setInputFiles({
+      await page.getByTestId('batch-score-file').setInputFiles({
         name: 'inbox.csv',
         mimeType: 'text/csv',
         buffer: Buffer.from(texts.join('\n') + '\n'),

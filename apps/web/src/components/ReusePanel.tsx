@@ -88,7 +88,7 @@ export function ReusePanel({
           <input
             type="file"
             accept=".csv,.tsv,.txt,.jsonl,.ndjson,.json,text/csv,text/tab-separated-values,text/plain"
-            data-testid="score-file"
+            data-testid="batch-score-file"
             disabled={busy}
             onChange={(ev) => {
               const file = ev.target.files?.[0];
