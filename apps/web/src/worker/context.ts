@@ -52,3 +52,9 @@ export function replaceActive(next: ActiveClassifier): void {
   const m = old.borrows;
   if (m && m !== state.model && m !== next.borrows) m.dispose();
 }
+
+/**
+ * ModelInfo.source of models loaded from picked files or a picked directory in this worker: descriptions ("local
+ * files", a folder's name), not addresses a head-only bundle could be loaded from again.
+ */
+export const pickedSources = new Set<string>();

@@ -15,7 +15,7 @@ import {
   type LoadedModel,
   type SavedClassifierInfo,
 } from './core';
-import { replaceActive, replaceModel, state, type OpContext } from './context';
+import { pickedSources, replaceActive, replaceModel, state, type OpContext } from './context';
 import { modelSummary, openModel } from './ops-model';
 import type {
   BundleSizesMsg,
@@ -116,7 +116,7 @@ function encoderMsg(c: Classifier): ClassifierEncoderMsg {
     weightsHash: e.weights_hash,
     included: e.included,
     fineTuned: e.fine_tuned,
-    pickedFiles: e.source === PICKED_FILES_SOURCE,
+    pickedFiles: e.source === PICKED_FILES_SOURCE || pickedSources.has(e.source),
   };
 }
 

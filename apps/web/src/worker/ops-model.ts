@@ -16,7 +16,7 @@ import {
   type LoadedModel,
   type ModelCache,
 } from './core';
-import { replaceModel, state, type OpContext } from './context';
+import { pickedSources, replaceModel, state, type OpContext } from './context';
 import type {
   BackendInfo,
   BackendPref,
@@ -110,6 +110,7 @@ export async function openModel(source: ModelSourceMsg, ctx: OpContext<FileProgr
         : source.kind === 'builtin'
           ? await loadBuiltin(source, ctx)
           : await load({ directory: source.handle }, common);
+  if (source.kind === 'files' || source.kind === 'directory') pickedSources.add(model.info.source);
   return model;
 }
 
