@@ -13,6 +13,10 @@ import { EvaluatePanel } from './components/EvaluatePanel';
 import { TryPanel } from './components/TryPanel';
 import { KeepPanel } from './components/KeepPanel';
 import { ErrorBox, toUiError, type UiError } from './components/ErrorBox';
+import { DemoModel } from './components/DemoModel';
+import { ReusePanel } from './components/ReusePanel';
+import { FineTuneEstimate } from './components/FineTuneEstimate';
+import { betterOnValidation, FrozenBetterWarning, type FrozenRun } from './components/FrozenBetterWarning';
 import type { BackendInfo, BackendPref, ClassifierSummary, ModelSourceMsg, TrainOptionsMsg } from './worker/protocol';
 
 /** Largest trained-classifier zip the page keeps a copy of (fine-tuned bundles include the encoder). */
@@ -51,6 +55,13 @@ export function App() {
   const [clfVersion, setClfVersion] = useState(0);
   const [trainOptions, setTrainOptions] = useState<TrainOptionsMsg>(DEFAULT_TRAIN);
   const lastModel = useRef<ModelSourceMsg | undefined>(undefined);
+  /** Which dataset and model the report on screen came from (set with each report). */
+  const [reportFrom, setReportFrom] = useState<string | undefined>(undefined);
+  /** Dataset and model of the training in progress, named in its results. */
+  const trainingFrom = useRef('');
+  /** The last frozen run (zip copy), to compare a fine-tuned run with and to keep instead of it. */
+  const frozenRun = useRef<FrozenRun | undefined>(undefined);
+  const [frozenBetter, setFrozenBetter] = useState<FrozenRun | undefined>(undefined);
   const workerGen = useRef(client.generation);
 
   const model = useModel(endpoint);
@@ -69,24 +80,47 @@ export function App() {
   const onTrained = useCallback(
     (c: ClassifierSummary) => {
       onClassifier(c);
+      const from = trainingFrom.current;
+      setReportFrom(`Trained on ${from}.`);
       activeCopy.current = undefined;
+      const frozen = c.report?.encoder.fine_tune_layers === 0;
+      const previous = frozenRun.current;
+      setFrozenBetter(
+        !frozen && c.report && previous?.from === from && betterOnValidation(previous.summary.report, c.report)
+          ? previous
+          : undefined,
+      );
       client.run('exportZip', {}).then(
         ({ bytes }) => {
           if (bytes.byteLength <= MAX_KEPT_BUNDLE) activeCopy.current = { kind: 'zip', bytes };
+          if (frozen && bytes.byteLength <= MAX_KEPT_BUNDLE) frozenRun.current = { from, bytes, summary: c };
         },
         () => undefined, // without a copy, a worker crash loses the unsaved classifier (the report stays)
       );
     },
     [onClassifier],
   );
+  const training = useTraining(onTrained);
+  const { adopt: adoptModel } = model;
+  const { showReport } = training;
+  /** One state: a loaded classifier brings its stored report (Evaluate) and, when it carries it, its encoder (step 1). */
   const onLoadedSaved = useCallback(
     (c: ClassifierSummary) => {
       onClassifier(c);
       if (c.name) activeCopy.current = { kind: 'saved', name: c.name };
+      if (c.model) {
+        adoptModel(c.model);
+        lastModel.current = undefined;
+      }
+      showReport(c.report);
+      setReportFrom(
+        c.report
+          ? `Stored report of the loaded classifier ${c.name ?? ''} (trained on encoder ${c.report.encoder.source}; ${c.report.splits.test} test texts).`
+          : `The loaded classifier ${c.name ?? ''} has no stored report.`,
+      );
     },
-    [onClassifier],
+    [onClassifier, adoptModel, showReport],
   );
-  const training = useTraining(onTrained);
   const saved = useSaved(onLoadedSaved, endpoint);
 
   const initBackend = useCallback(async (pref: BackendPref) => {
@@ -164,6 +198,14 @@ export function App() {
     } else if (copy?.kind === 'saved') await saved.load(copy.name);
   };
 
+  // Fine-tuning defaults depend on the dataset's size: a new dataset re-applies them (frozen ones do not change).
+  const datasetRows = data.state.summary?.rows;
+  useEffect(() => {
+    if (datasetRows !== undefined && model.state.summary && trainOptions.fineTuneLayers !== 0)
+      void applyDefaults(trainOptions.fineTuneLayers);
+    // Only a new dataset triggers this.
+  }, [datasetRows, data.state.summary?.name]);
+
   const ensureRef = useRef(ensureWorker);
   ensureRef.current = ensureWorker;
 
@@ -223,6 +265,7 @@ export function App() {
             onRefreshCache={model.refreshCache}
             onDismiss={model.dismiss}
           />
+          <DemoModel busy={model.state.loading} onLoad={(s) => void loadModel(s)} />
         </Step>
         <Step
           id="data"
@@ -244,6 +287,13 @@ export function App() {
           lead="Runs in a background worker: the page stays responsive. Frozen encoder + a small head is fastest."
           enabled={canTrain}
         >
+          {canTrain && data.state.summary && (
+            <p className="note" data-testid="train-on">
+              Trains on <b>{data.state.summary.name}</b> ({data.state.summary.rows.toLocaleString()} rows
+              {data.state.summary.added ? `, ${data.state.summary.added} added from Try` : ''}) with model{' '}
+              <b>{model.state.summary?.source}</b>.
+            </p>
+          )}
           <TrainPanel
             options={trainOptions}
             setOptions={setTrainOptions}
@@ -253,10 +303,36 @@ export function App() {
             layers={model.state.summary?.layers}
             canTrain={canTrain}
             whyNot={whyNot}
-            onTrain={() => void training.train(trainOptions, ensureWorker)}
+            onTrain={() => {
+              trainingFrom.current = `dataset ${data.state.summary?.name ?? '?'} (${data.state.summary?.rows ?? '?'} rows) with model ${model.state.summary?.source ?? '?'}`;
+              void training.train(trainOptions, ensureWorker);
+            }}
             onCancel={training.cancel}
             onDismiss={training.dismiss}
           />
+          {trainOptions.fineTuneLayers !== 0 && (
+            <FineTuneEstimate options={trainOptions} disabled={!canTrain || training.state.running} />
+          )}
+          {frozenBetter && !training.state.running && (
+            <FrozenBetterWarning
+              frozen={frozenBetter.summary.report}
+              tuned={report}
+              onKeepFrozen={() => {
+                const kept = frozenBetter;
+                setFrozenBetter(undefined);
+                void ensureWorker()
+                  .then(() => client.run('loadBundle', { bytes: kept.bytes.slice(0), name: undefined, endpoint }))
+                  .then((c) => {
+                    onClassifier(c);
+                    activeCopy.current = { kind: 'zip', bytes: kept.bytes };
+                    training.showReport(kept.summary.report);
+                    setReportFrom(`Frozen-encoder run kept (trained on ${kept.from}).`);
+                  })
+                  .catch((e: unknown) => setAppError(toUiError('The frozen classifier could not be restored', e)));
+              }}
+              onDismiss={() => setFrozenBetter(undefined)}
+            />
+          )}
         </Step>
         <Step
           id="evaluate"
@@ -266,7 +342,14 @@ export function App() {
           enabled={Boolean(report)}
         >
           {report ? (
-            <EvaluatePanel key={clfVersion} report={report} curves={training.state.curves} />
+            <>
+              {reportFrom && (
+                <p className="note" data-testid="report-from">
+                  {reportFrom}
+                </p>
+              )}
+              <EvaluatePanel key={clfVersion} report={report} curves={training.state.curves} />
+            </>
           ) : (
             <p className="note">Train to see test metrics here.</p>
           )}
@@ -279,7 +362,31 @@ export function App() {
           enabled={Boolean(classifier)}
         >
           {classifier ? (
-            <TryPanel version={String(clfVersion)} />
+            <>
+              <TryPanel
+                version={String(clfVersion)}
+                randomInit={classifier.randomInit}
+                addTo={
+                  data.state.summary
+                    ? {
+                        labels: data.state.summary.classCounts.map((c) => c.label).sort(),
+                        onAdd: (text, label) =>
+                          void client
+                            .run('addExample', { text, label })
+                            .then(data.adopt, (e: unknown) => setAppError(toUiError('The text could not be added', e))),
+                      }
+                    : undefined
+                }
+              />
+              <ReusePanel
+                classifier={classifier}
+                onRenamed={(c) => {
+                  onClassifier(c);
+                  if (c.report) training.showReport(c.report);
+                  activeCopy.current = undefined;
+                }}
+              />
+            </>
           ) : (
             <p className="note">Train or load a classifier first.</p>
           )}
@@ -296,12 +403,16 @@ export function App() {
             saved={saved.saved}
             busy={saved.busy}
             error={saved.error}
-            onSave={(n) =>
-              void saved.save(n).then((ok) => ok && classifier && setClassifier({ ...classifier, name: n }))
+            clfVersion={clfVersion}
+            onSave={(n, includeEncoder) =>
+              void saved
+                .save(n, includeEncoder)
+                .then((ok) => ok && classifier && setClassifier({ ...classifier, name: n }))
             }
+            onOpenZip={(f) => void ensureWorker().then(() => saved.openZip(f))}
             onLoad={(n) => void ensureWorker().then(() => saved.load(n))}
             onDelete={(n) => void saved.remove(n)}
-            onDownload={() => void saved.download()}
+            onDownload={(includeEncoder) => void saved.download(includeEncoder)}
             onDismiss={saved.dismiss}
           />
         </Step>

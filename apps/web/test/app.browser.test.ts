@@ -274,7 +274,9 @@ test(
       await page.getByRole('button', { name: 'Cancel' }).click();
       await page.getByTestId('train-cancelled').waitFor({ timeout: 30_000 });
       log(`cancel → training stopped in ${Date.now() - tc} ms`);
-      assert.equal(await page.getByTestId('report').count(), 0, 'no report from the cancelled run');
+      // Evaluate shows the loaded classifier's stored report (issue 13 item 8), never one from the cancelled run.
+      assert.match(await page.getByTestId('report-from').innerText(), /Stored report of the loaded classifier e2e-sms/);
+      assert.equal(await page.getByTestId('train-time').count(), 0, 'no time from the cancelled run');
       const afterCancel = await typeAndClassify(page, TRY_TEXT);
       assert.ok(
         Math.abs((afterCancel.spam ?? NaN) - (scores.spam ?? NaN)) < 1e-5,

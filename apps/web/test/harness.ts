@@ -10,9 +10,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { buildBuiltinData } from '../scripts/build-data';
+import { buildDemoModel } from '../scripts/build-demo-model';
 
 export const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const screenshotDir = path.resolve(webDir, '../../docs/screenshots/web');
+/** The committed screenshots: written only with UPDATE_SCREENSHOTS=1, so a normal test run leaves them alone. */
+export const committedScreenshotDir = path.resolve(webDir, '../../docs/screenshots/web');
+export const screenshotDir =
+  process.env.UPDATE_SCREENSHOTS === '1' ? committedScreenshotDir : path.join(os.tmpdir(), 'bb-web-screenshots');
 
 /** `vite build` of the app into a fresh temp folder (the built-in dataset is prepared first, as `prebuild` does). */
 export async function buildApp(): Promise<{
@@ -20,6 +24,7 @@ export async function buildApp(): Promise<{
   bytes: { total: number; js: number; wasm: number; data: number };
 }> {
   await buildBuiltinData();
+  await buildDemoModel();
   const outDir = await mkdtemp(path.join(os.tmpdir(), 'bb-web-'));
   const { build } = await import('vite');
   await build({

@@ -54,14 +54,14 @@ export function Chart({ title, x, xLabel, series, yRange, xRange, height = 200, 
       plot.current = null;
     };
     // The chart is rebuilt only when its series change, not on each data update.
-  }, [shape, height, xLabel, legend]);
+  }, [shape, height, xLabel, legend, xRange?.[0], xRange?.[1]]);
 
   useEffect(() => {
     plot.current?.setData([x as number[], ...series.map((s) => s.values as (number | null)[])] as uPlot.AlignedData);
   }, [x, series]);
 
   return (
-    <figure className="chart" aria-label={title} style={{ margin: 0 }}>
+    <figure className="chart" aria-label={title} style={{ margin: 0 }} data-x-range={xRange?.join('-')}>
       <h3>{title}</h3>
       <div ref={box} />
     </figure>

@@ -68,11 +68,17 @@ export function DataPanel({ data, onLoad, onDismiss }: Props) {
       </details>
       {data.loading && <p className="note">Reading the data…</p>}
       <ErrorBox error={data.error} onDismiss={onDismiss} />
+      {data.error && s && (
+        <p className="note" role="status" data-testid="dataset-kept">
+          Still loaded: <b>{s.name}</b> ({s.rows.toLocaleString()} rows) — training uses it.
+        </p>
+      )}
       {s && (
         <div data-testid="dataset-summary">
           <p>
             <b>{s.name}</b> — {s.rows.toLocaleString()} rows ({s.format}), {s.duplicates.toLocaleString()} duplicate
-            texts (removed before splitting){s.rowsSkipped > 0 ? `, ${s.rowsSkipped} rows skipped` : ''}.
+            texts (removed before splitting){s.rowsSkipped > 0 ? `, ${s.rowsSkipped} rows skipped` : ''}
+            {s.added ? `, ${s.added} added from the Try step` : ''}.
           </p>
           {s.columns.length > 1 && (
             <div className="row">

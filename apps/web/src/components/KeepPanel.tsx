@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ClassifierSummary, SavedClassifierMsg } from '../worker/protocol';
+import { EncoderChoice, OpenZip, useBundleSizes } from './EncoderChoice';
 import { formatBytes } from '../lib/format';
 import { siteSnippets } from '../lib/site-snippet';
 import { ErrorBox, type UiError } from './ErrorBox';
@@ -9,16 +10,23 @@ interface Props {
   readonly saved: readonly SavedClassifierMsg[];
   readonly busy: boolean;
   readonly error: UiError | undefined;
-  readonly onSave: (name: string) => void;
+  readonly clfVersion: number;
+  readonly onSave: (name: string, includeEncoder: boolean) => void;
   readonly onLoad: (name: string) => void;
   readonly onDelete: (name: string) => void;
-  readonly onDownload: () => void;
+  readonly onDownload: (includeEncoder: boolean) => void;
+  readonly onOpenZip: (file: File) => void;
   readonly onDismiss: () => void;
 }
 
 /** Step 6: save to IndexedDB, list / load / delete, download the bundle, and the embed snippet. */
-export function KeepPanel({ active, saved, busy, error, onSave, onLoad, onDelete, onDownload, onDismiss }: Props) {
+export function KeepPanel(props: Props) {
+  const { active, saved, busy, error, onSave, onLoad, onDelete, onDownload, onDismiss } = props;
   const [name, setName] = useState('my-classifier');
+  const [includeEncoder, setIncludeEncoder] = useState(true);
+  const sizes = useBundleSizes(active ? props.clfVersion : undefined);
+  const canHeadOnly = sizes?.headOnly !== undefined;
+  const include = includeEncoder || !canHeadOnly;
   useEffect(() => {
     if (active?.name) setName(active.name);
   }, [active?.name]);
@@ -40,13 +48,22 @@ export function KeepPanel({ active, saved, busy, error, onSave, onLoad, onDelete
           <input type="text" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={!validName} />
           <span className="help">letters, digits, - _ . (max 64)</span>
         </label>
-        <button type="button" className="primary" disabled={!active || busy || !validName} onClick={() => onSave(name)}>
+        <button
+          type="button"
+          className="primary"
+          disabled={!active || busy || !validName}
+          onClick={() => onSave(name, include)}
+        >
           Save in this browser
         </button>
-        <button type="button" disabled={!active || busy} onClick={onDownload}>
+        <button type="button" disabled={!active || busy} onClick={() => onDownload(include)}>
           Download bundle (.zip)
         </button>
       </div>
+      {active && (
+        <EncoderChoice sizes={sizes} include={include} canHeadOnly={canHeadOnly} onChange={setIncludeEncoder} />
+      )}
+      <OpenZip busy={busy} onOpen={props.onOpenZip} />
       <ErrorBox error={error} onDismiss={onDismiss} />
       <h3>Saved in this browser ({saved.length})</h3>
       {saved.length === 0 ? (

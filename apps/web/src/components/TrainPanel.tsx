@@ -4,6 +4,7 @@ import { formatMs } from '../lib/format';
 import { ErrorBox } from './ErrorBox';
 import { TrainProgressView } from './TrainProgressView';
 import type { ProgressStore } from '../lib/progress-store';
+import { EarlyStopNote } from './EarlyStopNote';
 
 interface Props {
   readonly options: TrainOptionsMsg;
@@ -224,7 +225,13 @@ export function TrainPanel({
         )}
       </div>
       <ErrorBox error={t.error} onDismiss={onDismiss} />
-      <TrainProgressView store={progress} visible={t.running || t.started} chartsReady={canTrain} />
+      {!t.running && t.report && <EarlyStopNote report={t.report} />}
+      <TrainProgressView
+        store={progress}
+        visible={t.running || t.started}
+        chartsReady={canTrain}
+        epochsPlanned={o.epochs}
+      />
     </>
   );
 }

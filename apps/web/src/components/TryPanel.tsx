@@ -2,9 +2,19 @@ import { useEffect, useRef, useState } from 'react';
 import { client } from '../lib/client-instance';
 import type { Prediction } from '../worker/protocol';
 import { toUiError, ErrorBox, type UiError } from './ErrorBox';
+import { AddExample } from './ReusePanel';
 
 /** Step 5: classify as you type (debounced), class probabilities as bars. `version` changes with the classifier. */
-export function TryPanel({ version }: { version: string }) {
+export function TryPanel({
+  version,
+  randomInit = false,
+  addTo,
+}: {
+  version: string;
+  randomInit?: boolean;
+  /** The loaded dataset's labels and how to add the typed text to it (absent: no dataset loaded). */
+  addTo?: { labels: readonly string[]; onAdd: (text: string, label: string) => void } | undefined;
+}) {
   const [text, setText] = useState('');
   const [pred, setPred] = useState<{ p: Prediction; ms: number } | undefined>(undefined);
   const [error, setError] = useState<UiError | undefined>(undefined);
@@ -46,11 +56,17 @@ export function TryPanel({ version }: { version: string }) {
         />
       </label>
       <ErrorBox error={error} />
+      {addTo && text.trim() && <AddExample text={text} predicted={pred?.p.label} addTo={addTo} />}
       {pred && (
         <div data-testid="prediction" aria-live="polite">
           <p>
             Prediction: <b data-testid="predicted-label">{pred.p.label}</b>{' '}
             <span className="note">({pred.ms.toFixed(1)} ms)</span>
+            {randomInit && (
+              <span className="badge warn" data-testid="try-random-init">
+                random-init encoder: scores check the pipeline only
+              </span>
+            )}
           </p>
           <ul className="probs" aria-label="Class probabilities">
             {entries.map(([label, p]) => (

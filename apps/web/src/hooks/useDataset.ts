@@ -35,5 +35,7 @@ export function useDataset() {
   }, []);
 
   const dismiss = useCallback(() => setState((s) => ({ ...s, error: undefined })), []);
-  return { state, load, dismiss };
+  /** The worker changed the loaded dataset (e.g. an example added from Try). */
+  const adopt = useCallback((summary: DatasetSummary) => setState((s) => ({ ...s, summary })), []);
+  return { state, load, dismiss, adopt };
 }

@@ -68,6 +68,8 @@ export function useModel(endpoint: string) {
   );
 
   const dismiss = useCallback(() => setState((s) => ({ ...s, error: undefined })), []);
+  /** A model the worker loaded another way (e.g. the encoder of a loaded classifier) is now the current one. */
+  const adopt = useCallback((summary: ModelSummary) => setState((s) => ({ ...s, summary, error: undefined })), []);
 
-  return { state, load, refreshCache, removeCached, dismiss };
+  return { state, load, refreshCache, removeCached, dismiss, adopt };
 }

@@ -29,9 +29,25 @@ export function useSaved(onLoaded: (c: ClassifierSummary) => void, endpoint: str
     [guard],
   );
   const save = useCallback(
-    (name: string) =>
-      guard('The classifier could not be saved', async () => setSaved(await client.run('save', { name }))),
+    (name: string, includeEncoder = true) =>
+      guard('The classifier could not be saved', async () =>
+        setSaved(await client.run('save', { name, includeEncoder })),
+      ),
     [guard],
+  );
+  /** Opens a downloaded bundle (.zip) as the active classifier. */
+  const openZip = useCallback(
+    (file: File) =>
+      guard(`${file.name} could not be opened`, async () => {
+        const bytes = await file.arrayBuffer();
+        const name =
+          file.name
+            .replace(/\.zip$/i, '')
+            .replace(/[^\w.-]/g, '_')
+            .slice(0, 64) || undefined;
+        onLoaded(await client.run('loadBundle', { bytes, name, endpoint }));
+      }),
+    [guard, onLoaded, endpoint],
   );
   const remove = useCallback(
     (name: string) =>
@@ -46,9 +62,9 @@ export function useSaved(onLoaded: (c: ClassifierSummary) => void, endpoint: str
     [guard, onLoaded, endpoint],
   );
   const download = useCallback(
-    () =>
+    (includeEncoder = true) =>
       guard('The bundle could not be created', async () => {
-        const { fileName, bytes } = await client.run('exportZip', {});
+        const { fileName, bytes } = await client.run('exportZip', { includeEncoder });
         const url = URL.createObjectURL(new Blob([bytes], { type: 'application/zip' }));
         const a = document.createElement('a');
         a.href = url;
@@ -58,5 +74,5 @@ export function useSaved(onLoaded: (c: ClassifierSummary) => void, endpoint: str
       }),
     [guard],
   );
-  return { saved, error, busy, refresh, save, remove, load, download, dismiss: () => setError(undefined) };
+  return { saved, error, busy, refresh, save, remove, load, openZip, download, dismiss: () => setError(undefined) };
 }

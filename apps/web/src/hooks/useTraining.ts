@@ -49,7 +49,15 @@ export function useTraining(onClassifier: (c: ClassifierSummary) => void) {
     async (options: TrainOptionsMsg, prepare: () => Promise<void>) => {
       const t0 = performance.now();
       progress.reset();
-      setState((s) => ({ ...s, running: true, started: false, error: undefined, cancelled: false }));
+      // Figures of the previous run (its Train → metrics time) are not shown for this one.
+      setState((s) => ({
+        ...s,
+        running: true,
+        started: false,
+        error: undefined,
+        cancelled: false,
+        elapsedMs: undefined,
+      }));
       try {
         await prepare();
         let first = true;
@@ -81,12 +89,20 @@ export function useTraining(onClassifier: (c: ClassifierSummary) => void) {
         }));
       } finally {
         current.current = undefined;
+        progress.finish();
       }
     },
     [onClassifier, progress],
   );
 
+  /** Shows a loaded classifier's stored report (no curves: its test scores are not stored). */
+  const showReport = useCallback(
+    (report: ReportMsg | undefined) =>
+      setState((s) => ({ ...s, report, curves: undefined, elapsedMs: undefined, cancelled: false })),
+    [],
+  );
+
   const cancel = useCallback(() => current.current?.cancel(), []);
   const dismiss = useCallback(() => setState((s) => ({ ...s, error: undefined })), []);
-  return { state, progress, train, cancel, dismiss };
+  return { state, progress, train, cancel, dismiss, showReport };
 }

@@ -8,6 +8,8 @@ import type { EpochPoint, TrainProgressMsg, TrainStage } from '../worker/protoco
 export interface ProgressSnapshot {
   readonly stages: Partial<Record<TrainStage, TrainProgressMsg>>;
   readonly history: readonly EpochPoint[];
+  /** The run ended (finished, stopped early, cancelled or failed): no time left is shown. */
+  readonly ended?: boolean;
 }
 
 const EMPTY: ProgressSnapshot = { stages: {}, history: [] };
@@ -40,6 +42,18 @@ export function createProgressStore() {
         if (timer) clearTimeout(timer);
         publish();
       } else timer ??= setTimeout(publish, INTERVAL_MS);
+    },
+    /** The run ended (finished, stopped early, cancelled or failed): no stage has time left. */
+    finish(): void {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      const base = pending ?? snapshot;
+      pending = undefined;
+      const stages: ProgressSnapshot['stages'] = {};
+      for (const [k, v] of Object.entries(base.stages))
+        stages[k as TrainStage] = { ...v, etaMs: undefined, etaSpreadMs: undefined };
+      snapshot = { stages, history: base.history, ended: true };
+      for (const l of listeners) l();
     },
     reset(): void {
       if (timer) clearTimeout(timer);

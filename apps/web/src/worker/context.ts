@@ -29,7 +29,8 @@ export interface ActiveClassifier {
 export interface WorkerState {
   backend: BackendInfo | undefined;
   model: LoadedModel | undefined;
-  dataset: { readonly data: Dataset; readonly name: string } | undefined;
+  /** `added`: examples added from Try since it was loaded. */
+  dataset: { readonly data: Dataset; readonly name: string; readonly added?: number } | undefined;
   active: ActiveClassifier | undefined;
 }
 
@@ -51,3 +52,9 @@ export function replaceActive(next: ActiveClassifier): void {
   const m = old.borrows;
   if (m && m !== state.model && m !== next.borrows) m.dispose();
 }
+
+/**
+ * ModelInfo.source of models loaded from picked files or a picked directory in this worker: descriptions ("local
+ * files", a folder's name), not addresses a head-only bundle could be loaded from again.
+ */
+export const pickedSources = new Set<string>();

@@ -29,6 +29,16 @@ export {
   bundleToZip,
   binaryCurves,
   IDB_SCHEME,
+  readBundleFrom,
+  classifierFromBundle,
+  classifierFromBundleWithModel,
+  includedEncoderModel,
+  PICKED_FILES_SOURCE,
+  UsageError,
+  createMemorySource,
+  loadFromSource,
+  relabelBundle,
+  scoresToCsv,
 } from '@browser-bert/core';
 export type {
   LoadedModel,
@@ -40,4 +50,5 @@ export type {
   TrainResult,
   FeatureCache,
   SavedClassifierInfo,
+  ClassifierBundle,
 } from '@browser-bert/core';

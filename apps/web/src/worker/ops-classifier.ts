@@ -1,19 +1,30 @@
 /** Saved classifiers: IndexedDB (save / list / load / delete) and the downloadable zip bundle. */
 import {
   bundleToZip,
+  classifierFromBundle,
+  classifierFromBundleWithModel,
   deleteSavedClassifier,
-  EncoderMismatchError,
   IDB_SCHEME,
+  includedEncoderModel,
   listSavedClassifiers,
-  loadClassifier,
+  PICKED_FILES_SOURCE,
+  readBundleFrom,
   StorageError,
   TrainingError,
   type Classifier,
   type LoadedModel,
   type SavedClassifierInfo,
 } from './core';
-import { replaceActive, state, type OpContext } from './context';
-import type { ClassifierSummary, FileProgressMsg, SavedClassifierMsg } from './protocol';
+import { pickedSources, replaceActive, replaceModel, state, type OpContext } from './context';
+import { modelSummary, openModel } from './ops-model';
+import type {
+  BundleSizesMsg,
+  ClassifierEncoderMsg,
+  ClassifierSummary,
+  FileProgressMsg,
+  ModelSummary,
+  SavedClassifierMsg,
+} from './protocol';
 
 const toMsg = (s: SavedClassifierInfo): SavedClassifierMsg => ({
   name: s.name,
@@ -33,48 +44,111 @@ function activeOrThrow() {
   return a;
 }
 
-export async function save(name: string): Promise<SavedClassifierMsg[]> {
+export async function save(name: string, includeEncoder = true): Promise<SavedClassifierMsg[]> {
   if (!/^[\w.-]{1,64}$/.test(name)) {
     throw new StorageError(`"${name}" is not a valid name`, 'use 1–64 letters, digits, "-", "_" or "."');
   }
   const a = activeOrThrow();
-  await a.classifier.save(`${IDB_SCHEME}${name}`);
+  await a.classifier.save(`${IDB_SCHEME}${name}`, {
+    includeEncoder: includeEncoder || a.classifier.manifest.encoder.fine_tuned,
+  });
   state.active = { ...a, summary: { ...a.summary, name, savedAt: new Date().toISOString() } };
   return listSaved();
 }
 
-/** Loads a classifier (saved in IndexedDB or a zip), reusing the loaded encoder when it is the right one. */
+interface Opened {
+  readonly classifier: Classifier;
+  /** The model the classifier borrows (kept alive by the worker state), if any. */
+  readonly borrows: LoadedModel | undefined;
+  /** A model loading it brought in, to become the current model (step 1). */
+  readonly adopt: LoadedModel | undefined;
+}
+
+/**
+ * Loads a classifier (saved in IndexedDB or a zip). Its encoder comes from the bundle when included (a frozen one
+ * then also becomes the current model: it is the model the classifier was trained on), else the loaded model when it
+ * is the right one (same weights hash), else its recorded hub id + revision (model cache first, then the hub); an
+ * encoder from picked files cannot be found again, and the library says which folder to load.
+ */
 async function loadAny(
   source: string | Uint8Array,
   endpoint: string,
   ctx: OpContext<FileProgressMsg>,
-): Promise<{ classifier: Classifier; borrows: LoadedModel | undefined }> {
-  const current = state.model;
-  // Reuse the loaded encoder when it is the one the classifier was trained on (no download at all); otherwise the
-  // library loads the encoder from its source (model cache first, then the hub).
-  if (current) {
+): Promise<Opened> {
+  const bundle = await readBundleFrom(source, { signal: ctx.signal });
+  const m = bundle.manifest;
+  if (m.encoder.included) {
+    const model = await includedEncoderModel(bundle);
     try {
-      const classifier = await loadClassifier(source, { model: current, signal: ctx.signal });
-      return { classifier, borrows: classifier.manifest.encoder.included ? undefined : current };
+      const classifier = await classifierFromBundle(bundle, { includedModel: model });
+      return { classifier, borrows: model, adopt: m.encoder.fine_tuned ? undefined : model };
     } catch (e) {
-      if (!(e instanceof EncoderMismatchError)) throw e;
+      model.dispose();
+      throw e;
     }
   }
-  const classifier = await loadClassifier(source, {
-    modelOptions: { endpoint, onProgress: (p) => ctx.progress({ ...p }) },
-    signal: ctx.signal,
-  });
-  return { classifier, borrows: undefined };
+  const current = state.model;
+  if (current?.info.weightsHash === m.encoder.weights_hash) {
+    return { classifier: await classifierFromBundle(bundle, { model: current }), borrows: current, adopt: undefined };
+  }
+  let loaded: LoadedModel | undefined;
+  try {
+    const classifier = await classifierFromBundleWithModel(bundle, {
+      signal: ctx.signal,
+      // The worker state owns the model (it becomes the current one); the classifier only borrows it.
+      loadModel: async (id, o) => {
+        loaded = await openModel({ kind: 'hub', id, revision: o.revision ?? 'main', endpoint }, ctx);
+        return { ...loaded, dispose: () => undefined };
+      },
+    });
+    return { classifier, borrows: loaded, adopt: loaded };
+  } catch (e) {
+    loaded?.dispose();
+    throw e;
+  }
 }
 
-function summaryOf(classifier: Classifier, name: string | undefined, savedAt: string | undefined): ClassifierSummary {
+function encoderMsg(c: Classifier): ClassifierEncoderMsg {
+  const e = c.manifest.encoder;
+  return {
+    source: e.source,
+    revision: e.revision,
+    weightsHash: e.weights_hash,
+    included: e.included,
+    fineTuned: e.fine_tuned,
+    pickedFiles: e.source === PICKED_FILES_SOURCE || pickedSources.has(e.source),
+  };
+}
+
+export function summaryOf(
+  classifier: Classifier,
+  name: string | undefined,
+  savedAt: string | undefined,
+  model?: ModelSummary,
+): ClassifierSummary {
   return {
     name,
     labels: [...classifier.labels],
     encoderSource: classifier.manifest.encoder.source,
     randomInit: classifier.manifest.encoder.random_init,
     savedAt,
+    encoder: encoderMsg(classifier),
+    report: classifier.report,
+    ...(model ? { model } : {}),
   };
+}
+
+/** Makes an opened classifier the active one (and a model it brought the current one). */
+function activate(o: Opened, name: string | undefined, savedAt: string | undefined, t0: number): ClassifierSummary {
+  if (o.adopt) replaceModel(o.adopt);
+  const summary = summaryOf(
+    o.classifier,
+    name,
+    savedAt,
+    o.adopt ? modelSummary(o.adopt, performance.now() - t0) : undefined,
+  );
+  replaceActive({ classifier: o.classifier, borrows: o.borrows, summary, trained: undefined });
+  return summary;
 }
 
 export async function loadSaved(
@@ -84,10 +158,8 @@ export async function loadSaved(
 ): Promise<ClassifierSummary> {
   const info = (await listSavedClassifiers()).find((s) => s.name === name);
   if (!info) throw new StorageError(`No saved classifier named "${name}"`, 'pick one from the list');
-  const { classifier, borrows } = await loadAny(`${IDB_SCHEME}${name}`, endpoint, ctx);
-  const summary = summaryOf(classifier, name, info.savedAt);
-  replaceActive({ classifier, borrows, summary, trained: undefined });
-  return summary;
+  const t0 = performance.now();
+  return activate(await loadAny(`${IDB_SCHEME}${name}`, endpoint, ctx), name, info.savedAt, t0);
 }
 
 export async function loadBundle(
@@ -96,10 +168,8 @@ export async function loadBundle(
   endpoint: string,
   ctx: OpContext<FileProgressMsg>,
 ): Promise<ClassifierSummary> {
-  const { classifier, borrows } = await loadAny(new Uint8Array(bytes), endpoint, ctx);
-  const summary = summaryOf(classifier, name, undefined);
-  replaceActive({ classifier, borrows, summary, trained: undefined });
-  return summary;
+  const t0 = performance.now();
+  return activate(await loadAny(new Uint8Array(bytes), endpoint, ctx), name, undefined, t0);
 }
 
 export async function deleteSaved(name: string): Promise<SavedClassifierMsg[]> {
@@ -107,9 +177,22 @@ export async function deleteSaved(name: string): Promise<SavedClassifierMsg[]> {
   return listSaved();
 }
 
-export async function exportZip(): Promise<{ fileName: string; bytes: ArrayBuffer }> {
+/** Exact sizes of the zip with and without the encoder (both are built; the encoder one is dropped at once). */
+export async function bundleSizes(): Promise<BundleSizesMsg> {
   const a = activeOrThrow();
-  const zip = bundleToZip(await a.classifier.toBundle());
+  const c = a.classifier;
+  const withEncoder = bundleToZip(await c.toBundle({ includeEncoder: true })).byteLength;
+  const headOnly = c.manifest.encoder.fine_tuned
+    ? undefined
+    : bundleToZip(await c.toBundle({ includeEncoder: false })).byteLength;
+  return { withEncoder, headOnly, encoder: encoderMsg(c) };
+}
+
+export async function exportZip(includeEncoder = true): Promise<{ fileName: string; bytes: ArrayBuffer }> {
+  const a = activeOrThrow();
+  const zip = bundleToZip(
+    await a.classifier.toBundle({ includeEncoder: includeEncoder || a.classifier.manifest.encoder.fine_tuned }),
+  );
   const bytes = zip.buffer.slice(zip.byteOffset, zip.byteOffset + zip.byteLength) as ArrayBuffer;
   return { fileName: `${a.summary.name ?? 'classifier'}.zip`, bytes };
 }

@@ -1,5 +1,5 @@
 /** Reading and checking a dataset (parsing happens here, off the main thread). */
-import { countLabels, dedupe, parseDataset, DataError } from './core';
+import { countLabels, dedupe, parseDataset, DataError, type Dataset } from './core';
 import { state } from './context';
 import type { DatasetOptionsMsg, DatasetSourceMsg, DatasetSummary } from './protocol';
 
@@ -29,6 +29,11 @@ export async function loadDataset(source: DatasetSourceMsg, options: DatasetOpti
   });
   // Only a dataset that parsed and validated replaces the current one.
   state.dataset = { data, name };
+  return datasetSummary(data, name, 0);
+}
+
+/** What the Data step shows of a dataset (`added`: examples added from Try since it was loaded). */
+export function datasetSummary(data: Dataset, name: string, added: number): DatasetSummary {
   const counts = countLabels(data.labels);
   const classCounts = [...counts].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count);
   return {
@@ -42,6 +47,7 @@ export async function loadDataset(source: DatasetSourceMsg, options: DatasetOpti
     classCounts,
     duplicates: dedupe(data.texts, data.labels).duplicatesRemoved,
     warnings: data.warnings,
+    ...(added > 0 ? { added } : {}),
     preview: data.texts.slice(0, PREVIEW_ROWS).map((t, i) => ({
       text: t.length > PREVIEW_CHARS ? `${t.slice(0, PREVIEW_CHARS)}…` : t,
       label: data.labels[i] ?? '',

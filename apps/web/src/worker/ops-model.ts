@@ -10,9 +10,13 @@ import {
   load,
   removeCachedModel,
   useBackend,
+  createMemorySource,
+  loadFromSource,
+  UsageError,
+  type LoadedModel,
   type ModelCache,
 } from './core';
-import { replaceModel, state, type OpContext } from './context';
+import { pickedSources, replaceModel, state, type OpContext } from './context';
 import type {
   BackendInfo,
   BackendPref,
@@ -77,6 +81,14 @@ function modelCache(): ModelCache | undefined {
 
 export async function loadModel(source: ModelSourceMsg, ctx: OpContext<FileProgressMsg>): Promise<ModelSummary> {
   const t0 = performance.now();
+  const model = await openModel(source, ctx);
+  // Only a complete, valid model replaces the current one.
+  replaceModel(model);
+  return modelSummary(model, performance.now() - t0);
+}
+
+/** Loads a model (with per-file progress) without making it the current one. */
+export async function openModel(source: ModelSourceMsg, ctx: OpContext<FileProgressMsg>): Promise<LoadedModel> {
   const last = new Map<string, number>();
   const onProgress = (p: FileProgressMsg) => {
     ctx.checkCancel();
@@ -95,9 +107,38 @@ export async function loadModel(source: ModelSourceMsg, ctx: OpContext<FileProgr
         )
       : source.kind === 'files'
         ? await load({ files: source.files }, common)
-        : await load({ directory: source.handle }, common);
-  // Only a complete, valid model replaces the current one.
-  replaceModel(model);
+        : source.kind === 'builtin'
+          ? await loadBuiltin(source, ctx)
+          : await load({ directory: source.handle }, common);
+  if (source.kind === 'files' || source.kind === 'directory') pickedSources.add(model.info.source);
+  return model;
+}
+
+/** A model folder shipped with the app: its files fetched from the app's own origin, assembled from memory. */
+async function loadBuiltin(
+  source: Extract<ModelSourceMsg, { kind: 'builtin' }>,
+  ctx: OpContext<FileProgressMsg>,
+): Promise<LoadedModel> {
+  const base = new URL(source.url, self.location.href);
+  if (base.origin !== self.location.origin) throw new UsageError('A built-in model must come from the app itself');
+  const files: Record<string, Uint8Array> = {};
+  for (const name of source.files) {
+    const res = await fetch(new URL(name, base), { signal: ctx.signal });
+    if (!res.ok) {
+      throw new UsageError(
+        `The built-in ${source.name} is missing ${name} (HTTP ${res.status})`,
+        'rebuild the app (npm run build generates it) or load another model',
+      );
+    }
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    files[name] = bytes;
+    ctx.progress({ file: name, loaded: bytes.byteLength, total: bytes.byteLength, done: true, fromCache: false });
+  }
+  return loadFromSource(createMemorySource(files, source.name), { signal: ctx.signal });
+}
+
+/** What the Model step shows of a loaded model. */
+export function modelSummary(model: LoadedModel, loadMs: number): ModelSummary {
   const c = model.config;
   return {
     source: model.info.source,
@@ -115,7 +156,7 @@ export async function loadModel(source: ModelSourceMsg, ctx: OpContext<FileProgr
     inference: model.encoder.inference
       ? `wasm-simd kernel · ${model.encoder.inference.threads} workers`
       : 'TF.js forward',
-    loadMs: performance.now() - t0,
+    loadMs,
   };
 }
 

@@ -9,6 +9,7 @@ import {
   type TrainProgress,
 } from './core';
 import { replaceActive, state, type OpContext } from './context';
+import { createEtaEstimator } from '../lib/eta';
 import type {
   BinaryCurves,
   ClassifierSummary,
@@ -27,11 +28,22 @@ function features(): FeatureCache | undefined {
   return (featureCache ??= createIdbFeatureCache());
 }
 
-/** Library progress → protocol progress; batch events are folded into the epoch bar and throttled. */
+/**
+ * Library progress → protocol progress; batch events are folded into the epoch bar and throttled. ETAs are learned
+ * here from the reports' timing (lib/eta.ts), with their uncertainty; the epoch ETA counts every batch still to run
+ * (early stopping may end sooner).
+ */
 function progressAdapter(options: TrainOptionsMsg, send: (p: TrainProgressMsg) => void): (e: TrainProgress) => void {
   const history: EpochPoint[] = [];
   let lastBatch = 0;
-  let epochMs: number | undefined;
+  const etas = new Map<string, ReturnType<typeof createEtaEstimator>>();
+  const eta = (stage: string, done: number, total: number) => {
+    let e = etas.get(stage);
+    if (!e) etas.set(stage, (e = createEtaEstimator()));
+    const r = e.update(done, total, performance.now());
+    return r ? { etaMs: r.etaMs, etaSpreadMs: r.spreadMs } : { etaMs: undefined };
+  };
+  let batchesPerEpoch = 0;
   return (e) => {
     switch (e.stage) {
       case 'split':
@@ -39,28 +51,28 @@ function progressAdapter(options: TrainOptionsMsg, send: (p: TrainProgressMsg) =
         return;
       case 'tokenize':
       case 'evaluate':
-        send({ stage: e.stage, done: e.done, total: e.total, etaMs: e.etaMs });
+        send({ stage: e.stage, done: e.done, total: e.total, ...eta(e.stage, e.done, e.total) });
         return;
       case 'embed':
-        send({ stage: 'embed', done: e.done, total: e.total, etaMs: e.etaMs, fromCache: e.cached });
+        send({ stage: 'embed', done: e.done, total: e.total, ...eta('embed', e.done, e.total), fromCache: e.cached });
         return;
       case 'batch': {
+        batchesPerEpoch = e.total;
+        const all = options.epochs * Math.max(1, e.total);
+        const t = eta('epoch', (e.epoch - 1) * e.total + e.done, all);
         const now = performance.now();
         if (now - lastBatch < 100 && e.done < e.total) return;
         lastBatch = now;
-        const left = options.epochs - e.epoch;
-        const eta = e.etaMs === undefined ? undefined : e.etaMs + (epochMs === undefined ? 0 : left * epochMs);
         send({
           stage: 'epoch',
           done: e.epoch - 1 + e.done / Math.max(1, e.total),
           total: options.epochs,
-          etaMs: eta,
+          ...t,
           history: [...history],
         });
         return;
       }
       case 'epoch':
-        epochMs = e.ms;
         history.push({
           epoch: e.epoch,
           loss: e.trainLoss,
@@ -72,7 +84,7 @@ function progressAdapter(options: TrainOptionsMsg, send: (p: TrainProgressMsg) =
           stage: 'epoch',
           done: e.epoch,
           total: e.totalEpochs,
-          etaMs: (e.totalEpochs - e.epoch) * e.ms,
+          ...eta('epoch', e.epoch * batchesPerEpoch, e.totalEpochs * Math.max(1, batchesPerEpoch)),
           history: [...history],
         });
         return;
@@ -83,7 +95,8 @@ function progressAdapter(options: TrainOptionsMsg, send: (p: TrainProgressMsg) =
 export function trainDefaults(fineTuneLayers: FineTuneChoice): Operations['trainDefaults']['res'] {
   const model = state.model;
   if (!model) throw new TrainingError('No model is loaded', 'load a model in step 1 first');
-  const o = resolveTrainOptions({ fineTuneLayers }, model);
+  // The dataset's size sizes the default fine-tuning epochs (the library's rule, as the CLI applies it).
+  const o = resolveTrainOptions({ fineTuneLayers }, model, state.dataset?.data.texts.length);
   return {
     pooling: o.pooling,
     head: o.head,
@@ -128,6 +141,7 @@ export async function train(
     encoderSource: classifier.manifest.encoder.source,
     randomInit: classifier.manifest.encoder.random_init,
     savedAt: undefined,
+    report,
   };
   const fineTuned = classifier.manifest.encoder.fine_tuned;
   replaceActive({

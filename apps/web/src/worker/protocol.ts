@@ -12,7 +12,9 @@ export type FineTuneChoice = number | 'all';
 export type ModelSourceMsg =
   | { readonly kind: 'hub'; readonly id: string; readonly revision: string; readonly endpoint: string }
   | { readonly kind: 'files'; readonly files: readonly File[] }
-  | { readonly kind: 'directory'; readonly handle: FileSystemDirectoryHandle };
+  | { readonly kind: 'directory'; readonly handle: FileSystemDirectoryHandle }
+  /** A model folder shipped with the app (same origin), e.g. the generated demo encoder: `files` under `url`. */
+  | { readonly kind: 'builtin'; readonly url: string; readonly name: string; readonly files: readonly string[] };
 
 export type DatasetSourceMsg =
   /** A file shipped with the app (fetched from the app's own origin). */
@@ -79,6 +81,8 @@ export interface DatasetSummary {
   readonly classCounts: readonly { readonly label: string; readonly count: number }[];
   readonly duplicates: number;
   readonly warnings: readonly string[];
+  /** Examples added from the Try step since the file was loaded. */
+  readonly added?: number;
   /** The first rows, as plain text (rendered as text, never HTML). */
   readonly preview: readonly { readonly text: string; readonly label: string }[];
 }
@@ -113,6 +117,8 @@ export interface TrainProgressMsg {
   readonly done: number;
   readonly total: number;
   readonly etaMs: number | undefined;
+  /** The ETA's uncertainty (± ms), learned from the reports so far; absent while it is still being estimated. */
+  readonly etaSpreadMs?: number | undefined;
   /** Present on epoch progress: all epochs finished so far. */
   readonly history?: readonly EpochPoint[];
   /** Present when the feature cache answered instead of the encoder. */
@@ -140,6 +146,31 @@ export interface ClassifierSummary {
   readonly encoderSource: string;
   readonly randomInit: boolean;
   readonly savedAt: string | undefined;
+  /** The encoder as the manifest records it (absent in summaries from older pages). */
+  readonly encoder?: ClassifierEncoderMsg | undefined;
+  /** A loaded classifier's stored report (report.json of its bundle), to show in Evaluate. */
+  readonly report?: ReportMsg | undefined;
+  /** Set when loading it also made its encoder the current model (step 1). */
+  readonly model?: ModelSummary | undefined;
+}
+
+export interface ClassifierEncoderMsg {
+  readonly source: string;
+  readonly revision: string | null;
+  readonly weightsHash: string;
+  /** The bundle carries the encoder's weights (self-contained). */
+  readonly included: boolean;
+  readonly fineTuned: boolean;
+  /** The encoder came from picked files: it has no address to be loaded from again. */
+  readonly pickedFiles: boolean;
+}
+
+/** Sizes of the active classifier's zip with and without its encoder, shown before a save or download. */
+export interface BundleSizesMsg {
+  readonly withEncoder: number;
+  /** Undefined when it cannot be saved without its encoder (fine-tuned). */
+  readonly headOnly: number | undefined;
+  readonly encoder: ClassifierEncoderMsg;
 }
 
 export interface SavedClassifierMsg {
@@ -186,16 +217,37 @@ export interface Operations {
   /** Binary only: test-set curves and the threshold table of the classifier just trained (undefined otherwise). */
   curves: { req: Record<string, never>; res: BinaryCurves | undefined; progress: never };
   predict: { req: { texts: string[] }; res: { predictions: Prediction[]; ms: number }; progress: never };
-  save: { req: { name: string }; res: SavedClassifierMsg[]; progress: never };
+  /** includeEncoder: default true (self-contained); false saves the head and the encoder's id, revision and hash. */
+  save: { req: { name: string; includeEncoder?: boolean }; res: SavedClassifierMsg[]; progress: never };
+  bundleSizes: { req: Record<string, never>; res: BundleSizesMsg; progress: never };
   listSaved: { req: Record<string, never>; res: SavedClassifierMsg[]; progress: never };
   loadSaved: { req: { name: string; endpoint: string }; res: ClassifierSummary; progress: FileProgressMsg };
   deleteSaved: { req: { name: string }; res: SavedClassifierMsg[]; progress: never };
-  exportZip: { req: Record<string, never>; res: { fileName: string; bytes: ArrayBuffer }; progress: never };
+  exportZip: { req: { includeEncoder?: boolean }; res: { fileName: string; bytes: ArrayBuffer }; progress: never };
   /** Makes a zipped bundle (e.g. the page's copy of the last trained classifier) the active classifier. */
   loadBundle: {
     req: { bytes: ArrayBuffer; name: string | undefined; endpoint: string };
     res: ClassifierSummary;
     progress: FileProgressMsg;
+  };
+  /** New class names for the active classifier, in the head's order (Try, Evaluate and saves use them). */
+  renameLabels: { req: { labels: string[] }; res: ClassifierSummary; progress: never };
+  /** Scores every text of a file with the active classifier → CSV (text, [label], predicted, one column per class). */
+  scoreFile: {
+    req: { file: File };
+    res: { fileName: string; csv: string; rows: number; ms: number };
+    progress: never;
+  };
+  /** Appends one labelled text to the loaded dataset. */
+  addExample: { req: { text: string; label: string }; res: DatasetSummary; progress: never };
+  /**
+   * Fine-tuning time before it starts, from a short probe (a few real training batches on a sample of the data):
+   * the epochs' time (upper estimate: early stopping may end sooner) with its uncertainty.
+   */
+  estimate: {
+    req: { options: TrainOptionsMsg };
+    res: { totalMs: number; spreadMs: number; basis: string };
+    progress: never;
   };
   /** Aborts request `target` (it then ends with an error whose code is CANCELLED, between two batches). */
   cancel: { req: { target: number }; res: { cancelled: boolean }; progress: never };

@@ -8,8 +8,10 @@ import { state, type OpContext } from './context';
 import { toErrorMsg } from './errors';
 import { initBackend, listCache, loadModel, removeCache } from './ops-model';
 import { loadDataset } from './ops-data';
+import { estimateTraining } from './ops-estimate';
+import { addExample, renameLabels, scoreFile } from './ops-reuse';
 import { curves, predict, train, trainDefaults } from './ops-train';
-import { deleteSaved, exportZip, listSaved, loadBundle, loadSaved, save } from './ops-classifier';
+import { bundleSizes, deleteSaved, exportZip, listSaved, loadBundle, loadSaved, save } from './ops-classifier';
 import type { OpName, Operations, Request, RequestOf, Response } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -67,7 +69,9 @@ async function handle(
     case 'predict':
       return { result: await predict(req.texts) };
     case 'save':
-      return { result: await save(req.name) };
+      return { result: await save(req.name, req.includeEncoder) };
+    case 'bundleSizes':
+      return { result: await bundleSizes() };
     case 'listSaved':
       return { result: await listSaved() };
     case 'loadSaved':
@@ -77,9 +81,17 @@ async function handle(
     case 'loadBundle':
       return { result: await loadBundle(req.bytes, req.name, req.endpoint, ctx) };
     case 'exportZip': {
-      const r = await exportZip();
+      const r = await exportZip(req.includeEncoder);
       return { result: r, transfer: [r.bytes] };
     }
+    case 'estimate':
+      return { result: await estimateTraining(req.options, ctx) };
+    case 'renameLabels':
+      return { result: await renameLabels(req.labels) };
+    case 'scoreFile':
+      return { result: await scoreFile(req.file, ctx.signal) };
+    case 'addExample':
+      return { result: addExample(req.text, req.label) };
     case 'cancel': {
       const c = controllers.get(req.target);
       c?.abort(new CancelledError());

@@ -8,7 +8,7 @@ import { initNodeBackend } from '@browser-bert/core/node';
 import { enumOption, parseOptions } from '../args.ts';
 import type { Command } from '../io.ts';
 import { createProgress } from '../progress.ts';
-import { loadClassifierArg } from '../classifier-arg.ts';
+import { CLASSIFIER_USAGE, loadClassifierArg } from '../classifier-arg.ts';
 import { TIMEOUT_OPTION, TIMEOUT_USAGE, timeoutOption } from '../model-args.ts';
 import { readDataFile } from '../data-file.ts';
 
@@ -23,7 +23,7 @@ Classifies every row of FILE (no split, no de-duplication) with the saved classi
 threshold; prints accuracy, per-class precision/recall/F1, macro-F1, confusion (and ROC/PR-AUC for binary).
 
 Options:
-  --classifier <dir>  a folder written by 'browser-bert train --out' (required)
+${CLASSIFIER_USAGE}
   --data <file>       CSV, TSV or JSONL with a text and a label column (required)
   --text-col <c>      text column name or 0-based index (default: detected)
   --label-col <c>     label column name or 0-based index (default: detected)
@@ -33,6 +33,7 @@ ${TIMEOUT_USAGE}`,
   async run(io) {
     const { values } = parseOptions(io.argv, {
       classifier: { type: 'string' },
+      encoder: { type: 'string' },
       data: { type: 'string' },
       'text-col': { type: 'string' },
       'label-col': { type: 'string' },
@@ -51,7 +52,10 @@ ${TIMEOUT_USAGE}`,
     await initNodeBackend(backend);
     const progress = createProgress(io.stderr);
     try {
-      const clf = await loadClassifierArg(values.classifier, io, progress, timeoutOption(values.timeout));
+      const clf = await loadClassifierArg(values.classifier, io, progress, {
+        encoder: values.encoder,
+        stallTimeoutMs: timeoutOption(values.timeout),
+      });
       try {
         const labels = clf.labels;
         const index = new Map(labels.map((l, i) => [l, i] as const));

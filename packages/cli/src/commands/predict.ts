@@ -1,6 +1,6 @@
 /** `browser-bert predict --classifier DIR`: one text per stdin line → one JSON line {"label", "scores"} on stdout. */
 import { initNodeBackend } from '@browser-bert/core/node';
-import { loadClassifierArg } from '../classifier-arg.ts';
+import { CLASSIFIER_USAGE, loadClassifierArg } from '../classifier-arg.ts';
 import { TIMEOUT_OPTION, TIMEOUT_USAGE, timeoutOption } from '../model-args.ts';
 import { enumOption, intOption, parseOptions } from '../args.ts';
 import { readStdinLines, type Command } from '../io.ts';
@@ -11,20 +11,21 @@ const BACKENDS = ['wasm', 'cpu'] as const;
 const command: Command = {
   name: 'predict',
   summary: 'classify stdin lines with a saved classifier (JSON lines {"label","scores"})',
-  usage: `Usage: browser-bert predict --classifier DIR [--batch-size N] [--backend wasm|cpu] < texts.txt
+  usage: `Usage: browser-bert predict --classifier DIR|ZIP [--encoder DIR|ID] [--batch-size N] [--backend wasm|cpu] < texts.txt
 
 Reads one text per line from stdin and writes one JSON object per line to stdout:
   {"label":"spam","scores":{"ham":0.03,"spam":0.97}}
 Binary classifiers use the decision threshold chosen on validation at training time.
 
 Options:
-  --classifier <dir>  a folder written by 'browser-bert train --out' (required)
+${CLASSIFIER_USAGE}
   --batch-size <N>    texts per encoder call (default 64)
   --backend <b>       wasm (default) | cpu
 ${TIMEOUT_USAGE}`,
   async run(io) {
     const { values } = parseOptions(io.argv, {
       classifier: { type: 'string' },
+      encoder: { type: 'string' },
       'batch-size': { type: 'string' },
       backend: { type: 'string' },
       ...TIMEOUT_OPTION,
@@ -34,7 +35,10 @@ ${TIMEOUT_USAGE}`,
     await initNodeBackend(backend);
     const progress = createProgress(io.stderr);
     try {
-      const clf = await loadClassifierArg(values.classifier, io, progress, timeoutOption(values.timeout));
+      const clf = await loadClassifierArg(values.classifier, io, progress, {
+        encoder: values.encoder,
+        stallTimeoutMs: timeoutOption(values.timeout),
+      });
       try {
         const texts = await readStdinLines(io.stdin);
         const chunk = 1024;

@@ -151,7 +151,7 @@ Options:
   --few-shot-epochs <N>   epochs over the pairs (default 1)
   --few-shot-layers <k>   top encoder layers tuned, or all (default 2)
   --few-shot-lr <x>       learning rate of the tuned layers, Adam (default 2e-5)
-  --epochs <N>            maximum epochs (default 20 frozen, 3 fine-tuning; early stopping on validation)
+  --epochs <N>            maximum epochs (default 20 frozen; fine-tuning: ≥ 150 steps, 3–20; early stopping)
   --patience <N>          epochs without validation-loss improvement before stopping (default 3, 0 = off)
   --lr <x>                head learning rate, Adam (default 0.004 frozen, 0.001 fine-tuning)
   --fine-tune-lr <x>      encoder learning rate when fine-tuning (default 5e-5)

@@ -6,7 +6,7 @@ import { predictHead } from '../head/predict.ts';
 import { writeBundle } from '../io/bundle-store.ts';
 import { decide } from './decide.ts';
 import { bundleOf } from './to-bundle.ts';
-import type { Classifier, ClassifierParts, ClassifyOptions, Prediction } from './types.ts';
+import type { BundleOptions, Classifier, ClassifierParts, ClassifyOptions, Prediction } from './types.ts';
 
 export function createClassifier(parts: ClassifierParts): Classifier {
   const { spec, tokenizer, encoder, head } = parts;
@@ -30,7 +30,7 @@ export function createClassifier(parts: ClassifierParts): Classifier {
     return predictHead(head, features, options.signal ? { signal: options.signal } : {});
   }
 
-  const toBundle = (): Promise<ClassifierBundle> => bundleOf(parts);
+  const toBundle = (options?: BundleOptions): Promise<ClassifierBundle> => bundleOf(parts, options);
 
   return {
     labels,
@@ -47,8 +47,8 @@ export function createClassifier(parts: ClassifierParts): Classifier {
       });
     },
     toBundle,
-    async save(target: string) {
-      const bundle = await toBundle();
+    async save(target: string, options?: BundleOptions) {
+      const bundle = await toBundle(options);
       await writeBundle(target, bundle);
       return bundle;
     },

@@ -27,6 +27,51 @@ export interface FromBundleOptions {
   readonly ownsModel?: boolean | undefined;
   /** How a bundled (fine-tuned) encoder runs frozen inference. */
   readonly inference?: InferenceOptions | undefined;
+  /**
+   * Bundles that include their encoder: the model includedEncoderModel() already assembled from this bundle, reused
+   * instead of assembling a second copy (not disposed with the classifier), e.g. to also train on it.
+   */
+  readonly includedModel?: LoadedModel | undefined;
+}
+
+/**
+ * The model held by a bundle that includes its encoder (encoder/ + tokenizer/), assembled by the one model assembly.
+ * Its info names the encoder the bundle recorded (source, revision, weights hash of the original files) when it was
+ * not fine-tuned: the values are the original ones, only re-serialised as float32.
+ */
+export async function includedEncoderModel(
+  bundle: ClassifierBundle,
+  inference?: InferenceOptions | undefined,
+): Promise<LoadedModel> {
+  const m = bundle.manifest;
+  const f = bundle.files;
+  if (!m.encoder.included) {
+    throw new StorageError('This classifier was saved without its encoder', 'load the model it was trained on');
+  }
+  const source = createMemorySource(
+    {
+      'config.json': f[FILES.encoderConfig]!,
+      'model.safetensors': f[FILES.encoderWeights]!,
+      'vocab.txt': f[FILES.vocab]!,
+      'tokenizer_config.json': f[FILES.tokenizerConfig]!,
+    },
+    'the classifier bundle',
+  );
+  const model = await loadFromSource(source, { ...inference, maxLength: m.max_length });
+  if (m.encoder.fine_tuned) return model;
+  const info = {
+    ...model.info,
+    source: m.encoder.source,
+    revision: m.encoder.revision ?? undefined,
+    weightsHash: m.encoder.weights_hash,
+  };
+  return {
+    info,
+    config: model.config,
+    tokenizer: model.tokenizer,
+    encoder: model.encoder,
+    dispose: () => model.dispose(),
+  };
 }
 
 /** A JSON file of the bundle; text that is not JSON is a damaged bundle, said in one line. */
@@ -49,17 +94,11 @@ export async function classifierFromBundle(
   const f = bundle.files;
   let model: LoadedModel;
   let owns: boolean;
-  if (m.encoder.included) {
-    const source = createMemorySource(
-      {
-        'config.json': f[FILES.encoderConfig]!,
-        'model.safetensors': f[FILES.encoderWeights]!,
-        'vocab.txt': f[FILES.vocab]!,
-        'tokenizer_config.json': f[FILES.tokenizerConfig]!,
-      },
-      'the classifier bundle',
-    );
-    model = await loadFromSource(source, { ...options.inference, maxLength: m.max_length });
+  if (m.encoder.included && options.includedModel) {
+    model = options.includedModel;
+    owns = false;
+  } else if (m.encoder.included) {
+    model = await includedEncoderModel(bundle, options.inference);
     owns = true;
   } else {
     if (!options.model) {

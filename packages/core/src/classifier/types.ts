@@ -27,10 +27,19 @@ export interface Classifier {
   /** Class probabilities, row-major [texts, labels]. */
   predictProba(texts: readonly string[], options?: ClassifyOptions): Promise<Float32Array>;
   /** The self-describing bundle (manifest + files). */
-  toBundle(): Promise<ClassifierBundle>;
+  toBundle(options?: BundleOptions): Promise<ClassifierBundle>;
   /** Saves to `indexeddb://name` (browser) or a folder (Node, after importing '@browser-bert/core/node'). */
-  save(target: string): Promise<ClassifierBundle>;
+  save(target: string, options?: BundleOptions): Promise<ClassifierBundle>;
   dispose(): void;
+}
+
+export interface BundleOptions {
+  /**
+   * true: the encoder's weights go into the bundle (self-contained, opens offline with nothing else); false: only
+   * its hub id / folder, revision and weights hash are recorded (smaller; the encoder must be found again to load
+   * it). Default: included exactly when fine-tuned. A fine-tuned classifier always includes it.
+   */
+  readonly includeEncoder?: boolean | undefined;
 }
 
 /** The manifest minus what the bundle writer fills in (the file list). */

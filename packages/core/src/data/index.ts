@@ -8,7 +8,7 @@ export { buildLabelMap, encodeLabels, naturalCompare, POSITIVE_NAMES, type Label
 export { dedupe, normalizeForDedupe } from './dedupe.ts';
 export { splitDataset } from './split.ts';
 export { prepareData, type PreparedData } from './prepare.ts';
-export { datasetToCsv, datasetToJsonl, type DatasetRow } from './write.ts';
+export { datasetToCsv, datasetToJsonl, scoresToCsv, type DatasetRow, type ScoredRow } from './write.ts';
 export { mulberry32, shuffleInPlace } from '../util/random.ts';
 export { parseEmail, emailToText, htmlToPlainText, type ParsedEmail } from './email.ts';
 export {

@@ -21,3 +21,27 @@ export function datasetToCsv(rows: readonly DatasetRow[]): string {
 export function datasetToJsonl(rows: readonly DatasetRow[]): string {
   return rows.map((r) => JSON.stringify({ text: r.text, label: r.label ? r.label : null }) + '\n').join('');
 }
+
+/** One scored row: its text, its label if the file had one, and the classifier's answer. */
+export interface ScoredRow {
+  readonly text: string;
+  readonly label?: string | undefined;
+  readonly predicted: string;
+  readonly scores: Readonly<Record<string, number>>;
+}
+
+/**
+ * Scores as CSV: `text,[label,]predicted,<class 1>,<class 2>…` (one probability column per class, in `labels`
+ * order; the label column only when some row has one). Quoting by papaparse; CRLF line ends.
+ */
+export function scoresToCsv(rows: readonly ScoredRow[], labels: readonly string[]): string {
+  const withLabel = rows.some((r) => r.label);
+  const fields = ['text', ...(withLabel ? ['label'] : []), 'predicted', ...labels];
+  const data = rows.map((r) => [
+    r.text,
+    ...(withLabel ? [r.label ?? ''] : []),
+    r.predicted,
+    ...labels.map((l) => String(r.scores[l] ?? '')),
+  ]);
+  return Papa.unparse({ fields, data }, { quotes: false, newline: '\r\n' }) + '\r\n';
+}

@@ -2,7 +2,7 @@
 export type * from './types.ts';
 export { DEFAULT_ENDPOINT, DEFAULT_REVISION, parseHubId, hubFileUrl, type HubRef } from './hub-id.ts';
 export { createHubSource, createUrlSource, isHubSource, MANIFEST_FILE, type HubSource } from './remote-source.ts';
-export { createFilesSource, createDirectorySource } from './picked-files.ts';
+export { createFilesSource, createDirectorySource, PICKED_FILES_SOURCE } from './picked-files.ts';
 export { createMemorySource } from './memory-source.ts';
 export { createMemoryCache, listCachedModels, removeCachedModel } from './model-cache.ts';
 export { createBrowserCache, hasCacheApi, BROWSER_CACHE_NAME } from './model-cache-browser.ts';

@@ -38,6 +38,9 @@ function relativeName(f: File): string {
   return i < 0 ? rel : rel.slice(i + 1);
 }
 
+/** ModelInfo.source of a model loaded from picked files: a description, not an address it can be loaded from. */
+export const PICKED_FILES_SOURCE = 'local files';
+
 /**
  * Files from `<input type=file webkitdirectory>` (relative paths) or dropped loose (plain names). A name is matched
  * exactly, else by the shallowest file whose path ends with "/name" (a parent folder was picked).
@@ -55,7 +58,7 @@ export function createFilesSource(files: readonly File[] | ArrayLike<File>): Fil
     return best?.[1];
   };
   return {
-    description: 'local files',
+    description: PICKED_FILES_SOURCE,
     revision: undefined,
     async listFiles() {
       return [...byName.keys()];

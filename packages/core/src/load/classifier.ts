@@ -11,6 +11,8 @@ import type { Classifier } from '../classifier/types.ts';
 import { readBundleFrom, type ClassifierSource } from '../io/bundle-source.ts';
 import type { LoadedModel } from '../model/types.ts';
 import { load } from './model.ts';
+import { StorageError } from '../errors.ts';
+import { PICKED_FILES_SOURCE } from '../io/picked-files.ts';
 import type { LoadOptions } from './types.ts';
 
 export type ModelLoader = (source: string, options: LoadOptions) => Promise<LoadedModel>;
@@ -47,6 +49,13 @@ export async function classifierFromBundleWithModel(
   const inference = options.modelOptions;
   if (m.encoder.included) return classifierFromBundle(bundle, { inference });
   if (options.model) return classifierFromBundle(bundle, { model: options.model, ownsModel: false });
+  if (m.encoder.source === PICKED_FILES_SOURCE) {
+    // Picked files have no address to load them again from: say which model to load instead of failing on the name.
+    throw new StorageError(
+      `This classifier was saved without its encoder, which came from a local model folder (weights hash ${m.encoder.weights_hash.slice(0, 12)}…)`,
+      'load that same model folder first (the web app: step 1; the CLI: --encoder <folder>), or save the classifier again with its encoder included',
+    );
+  }
   const loader = options.loadModel ?? defaultLoader;
   const model = await loader(m.encoder.source, {
     ...(options.modelOptions ?? {}),

@@ -75,7 +75,7 @@ export async function fewShotStage(s: StageInputs): Promise<TrainedModel> {
       data.texts.map((_, p) => p),
     );
     encoder = tuned.encoder;
-    const history = await headOnFeatures(s, tuned.features);
+    const { history } = await headOnFeatures(s, tuned.features);
     return {
       features: tuned.features,
       encoder,

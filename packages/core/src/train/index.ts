@@ -1,6 +1,6 @@
 export type * from './types.ts';
 export { trainClassifier, type TrainArgs, type TrainResult } from './pipeline.ts';
-export { resolveTrainOptions } from './options.ts';
+export { resolveTrainOptions, fineTuneEpochsFor, FINE_TUNE_MIN_STEPS } from './options.ts';
 export {
   fineTune,
   fineTuneVariables,

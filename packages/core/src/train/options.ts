@@ -5,10 +5,33 @@ import { HEAD_DEFAULTS } from '../head/model.ts';
 import { DEFAULT_FLATTEN_LENGTH } from '../pooling/pool.ts';
 import type { ResolvedFewShot, ResolvedTrainOptions, TrainOptions } from './types.ts';
 
-/** Fills in the defaults (documented on TrainOptions) and checks ranges, naming the option at fault. */
-export function resolveTrainOptions(options: TrainOptions, model: LoadedModel): ResolvedTrainOptions {
+/**
+ * Fine-tuning needs enough optimiser steps: with few rows, 3 epochs are a few dozen steps and underfit (issue 13:
+ * 300 rows, 3 classes → loss ~1.0). Its default epochs give at least this many steps (early stopping ends sooner).
+ */
+export const FINE_TUNE_MIN_STEPS = 150;
+export const FINE_TUNE_EPOCHS = { min: 3, max: 20 } as const;
+
+/** Default fine-tuning epochs for `rows` texts (all splits) at `batchSize`: ≥ FINE_TUNE_MIN_STEPS steps, 3–20. */
+export function fineTuneEpochsFor(rows: number, ratios: readonly number[], batchSize: number): number {
+  const batches = Math.max(1, Math.ceil((rows * (ratios[0] ?? 0.8)) / batchSize));
+  return Math.min(FINE_TUNE_EPOCHS.max, Math.max(FINE_TUNE_EPOCHS.min, Math.ceil(FINE_TUNE_MIN_STEPS / batches)));
+}
+
+/**
+ * Fills in the defaults (documented on TrainOptions) and checks ranges, naming the option at fault. `rows` (texts
+ * in the dataset, when known) sizes the default fine-tuning epochs.
+ */
+export function resolveTrainOptions(
+  options: TrainOptions,
+  model: LoadedModel,
+  rows?: number | undefined,
+): ResolvedTrainOptions {
   const fineTuneLayers = options.fineTuneLayers ?? 0;
   const fineTuning = fineTuneLayers === 'all' || fineTuneLayers > 0;
+  const batchSize = options.batchSize ?? (fineTuning ? 32 : 128);
+  const ratios = options.ratios ?? [0.8, 0.1, 0.1];
+  const fineTuneEpochs = rows === undefined ? FINE_TUNE_EPOCHS.min : fineTuneEpochsFor(rows, ratios, batchSize);
   const pooling = options.pooling ?? model.info.defaultPooling ?? 'mean';
   const modelMax = model.tokenizer.settings.modelMaxLength;
   const maxLength =
@@ -18,16 +41,16 @@ export function resolveTrainOptions(options: TrainOptions, model: LoadedModel): 
     head: options.head ?? HEAD_DEFAULTS.kind,
     hiddenUnits: options.hiddenUnits ?? HEAD_DEFAULTS.hiddenUnits,
     dropout: options.dropout ?? HEAD_DEFAULTS.dropout,
-    epochs: options.epochs ?? (fineTuning ? 3 : 20),
+    epochs: options.epochs ?? (fineTuning ? fineTuneEpochs : 20),
     // frozen: large batches + a larger step (SMS, warm cache: same or better test metrics, ~2.3× faster than 32/1e-3)
     learningRate: options.learningRate ?? (fineTuning ? 1e-3 : 4e-3),
-    batchSize: options.batchSize ?? (fineTuning ? 32 : 128),
+    batchSize,
     fineTuneLayers,
     fineTuneLearningRate: options.fineTuneLearningRate ?? 5e-5,
     clipNorm: options.clipNorm ?? 1,
     fineTuneEngine: options.fineTuneEngine ?? 'auto',
     seed: (options.seed ?? 42) >>> 0,
-    ratios: options.ratios ?? [0.8, 0.1, 0.1],
+    ratios,
     classWeighting: options.classWeighting ?? 'none',
     earlyStoppingPatience: options.earlyStoppingPatience ?? 3,
     maxLength,

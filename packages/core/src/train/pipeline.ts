@@ -66,7 +66,7 @@ function gatherRows(m: FeatureMatrix, ps: ArrayLike<number>): FeatureMatrix {
 export async function trainClassifier(args: TrainArgs): Promise<TrainResult> {
   const { model, signal } = args;
   const emit = (e: TrainProgress) => args.onProgress?.(e);
-  const o = resolveTrainOptions(args.options ?? {}, model);
+  const o = resolveTrainOptions(args.options ?? {}, model, args.dataset.texts.length);
   const fineTuning = o.fineTuneLayers === 'all' || o.fineTuneLayers > 0;
   // what the manifest and report record as tuned encoder layers (few-shot tunes some too)
   const tunedLayers = o.fewShot ? o.fewShot.layers : o.fineTuneLayers;
@@ -119,6 +119,9 @@ export async function trainClassifier(args: TrainArgs): Promise<TrainResult> {
       ...o,
       ratios: [...o.ratios],
       epochs_run: trained.history.length,
+      // Early stopping on the validation loss (patience earlyStoppingPatience): the epoch restored, and whether it
+      // stopped before the last epoch.
+      ...(trained.stop ? { best_epoch: trained.stop.bestEpoch, stopped_early: trained.stop.stoppedEarly } : {}),
       features_cached: trained.featuresCached,
       ...(trained.fewShot ? { few_shot: { pairs: trained.fewShot.pairs, loss: trained.fewShot.loss } } : {}),
     };

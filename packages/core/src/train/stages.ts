@@ -42,8 +42,15 @@ export interface TrainedModel {
   readonly ownsEncoder: boolean;
   readonly history: EpochStats[];
   readonly featuresCached: boolean;
+  /** Early stopping on the validation loss: the epoch whose weights were restored, and whether it stopped early. */
+  readonly stop?: EarlyStopFacts | undefined;
   /** Few-shot only: the pairs per epoch and the contrastive loss of each epoch (for the report). */
   readonly fewShot?: { readonly pairs: number; readonly loss: number[] };
+}
+
+export interface EarlyStopFacts {
+  readonly bestEpoch: number;
+  readonly stoppedEarly: boolean;
 }
 
 export const signalOpt = (signal: AbortSignal | undefined) => (signal ? { signal } : {});
@@ -66,12 +73,22 @@ export async function frozenHeadStage(s: StageInputs): Promise<TrainedModel> {
   if (r.cached) emit({ stage: 'embed', cached: true, done: n, total: n, etaMs: 0 });
   else s.clock.lap('tokenize', r.tokenizeMs);
   s.clock.lap('embed');
-  const history = await headOnFeatures(s, r.features);
-  return { features: r.features, encoder: s.model.encoder, ownsEncoder: false, history, featuresCached: r.cached };
+  const fit = await headOnFeatures(s, r.features);
+  return {
+    features: r.features,
+    encoder: s.model.encoder,
+    ownsEncoder: false,
+    history: fit.history,
+    stop: { bestEpoch: fit.bestEpoch, stoppedEarly: fit.stoppedEarly },
+    featuresCached: r.cached,
+  };
 }
 
 /** The head on features of every position (standardisation fitted on the training split, folded into the head). */
-export async function headOnFeatures(s: StageInputs, features: FeatureMatrix): Promise<EpochStats[]> {
+export async function headOnFeatures(
+  s: StageInputs,
+  features: FeatureMatrix,
+): Promise<{ history: EpochStats[] } & EarlyStopFacts> {
   const { data, options: o, emit } = s;
   const standardizer = o.standardize ? fitStandardizer(features, Array.from(data.train)) : undefined;
   const progress = epochProgress(emit, o.epochs);
@@ -93,7 +110,7 @@ export async function headOnFeatures(s: StageInputs, features: FeatureMatrix): P
   );
   if (standardizer) foldStandardizer(s.head, standardizer);
   s.clock.lap('train');
-  return fit.history;
+  return { history: fit.history, bestEpoch: fit.bestEpoch, stoppedEarly: fit.stoppedEarly };
 }
 
 /** A [total, dim] matrix whose rows `ps` are `m`'s rows (others zero). */
@@ -181,7 +198,14 @@ export async function fineTuneStage(s: StageInputs): Promise<TrainedModel> {
     const tuned = await tunedFeatures(s, encoder, encodings, [...data.validation, ...data.test]);
     encoder = tuned.encoder;
     const { features } = tuned;
-    return { features, encoder, ownsEncoder: true, history: res.history, featuresCached: false };
+    return {
+      features,
+      encoder,
+      ownsEncoder: true,
+      history: res.history,
+      stop: { bestEpoch: res.bestEpoch, stoppedEarly: res.stoppedEarly },
+      featuresCached: false,
+    };
   } catch (e) {
     encoder.dispose();
     throw e;

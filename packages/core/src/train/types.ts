@@ -34,7 +34,10 @@ export interface TrainOptions {
   hiddenUnits?: number;
   /** Dropout of the head (training only). Default 0.1. */
   dropout?: number;
-  /** Maximum epochs (early stopping may stop sooner). Default 20 frozen, 3 when fine-tuning. */
+  /**
+   * Maximum epochs (early stopping may stop sooner). Default 20 frozen; fine-tuning: enough for ≥ 150 optimiser
+   * steps on the dataset, 3–20 (fineTuneEpochsFor).
+   */
   epochs?: number;
   /** Adam learning rate of the head. Default 4e-3 on frozen features, 1e-3 when fine-tuning. */
   learningRate?: number;

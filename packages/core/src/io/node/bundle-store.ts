@@ -8,6 +8,7 @@ import type { ClassifierBundle } from '../../bundle/types.ts';
 import type { BundleStore } from '../types.ts';
 import { parseManifest } from '../../bundle/parse-manifest.ts';
 import { previousFolder, writeFolderAtomic } from './atomic-folder.ts';
+import { bundleFromZip } from '../../bundle/zip.ts';
 
 function dirOf(target: string): string {
   return path.resolve(target.replace(/^file:\/\//, ''));
@@ -55,6 +56,12 @@ export async function writeBundleFolder(dir: string, bundle: ClassifierBundle): 
 export const folderStore: BundleStore = {
   name: 'folder',
   matches: (t) => t.startsWith('file://') || (!/^[a-z][a-z0-9+.-]*:\/\//i.test(t) && !t.startsWith('indexeddb:')),
-  read: (t) => readBundleFolder(dirOf(t)),
+  // A file is read as the zip the web app downloads (bundleToZip); a folder as written by `train --out`.
+  read: async (t) => {
+    const p = dirOf(t);
+    return existsSync(p) && statSync(p).isFile()
+      ? bundleFromZip(new Uint8Array(await readFile(p)))
+      : readBundleFolder(p);
+  },
   write: (t, b) => writeBundleFolder(dirOf(t), b),
 };
