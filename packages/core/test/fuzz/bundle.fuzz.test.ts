@@ -135,6 +135,8 @@ test('fuzz zip bundles → loadClassifier: a working classifier or a typed error
     },
     size: (z) => z.byteLength,
     runs: 15,
+    // each run loads a classifier and classifies a text: seconds on a loaded 2-core machine, not a hang
+    slowMs: 20_000,
   });
   t.diagnostic(
     `bundles: ${stats.runs} inputs, ${stats.accepted} loaded and classified, ${stats.refused} refused with a typed error`,
