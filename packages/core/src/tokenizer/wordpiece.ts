@@ -24,11 +24,12 @@ class Trie {
   /** End (exclusive) of the last match found by longest(). */
   matchEnd = 0;
 
-  constructor(entries: ReadonlyMap<string, number>) {
+  /** Keys are read from index `skip` on (a bucket of keys that share their first `skip` units). */
+  constructor(entries: readonly (readonly [string, number])[], skip = 0) {
     // Built without sorting the keys (sorting 30k strings was most of a tokenizer's start-up): an open-addressing
     // table maps (node, unit) to the child while inserting.
     let cap = 1;
-    for (const key of entries.keys()) cap += key.length;
+    for (const [key] of entries) cap += key.length - skip;
     const unit = new Uint16Array(cap);
     const firstChild = new Int32Array(cap).fill(-1);
     const next = new Int32Array(cap).fill(-1);
@@ -41,7 +42,7 @@ class Trie {
     let count = 1;
     for (const [key, id] of entries) {
       let node = 0;
-      for (let i = 0; i < key.length; i++) {
+      for (let i = skip; i < key.length; i++) {
         const u = key.charCodeAt(i);
         let h = (Math.imul(node, 0x9e3779b1) ^ Math.imul(u, 0x85ebca6b)) & mask;
         while (slotParent[h]! >= 0 && (slotParent[h] !== node || unit[slotChild[h]!] !== u)) h = (h + 1) & mask;
@@ -56,7 +57,7 @@ class Trie {
           node = c;
         }
       }
-      if (key.length > 0) value[node] = id;
+      if (key.length > skip) value[node] = id;
     }
     // Compressed rows, each node's edges in unit order (binary search): every node but the root is the target of
     // exactly one edge. An edge sorts as unit · 2^32 + child, exact in a float64.
@@ -114,7 +115,7 @@ class Trie {
       if (node < 0) break;
       const v = this.value[node]!;
       // Matches end on code point boundaries only, as HF steps back one char at a time.
-      if (v >= 0 && !(u >= 0xd800 && u <= 0xdbff && i + 1 < end && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00)) {
+      if (v >= 0 && !splitsPair(s, i, end)) {
         best = v;
         this.matchEnd = i + 1;
       }
@@ -123,19 +124,78 @@ class Trie {
   }
 }
 
+/** True when a match may not end after s[i]: it is the high half of a surrogate pair that goes on before `end`. */
+function splitsPair(s: string, i: number, end: number): boolean {
+  const u = s.charCodeAt(i);
+  return u >= 0xd800 && u <= 0xdbff && i + 1 < end && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+}
+
+/**
+ * The vocabulary's trie, one sub-trie per first UTF-16 unit, each built the first time a word starts with that unit:
+ * a new tokenizer only sorts its keys into buckets (in a cold page, building the whole trie up front cost ~100 ms
+ * of a classifier's start, most of it for pieces the first texts never use).
+ */
+class LazyTrie {
+  private readonly buckets = new Map<number, [string, number][]>();
+  private readonly single = new Map<number, number>();
+  private readonly built = new Map<number, Trie>();
+  /** End (exclusive) of the last match found by longest(). */
+  matchEnd = 0;
+
+  constructor(entries: Iterable<readonly [string, number]>) {
+    for (const [key, id] of entries) {
+      if (key.length === 0) continue;
+      const u = key.charCodeAt(0);
+      if (key.length === 1) {
+        this.single.set(u, id);
+        continue;
+      }
+      const bucket = this.buckets.get(u);
+      if (bucket) bucket.push([key, id]);
+      else this.buckets.set(u, [[key, id]]);
+    }
+  }
+
+  /** Id of the longest entry equal to s[pos, e) for some e ≤ end (sets matchEnd), or -1. */
+  longest(s: string, pos: number, end: number): number {
+    if (pos >= end) return -1;
+    const u = s.charCodeAt(pos);
+    let best = -1;
+    const one = this.single.get(u);
+    if (one !== undefined && !splitsPair(s, pos, end)) {
+      best = one;
+      this.matchEnd = pos + 1;
+    }
+    let rest = this.built.get(u);
+    if (rest === undefined) {
+      const bucket = this.buckets.get(u);
+      if (bucket === undefined) return best;
+      rest = new Trie(bucket, 1);
+      this.built.set(u, rest);
+      this.buckets.delete(u);
+    }
+    const v = rest.longest(s, pos + 1, end);
+    if (v >= 0) {
+      best = v;
+      this.matchEnd = rest.matchEnd;
+    }
+    return best;
+  }
+}
+
 export class WordPiece {
-  private readonly first: Trie;
-  private readonly cont: Trie;
+  private readonly first: LazyTrie;
+  private readonly cont: LazyTrie;
 
   constructor(private readonly o: WordPieceOptions) {
     const prefix = o.continuingSubwordPrefix;
-    this.first = new Trie(o.vocab);
-    const cont = new Map<string, number>();
+    this.first = new LazyTrie(o.vocab);
+    const cont: [string, number][] = [];
     for (const [tok, id] of o.vocab) {
-      if (prefix.length === 0) cont.set(tok, id);
-      else if (tok.startsWith(prefix)) cont.set(tok.slice(prefix.length), id);
+      if (prefix.length === 0) cont.push([tok, id]);
+      else if (tok.startsWith(prefix)) cont.push([tok.slice(prefix.length), id]);
     }
-    this.cont = new Trie(cont);
+    this.cont = new LazyTrie(cont);
   }
 
   /** Appends the ids of the pre-tokenized word s[start, end) to out. */
