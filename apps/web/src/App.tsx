@@ -13,6 +13,8 @@ import { EvaluatePanel } from './components/EvaluatePanel';
 import { TryPanel } from './components/TryPanel';
 import { KeepPanel } from './components/KeepPanel';
 import { ErrorBox, toUiError, type UiError } from './components/ErrorBox';
+import { LabelPanel } from './components/LabelPanel';
+import { ExportPanel } from './components/ExportPanel';
 import type { BackendInfo, BackendPref, ClassifierSummary, ModelSourceMsg, TrainOptionsMsg } from './worker/protocol';
 
 /** Largest trained-classifier zip the page keeps a copy of (fine-tuned bundles include the encoder). */
@@ -20,7 +22,7 @@ const MAX_KEPT_BUNDLE = 64 * 1024 * 1024;
 
 function Step(props: {
   id: string;
-  n: number;
+  n: number | string;
   title: string;
   lead: string;
   enabled: boolean;
@@ -164,6 +166,18 @@ export function App() {
     } else if (copy?.kind === 'saved') await saved.load(copy.name);
   };
 
+  /** Labelling mode's "Train": the labelled texts become the dataset, then the normal training flow runs. */
+  const trainLabels = async (csv: string, name: string, fewShot: boolean) => {
+    await ensureWorker();
+    const loaded = await data.load({ kind: 'text', text: csv, name });
+    document.getElementById(loaded ? 'train' : 'data')?.scrollIntoView();
+    if (!loaded) return;
+    const options: TrainOptionsMsg = fewShot
+      ? { ...trainOptions, fineTuneLayers: 0, fewShot: true }
+      : { ...trainOptions, fewShot: false };
+    await training.train(options, ensureWorker);
+  };
+
   const ensureRef = useRef(ensureWorker);
   ensureRef.current = ensureWorker;
 
@@ -238,6 +252,19 @@ export function App() {
           />
         </Step>
         <Step
+          id="label"
+          n="2b"
+          title="Label as you go (optional)"
+          lead="No labels yet? Name the classes and label texts one at a time; the app suggests what to label next."
+          enabled={Boolean(model.state.summary)}
+        >
+          <LabelPanel
+            modelReady={Boolean(model.state.summary) && !model.state.loading}
+            prepare={ensureWorker}
+            onTrain={(csv, name, fewShot) => void trainLabels(csv, name, fewShot)}
+          />
+        </Step>
+        <Step
           id="train"
           n={3}
           title="Train"
@@ -304,6 +331,7 @@ export function App() {
             onDownload={() => void saved.download()}
             onDismiss={saved.dismiss}
           />
+          <ExportPanel active={classifier} version={String(clfVersion)} />
         </Step>
       </main>
     </>

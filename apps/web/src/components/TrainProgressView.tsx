@@ -46,6 +46,14 @@ export const TrainProgressView = memo(function TrainProgressView({
               note={st.embed.fromCache ? '(feature cache)' : ''}
             />
           )}
+          {st.contrastive && (
+            <ProgressBar
+              label="Few-shot pairs (epochs)"
+              done={st.contrastive.done}
+              total={st.contrastive.total}
+              etaMs={st.contrastive.etaMs}
+            />
+          )}
           {st.epoch && (
             <ProgressBar label="Epochs" done={st.epoch.done} total={st.epoch.total} etaMs={st.epoch.etaMs} />
           )}

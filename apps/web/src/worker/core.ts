@@ -29,6 +29,19 @@ export {
   bundleToZip,
   binaryCurves,
   IDB_SCHEME,
+  // labelling (issue 15) and the deployment export (issue 12)
+  ExportError,
+  UsageError,
+  UNLABELLED,
+  cachedFeatures,
+  createLabellingSession,
+  restoreLabellingSession,
+  parseLabelSet,
+  labelSetFrom,
+  labelSetFromLines,
+  labelSetToCsv,
+  labelSetToJsonl,
+  exportClassifier,
 } from '@browser-bert/core';
 export type {
   LoadedModel,
@@ -40,4 +53,8 @@ export type {
   TrainResult,
   FeatureCache,
   SavedClassifierInfo,
+  LabellingSession,
+  LabellingState,
+  LabelSet,
+  FeatureMatrix,
 } from '@browser-bert/core';

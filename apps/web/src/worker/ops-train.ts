@@ -44,6 +44,14 @@ function progressAdapter(options: TrainOptionsMsg, send: (p: TrainProgressMsg) =
       case 'embed':
         send({ stage: 'embed', done: e.done, total: e.total, etaMs: e.etaMs, fromCache: e.cached });
         return;
+      case 'contrastive':
+        send({
+          stage: 'contrastive',
+          done: e.epoch - 1 + e.done / Math.max(1, e.total),
+          total: e.totalEpochs,
+          etaMs: e.etaMs,
+        });
+        return;
       case 'batch': {
         const now = performance.now();
         if (now - lastBatch < 100 && e.done < e.total) return;
@@ -117,6 +125,7 @@ export async function train(
       seed: options.seed,
       ratios: options.ratios,
       batchSize: options.batchSize,
+      ...(options.fewShot ? { fewShot: true } : {}),
     },
     featureCache: features(),
     onProgress: progressAdapter(options, (p) => ctx.progress(p)),

@@ -10,6 +10,17 @@ import { initBackend, listCache, loadModel, removeCache } from './ops-model';
 import { loadDataset } from './ops-data';
 import { curves, predict, train, trainDefaults } from './ops-train';
 import { deleteSaved, exportZip, listSaved, loadBundle, loadSaved, save } from './ops-classifier';
+import {
+  labelAct,
+  labelDiscard,
+  labelExport,
+  labelImport,
+  labelPage,
+  labelResume,
+  labelStart,
+  labelStored,
+} from './ops-label';
+import { exportDeploy } from './ops-export';
 import type { OpName, Operations, Request, RequestOf, Response } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -78,6 +89,26 @@ async function handle(
       return { result: await loadBundle(req.bytes, req.name, req.endpoint, ctx) };
     case 'exportZip': {
       const r = await exportZip();
+      return { result: r, transfer: [r.bytes] };
+    }
+    case 'labelStart':
+      return { result: await labelStart(req.source, req.classes, ctx) };
+    case 'labelResume':
+      return { result: await labelResume(ctx) };
+    case 'labelStored':
+      return { result: await labelStored() };
+    case 'labelAct':
+      return { result: await labelAct(req.action) };
+    case 'labelPage':
+      return { result: labelPage(req.offset, req.limit, req.filter) };
+    case 'labelImport':
+      return { result: await labelImport(req.file) };
+    case 'labelExport':
+      return { result: await labelExport(req.format, req.labelledOnly) };
+    case 'labelDiscard':
+      return { result: await labelDiscard() };
+    case 'exportDeploy': {
+      const r = await exportDeploy(req.format, req.dtype);
       return { result: r, transfer: [r.bytes] };
     }
     case 'cancel': {
