@@ -154,8 +154,14 @@ export function App() {
 
   /** After a worker restart, re-send what the page still holds: backend, model and dataset. */
   const ensureWorker = async () => {
-    if (workerGen.current === client.generation) return;
+    // callers arriving while a restore runs wait for it (e.g. the labelling panel's next action after a crash)
+    if (workerGen.current === client.generation) return restoring.current.catch(() => undefined);
     workerGen.current = client.generation;
+    restoring.current = restoreWorker();
+    return restoring.current;
+  };
+  const restoring = useRef<Promise<void>>(Promise.resolve());
+  const restoreWorker = async () => {
     await initBackend(backendPref);
     if (lastModel.current && model.state.summary) await model.load(lastModel.current);
     if (data.state.source) await data.load(data.state.source, data.state.options);

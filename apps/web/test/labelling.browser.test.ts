@@ -357,3 +357,91 @@ test(
     }
   },
 );
+
+const SPAM_WORDS = ['WIN', 'FREE', 'prize', 'cash', 'claim', 'offer', 'bonus', 'winner'];
+const HAM_WORDS = ['dinner', 'meeting', 'tonight', 'mum', 'lunch', 'office', 'train', 'weekend'];
+
+/** Short synthetic texts whose class is known from their words (the oracle). */
+function pastedTexts(): { lines: string[]; label: (t: string) => 'spam' | 'ham' } {
+  const lines: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    lines.push(`${SPAM_WORDS[i % 8]} ${SPAM_WORDS[(i * 3 + 1) % 8]} now, reply ${i} to get it`);
+    lines.push(`see you at ${HAM_WORDS[i % 8]} ${HAM_WORDS[(i * 5 + 2) % 8]}, ok ${i}?`);
+  }
+  return { lines, label: (t) => (SPAM_WORDS.some((w) => t.includes(w)) ? 'spam' : 'ham') };
+}
+
+test(
+  'labelling pasted texts: keyboard, table and a typed example; a worker crash loses no label; few-shot training from the labels',
+  { skip },
+  async () => {
+    const { ctx, page, errors } = await newContext();
+    try {
+      await open(page);
+      await loadModel(page);
+      const section = page.locator('#label');
+      const { lines, label } = pastedTexts();
+      await section.getByLabel('Pasted texts, one per line').check();
+      await section.getByLabel('Texts to label').fill(lines.join('\n'));
+      // One class name only: a clear error, nothing started.
+      await section.getByLabel(/Class names/).fill('spam');
+      await section.getByRole('button', { name: 'Start labelling' }).click();
+      await section
+        .getByTestId('error')
+        .filter({ hasText: /at least 2 classes/ })
+        .waitFor({ timeout: 60_000 });
+      await section.getByLabel(/Class names/).fill('spam, ham');
+      await section.getByRole('button', { name: 'Start labelling' }).click();
+      await page.getByTestId('label-card').waitFor({ timeout: 120_000 });
+
+      for (let n = 1; n <= 8; n++) {
+        const text = await page.getByTestId('label-text').innerText();
+        await page.keyboard.press(label(text) === 'spam' ? '1' : '2');
+        await waitLabelled(page, n);
+      }
+      // A typed example (stored with its label) and a label set in the table.
+      await section.locator('details summary').filter({ hasText: 'Type a new example' }).click();
+      await section.getByLabel('New example').fill('Claim your FREE cash prize today');
+      await section.getByLabel('Its class').selectOption('spam');
+      await section.getByRole('button', { name: 'Add example' }).click();
+      await waitLabelled(page, 9);
+      assert.equal(await section.getByLabel('New example').inputValue(), '', 'cleared once stored');
+      await section.getByLabel('Table').check();
+      const firstRow = page.getByTestId('label-table').locator('tr').first();
+      const rowText = await firstRow.locator('td.text').innerText();
+      await firstRow.getByRole('combobox').selectOption(label(rowText));
+      await waitLabelled(page, 10);
+      await section.getByLabel(/One at a time/).check();
+
+      // The worker dies (as an out-of-memory abort would): the next key resumes the stored session, then labels.
+      const worker = page.workers().find((w) => /\/assets\/worker-/.test(w.url()));
+      assert.ok(worker, 'the training worker is visible to the test');
+      await worker.evaluate(() => {
+        setTimeout(() => {
+          throw new Error('simulated: out of memory');
+        });
+      });
+      await page.getByRole('alert').filter({ hasText: 'The training worker stopped' }).waitFor({ timeout: 30_000 });
+      await page.getByTestId('active-backend').filter({ hasText: 'active: wasm' }).waitFor({ timeout: 60_000 });
+      await page.locator('body').click({ position: { x: 5, y: 5 } });
+      const text = await page.getByTestId('label-text').innerText();
+      await page.keyboard.press(label(text) === 'spam' ? '1' : '2');
+      await waitLabelled(page, 11);
+
+      // Few-shot training from the 11 labels: contrastive tuning of the top layers, then the head.
+      await section.getByLabel(/Few-shot/).check();
+      await section.getByRole('button', { name: 'Train on 11 labelled texts' }).click();
+      await page.getByText('Few-shot pairs (epochs)').waitFor({ timeout: 120_000 });
+      await page.getByTestId('report').waitFor({ timeout: 300_000 });
+      assert.match(await page.getByTestId('report').innerText(), /fine-tuned layers 2/);
+      const scores = await tryScores(page, 'WIN a FREE prize, claim now');
+      assert.deepEqual(Object.keys(scores).sort(), ['ham', 'spam']);
+      assert.deepEqual(
+        errors.filter((e) => !e.includes('simulated')),
+        [],
+      );
+    } finally {
+      await ctx.close();
+    }
+  },
+);

@@ -83,7 +83,7 @@ export function LabelSetup({ busy, modelReady, labelsAtStake, stored, onStart, o
       )}
       <details open={!stored}>
         <summary>Start a new labelling session</summary>
-        <fieldset className="row" aria-label="Texts to label">
+        <fieldset className="row" aria-label="Where the texts come from">
           <label>
             <input type="radio" name="label-source" checked={kind === 'builtin'} onChange={() => setKind('builtin')} />{' '}
             Built-in e-mails, labels hidden

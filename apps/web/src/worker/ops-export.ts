@@ -29,6 +29,6 @@ export async function exportDeploy(format: DeployFormatMsg, dtype: DeployDTypeMs
     fileName: `${base}-${format}${dtype === 'float32' ? '' : `-${dtype}`}.zip`,
     bytes,
     files,
-    exactness: r.exactness.map((e) => `${e.format}: ${e.exact ? 'exact' : 'not exact'} — ${e.reason}`),
+    exactness: r.exactness.map((e) => `${e.format}: ${e.exact ? `exact — ${e.reason}` : e.reason}`),
   };
 }

@@ -333,6 +333,7 @@ export async function labelExport(
     name
       .replace(/\.[^.]*$/, '')
       .replace(/[^\w.-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
       .slice(0, 48) || 'labels';
   return { fileName: `${base}-labels.${format}`, text, rows };
 }
