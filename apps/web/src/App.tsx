@@ -265,6 +265,7 @@ export function App() {
           enabled={Boolean(model.state.summary)}
         >
           <LabelPanel
+            workerReady={Boolean(backend)}
             modelReady={Boolean(model.state.summary) && !model.state.loading}
             prepare={ensureWorker}
             onTrain={(csv, name, fewShot) => void trainLabels(csv, name, fewShot)}

@@ -430,10 +430,14 @@ test(
 
       // Few-shot training from the 11 labels: contrastive tuning of the top layers, then the head.
       await section.getByLabel(/Few-shot/).check();
+      const tf = Date.now();
       await section.getByRole('button', { name: 'Train on 11 labelled texts' }).click();
       await page.getByText('Few-shot pairs (epochs)').waitFor({ timeout: 120_000 });
       await page.getByTestId('report').waitFor({ timeout: 300_000 });
       assert.match(await page.getByTestId('report').innerText(), /fine-tuned layers 2/);
+      log(
+        `few-shot training from 11 labels (contrastive pairs on the top 2 layers, then the head): ${Date.now() - tf} ms`,
+      );
       const scores = await tryScores(page, 'WIN a FREE prize, claim now');
       assert.deepEqual(Object.keys(scores).sort(), ['ham', 'spam']);
       assert.deepEqual(

@@ -8,6 +8,8 @@ import { LabelTable } from './LabelTable';
 import { ProgressBar } from './ProgressBar';
 
 interface Props {
+  /** The worker's backend is initialised. */
+  readonly workerReady: boolean;
   readonly modelReady: boolean;
   /** Re-sends backend and model to a restarted worker. */
   readonly prepare: () => Promise<void>;
@@ -16,8 +18,8 @@ interface Props {
 }
 
 /** Labelling mode (issue 15): label as you go, with suggestions, a learning curve and labels kept in IndexedDB. */
-export function LabelPanel({ modelReady, prepare, onTrain }: Props) {
-  const l = useLabelling(prepare, modelReady);
+export function LabelPanel({ workerReady, modelReady, prepare, onTrain }: Props) {
+  const l = useLabelling(prepare, workerReady, modelReady);
   const { view, stored, busy, progress } = l.state;
   const [mode, setMode] = useState<'card' | 'table'>('card');
   const [example, setExample] = useState('');

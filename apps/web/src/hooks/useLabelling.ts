@@ -19,9 +19,9 @@ export interface LabellingState {
 /**
  * The labelling session, held by the worker and stored in IndexedDB after every change. Errors are shown and change
  * nothing; after a worker restart the session is resumed from IndexedDB before the next action.
- * `prepare` re-sends backend and model to a restarted worker.
+ * `prepare` re-sends backend and model to a restarted worker; `workerReady`: its backend is initialised.
  */
-export function useLabelling(prepare: () => Promise<void>, modelReady: boolean) {
+export function useLabelling(prepare: () => Promise<void>, workerReady: boolean, modelReady: boolean) {
   const [state, setState] = useState<LabellingState>({
     stored: undefined,
     view: undefined,
@@ -137,9 +137,10 @@ export function useLabelling(prepare: () => Promise<void>, modelReady: boolean) 
     [run],
   );
 
+  // once the worker's backend is up (a request before it would start the default backend)
   useEffect(() => {
-    void refreshStored();
-  }, [refreshStored]);
+    if (workerReady) void refreshStored();
+  }, [workerReady, refreshStored]);
 
   // After a reload: once a model is loaded, the stored session comes back by itself.
   const autoResumed = useRef(false);
