@@ -81,7 +81,7 @@ export function LabelSetup({ busy, modelReady, labelsAtStake, stored, onStart, o
           {!modelReady && <p className="note">Load the model (step 1) to resume: it embeds the texts.</p>}
         </div>
       )}
-      <details open={!stored}>
+      <details open={!stored && labelsAtStake === 0}>
         <summary>Start a new labelling session</summary>
         <fieldset className="row" aria-label="Where the texts come from">
           <label>
