@@ -225,6 +225,12 @@ test(
         await page.getByTestId('label-stored').innerText(),
         /20 of 6,046 texts labelled \(spam \d+, ham \d+\)/,
       );
+      // exported from IndexedDB before any model is loaded
+      const early = await download(page, () =>
+        page.getByTestId('label-stored').getByRole('button', { name: 'Export labels (CSV)' }).click(),
+      );
+      const earlyRows = parseCsv(early.bytes.toString('utf8')).slice(1);
+      assert.deepEqual(new Map(earlyRows.flatMap((r, i) => (r[1] ? [[i, r[1]] as const] : []))), expected);
       const tr = Date.now();
       await loadModel(page);
       await page.getByTestId('label-card').waitFor({ timeout: 600_000 });
