@@ -17,6 +17,8 @@ import { DemoModel } from './components/DemoModel';
 import { ReusePanel } from './components/ReusePanel';
 import { FineTuneEstimate } from './components/FineTuneEstimate';
 import { betterOnValidation, FrozenBetterWarning, type FrozenRun } from './components/FrozenBetterWarning';
+import { LabelPanel } from './components/LabelPanel';
+import { ExportPanel } from './components/ExportPanel';
 import type { BackendInfo, BackendPref, ClassifierSummary, ModelSourceMsg, TrainOptionsMsg } from './worker/protocol';
 
 /** Largest trained-classifier zip the page keeps a copy of (fine-tuned bundles include the encoder). */
@@ -24,7 +26,7 @@ const MAX_KEPT_BUNDLE = 64 * 1024 * 1024;
 
 function Step(props: {
   id: string;
-  n: number;
+  n: number | string;
   title: string;
   lead: string;
   enabled: boolean;
@@ -186,8 +188,14 @@ export function App() {
 
   /** After a worker restart, re-send what the page still holds: backend, model and dataset. */
   const ensureWorker = async () => {
-    if (workerGen.current === client.generation) return;
+    // callers arriving while a restore runs wait for it (e.g. the labelling panel's next action after a crash)
+    if (workerGen.current === client.generation) return restoring.current.catch(() => undefined);
     workerGen.current = client.generation;
+    restoring.current = restoreWorker();
+    return restoring.current;
+  };
+  const restoring = useRef<Promise<void>>(Promise.resolve());
+  const restoreWorker = async () => {
     await initBackend(backendPref);
     if (lastModel.current && model.state.summary) await model.load(lastModel.current);
     if (data.state.source) await data.load(data.state.source, data.state.options);
@@ -205,6 +213,18 @@ export function App() {
       void applyDefaults(trainOptions.fineTuneLayers);
     // Only a new dataset triggers this.
   }, [datasetRows, data.state.summary?.name]);
+
+  /** Labelling mode's "Train": the labelled texts become the dataset, then the normal training flow runs. */
+  const trainLabels = async (csv: string, name: string, fewShot: boolean) => {
+    await ensureWorker();
+    const loaded = await data.load({ kind: 'text', text: csv, name });
+    document.getElementById(loaded ? 'train' : 'data')?.scrollIntoView();
+    if (!loaded) return;
+    const options: TrainOptionsMsg = fewShot
+      ? { ...trainOptions, fineTuneLayers: 0, fewShot: true }
+      : { ...trainOptions, fewShot: false };
+    await training.train(options, ensureWorker);
+  };
 
   const ensureRef = useRef(ensureWorker);
   ensureRef.current = ensureWorker;
@@ -278,6 +298,20 @@ export function App() {
             data={data.state}
             onLoad={(s, o) => void ensureWorker().then(() => data.load(s, o))}
             onDismiss={data.dismiss}
+          />
+        </Step>
+        <Step
+          id="label"
+          n="2b"
+          title="Label as you go (optional)"
+          lead="No labels yet? Name the classes and label texts one at a time; the app suggests what to label next."
+          enabled={Boolean(model.state.summary)}
+        >
+          <LabelPanel
+            workerReady={Boolean(backend)}
+            modelReady={Boolean(model.state.summary) && !model.state.loading}
+            prepare={ensureWorker}
+            onTrain={(csv, name, fewShot) => void trainLabels(csv, name, fewShot)}
           />
         </Step>
         <Step
@@ -415,6 +449,7 @@ export function App() {
             onDownload={(includeEncoder) => void saved.download(includeEncoder)}
             onDismiss={saved.dismiss}
           />
+          <ExportPanel active={classifier} version={String(clfVersion)} />
         </Step>
       </main>
     </>

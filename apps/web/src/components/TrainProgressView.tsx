@@ -61,6 +61,14 @@ export const TrainProgressView = memo(function TrainProgressView({
               note={st.embed.fromCache ? '(feature cache)' : ''}
             />
           )}
+          {st.contrastive && (
+            <ProgressBar
+              label="Few-shot pairs (epochs)"
+              done={st.contrastive.done}
+              total={st.contrastive.total}
+              etaMs={st.contrastive.etaMs}
+            />
+          )}
           {st.epoch && (
             <ProgressBar
               ended={ended}

@@ -39,6 +39,18 @@ export {
   loadFromSource,
   relabelBundle,
   scoresToCsv,
+  // labelling (issue 15) and the deployment export (issue 12)
+  ExportError,
+  UNLABELLED,
+  cachedFeatures,
+  createLabellingSession,
+  restoreLabellingSession,
+  parseLabelSet,
+  labelSetFrom,
+  labelSetFromLines,
+  labelSetToCsv,
+  labelSetToJsonl,
+  exportClassifier,
 } from '@browser-bert/core';
 export type {
   LoadedModel,
@@ -51,4 +63,8 @@ export type {
   FeatureCache,
   SavedClassifierInfo,
   ClassifierBundle,
+  LabellingSession,
+  LabellingState,
+  LabelSet,
+  FeatureMatrix,
 } from '@browser-bert/core';

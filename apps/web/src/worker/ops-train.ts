@@ -56,6 +56,14 @@ function progressAdapter(options: TrainOptionsMsg, send: (p: TrainProgressMsg) =
       case 'embed':
         send({ stage: 'embed', done: e.done, total: e.total, ...eta('embed', e.done, e.total), fromCache: e.cached });
         return;
+      case 'contrastive':
+        send({
+          stage: 'contrastive',
+          done: e.epoch - 1 + e.done / Math.max(1, e.total),
+          total: e.totalEpochs,
+          etaMs: e.etaMs,
+        });
+        return;
       case 'batch': {
         batchesPerEpoch = e.total;
         const all = options.epochs * Math.max(1, e.total);
@@ -130,6 +138,7 @@ export async function train(
       seed: options.seed,
       ratios: options.ratios,
       batchSize: options.batchSize,
+      ...(options.fewShot ? { fewShot: true } : {}),
     },
     featureCache: features(),
     onProgress: progressAdapter(options, (p) => ctx.progress(p)),

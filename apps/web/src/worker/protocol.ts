@@ -4,6 +4,18 @@
  * All payloads are plain structured-cloneable data (File / FileSystemDirectoryHandle / ArrayBuffer included).
  */
 import type { BinaryCurves as CoreBinaryCurves, ClassifierPooling, TrainingReport } from '@browser-bert/core';
+import type {
+  DeployDTypeMsg,
+  DeployExportMsg,
+  DeployFormatMsg,
+  LabelActionMsg,
+  LabelFilterMsg,
+  LabelImportMsg,
+  LabelItemMsg,
+  LabelSourceMsg,
+  LabelStoredMsg,
+  LabelViewMsg,
+} from './protocol-label';
 
 export type BackendPref = 'auto' | 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 export type PoolingChoice = ClassifierPooling;
@@ -100,9 +112,11 @@ export interface TrainOptionsMsg {
   readonly seed: number;
   readonly ratios: readonly [number, number, number];
   readonly batchSize: number;
+  /** Few-shot (SetFit-style contrastive tuning of the top layers, then the head); excludes fineTuneLayers > 0. */
+  readonly fewShot?: boolean;
 }
 
-export type TrainStage = 'split' | 'tokenize' | 'embed' | 'epoch' | 'evaluate';
+export type TrainStage = 'split' | 'tokenize' | 'embed' | 'contrastive' | 'epoch' | 'evaluate';
 
 export interface EpochPoint {
   readonly epoch: number;
@@ -247,6 +261,40 @@ export interface Operations {
   estimate: {
     req: { options: TrainOptionsMsg };
     res: { totalMs: number; spreadMs: number; basis: string };
+    progress: never;
+  };
+  /** Labelling (issue 15): a new session from unlabelled / partly labelled texts; embeds the pool (feature cache). */
+  labelStart: {
+    req: { source: LabelSourceMsg; classes: string[] };
+    res: LabelViewMsg;
+    progress: TrainProgressMsg;
+  };
+  /** The session stored in IndexedDB, made live again with the loaded model (after a reload or a worker restart). */
+  labelResume: { req: Record<string, never>; res: LabelViewMsg; progress: TrainProgressMsg };
+  /** What IndexedDB holds, without a model (undefined: no session). */
+  labelStored: { req: Record<string, never>; res: LabelStoredMsg | undefined; progress: never };
+  /** Label / skip / undo / typed example / new class / retrain now; stored in IndexedDB before the answer. */
+  labelAct: { req: { action: LabelActionMsg }; res: LabelViewMsg; progress: never };
+  /** A page of the session's texts for the table view. */
+  labelPage: {
+    req: { offset: number; limit: number; filter: LabelFilterMsg };
+    res: { items: LabelItemMsg[]; total: number };
+    progress: never;
+  };
+  /** Labels from a CSV/JSONL file merged into the session (nothing already labelled changes). */
+  labelImport: { req: { file: File }; res: LabelImportMsg; progress: never };
+  /** The stored labels as CSV / JSONL text (works without a model). */
+  labelExport: {
+    req: { format: 'csv' | 'jsonl'; labelledOnly: boolean };
+    res: { fileName: string; text: string; rows: number };
+    progress: never;
+  };
+  /** Deletes the stored session (the page asks first). */
+  labelDiscard: { req: Record<string, never>; res: { discarded: boolean }; progress: never };
+  /** Issue 12: the active classifier as an ONNX / Transformers.js / HF folder with its model card, zipped. */
+  exportDeploy: {
+    req: { format: DeployFormatMsg; dtype: DeployDTypeMsg };
+    res: DeployExportMsg;
     progress: never;
   };
   /** Aborts request `target` (it then ends with an error whose code is CANCELLED, between two batches). */

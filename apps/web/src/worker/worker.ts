@@ -12,6 +12,17 @@ import { estimateTraining } from './ops-estimate';
 import { addExample, renameLabels, scoreFile } from './ops-reuse';
 import { curves, predict, train, trainDefaults } from './ops-train';
 import { bundleSizes, deleteSaved, exportZip, listSaved, loadBundle, loadSaved, save } from './ops-classifier';
+import {
+  labelAct,
+  labelDiscard,
+  labelExport,
+  labelImport,
+  labelPage,
+  labelResume,
+  labelStart,
+  labelStored,
+} from './ops-label';
+import { exportDeploy } from './ops-export';
 import type { OpName, Operations, Request, RequestOf, Response } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -92,6 +103,26 @@ async function handle(
       return { result: await scoreFile(req.file, ctx.signal) };
     case 'addExample':
       return { result: addExample(req.text, req.label) };
+    case 'labelStart':
+      return { result: await labelStart(req.source, req.classes, ctx) };
+    case 'labelResume':
+      return { result: await labelResume(ctx) };
+    case 'labelStored':
+      return { result: await labelStored() };
+    case 'labelAct':
+      return { result: await labelAct(req.action) };
+    case 'labelPage':
+      return { result: labelPage(req.offset, req.limit, req.filter) };
+    case 'labelImport':
+      return { result: await labelImport(req.file) };
+    case 'labelExport':
+      return { result: await labelExport(req.format, req.labelledOnly) };
+    case 'labelDiscard':
+      return { result: await labelDiscard() };
+    case 'exportDeploy': {
+      const r = await exportDeploy(req.format, req.dtype);
+      return { result: r, transfer: [r.bytes] };
+    }
     case 'cancel': {
       const c = controllers.get(req.target);
       c?.abort(new CancelledError());
