@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The fuzz properties of packages/core/test/fuzz with a large budget (npm test runs them with a small fixed one).
 //   npm run fuzz                          5 minutes per property, a new random seed (printed)
-//   npm run fuzz -- --seconds 3600        one hour per property (there are 11 properties)
+//   npm run fuzz -- --seconds 3600        one hour per property (there are 10 properties)
 //   npm run fuzz -- --runs 100000         a number of inputs per property instead of a time
 //   npm run fuzz -- --seed 1374814        replay a seed; add --path P to replay one failing input
 //   npm run fuzz -- torch tfjs            only the files whose name contains one of these words

@@ -405,8 +405,8 @@ export function App() {
                     ? {
                         labels: data.state.summary.classCounts.map((c) => c.label).sort(),
                         onAdd: (text, label) =>
-                          void client
-                            .run('addExample', { text, label })
+                          void ensureWorker()
+                            .then(() => client.run('addExample', { text, label }))
                             .then(data.adopt, (e: unknown) => setAppError(toUiError('The text could not be added', e))),
                       }
                     : undefined

@@ -1,6 +1,7 @@
 /** The --classifier (and --encoder) arguments of commands that use a saved classifier (predict, eval). */
 import { loadClassifier, RANDOM_INIT_NOTICE, type Classifier, type LoadedModel, UsageError } from '@browser-bert/core';
-import { loadNode } from '@browser-bert/core/node';
+import { existsSync } from 'node:fs';
+import { loadNode, stallTimeoutFromEnv } from '@browser-bert/core/node';
 import type { CliIO } from './io.ts';
 import type { CliProgress } from './progress.ts';
 
@@ -35,13 +36,16 @@ export async function loadClassifierArg(
       ...(stallTimeoutMs === undefined ? {} : { stallTimeoutMs }),
     });
   if (encoder !== undefined) {
-    const at = /^(.+)@([^@/]+)$/.exec(encoder);
+    // a hub id with @revision, unless it names a folder that exists (a path may contain "@")
+    const at = existsSync(encoder) ? null : /^(.+)@([^@/]+)$/.exec(encoder);
     model = await loadModel(at ? at[1]! : encoder, at ? { revision: at[2]! } : {});
   }
   try {
+    // a bundle by URL stalls like a model download: --timeout, else BROWSER_BERT_TIMEOUT_MS, else the default
+    const bundleTimeout = stallTimeoutMs ?? stallTimeoutFromEnv(io.env);
     const clf = await loadClassifier(dir, {
       ...(model ? { model } : { loadModel }),
-      ...(stallTimeoutMs === undefined ? {} : { stallTimeoutMs }),
+      ...(bundleTimeout === undefined ? {} : { stallTimeoutMs: bundleTimeout }),
     });
     if (model && clf.manifest.encoder.included) {
       progress.note('note: this bundle includes its encoder; --encoder is not used');

@@ -17,6 +17,7 @@ export {
   type NodeLoadOptions,
 } from './load/node-model.ts';
 export { createFolderSource } from './io/node/folder-source.ts';
+export { stallTimeoutFromEnv } from './io/node/resolve.ts';
 export { createFolderCache } from './io/node/model-cache.ts';
 export { createFolderFeatureCache } from './io/node/feature-cache.ts';
 export { defaultCacheDir, defaultFeatureCacheDir } from './io/node/paths.ts';

@@ -39,7 +39,8 @@ export async function estimateTraining(options: TrainOptionsMsg, ctx: OpContext<
   const onAbort = () => stop.abort(new CancelledError());
   ctx.signal.addEventListener('abort', onAbort);
   try {
-    await trainClassifier({
+    // A small dataset can finish its one epoch before the probe stops it: the classifier is not kept.
+    const done = await trainClassifier({
       model,
       dataset: subset,
       options: { ...options, epochs: 1, seed: options.seed },
@@ -51,6 +52,7 @@ export async function estimateTraining(options: TrainOptionsMsg, ctx: OpContext<
         if (times.length > PROBE_BATCHES) stop.abort(new CancelledError());
       },
     });
+    done.classifier.dispose();
   } catch (e) {
     if (!isCancelled(e) || ctx.signal.aborted) throw e;
   } finally {

@@ -300,7 +300,13 @@ export async function writeFolderAtomic(
     if (before) {
       const old = s.old();
       await rename(target, old);
-      await rename(tmp, target); // a process killed before this line leaves `old` for previousFolder/recover
+      try {
+        await rename(tmp, target); // a process killed before this line leaves `old` for previousFolder/recover
+      } catch (e) {
+        // the swap failed: the previous folder goes back where it was
+        await rename(old, target).catch(() => undefined);
+        throw e;
+      }
       tmp = undefined;
       await fsyncDir(s.parent);
       await rm(old, { recursive: true, force: true });

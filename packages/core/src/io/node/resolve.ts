@@ -39,7 +39,7 @@ export function nodeSourceDefaults<T extends NodeSourceOptions>(options: T): T &
   const fetch = offline
     ? () => Promise.reject(new TypeError('HF_HUB_OFFLINE is set: no network requests'))
     : options.fetch;
-  const stallTimeoutMs = options.stallTimeoutMs ?? envTimeout(env.BROWSER_BERT_TIMEOUT_MS);
+  const stallTimeoutMs = options.stallTimeoutMs ?? stallTimeoutFromEnv(env);
   return {
     ...options,
     endpoint,
@@ -50,8 +50,9 @@ export function nodeSourceDefaults<T extends NodeSourceOptions>(options: T): T &
   };
 }
 
-/** BROWSER_BERT_TIMEOUT_MS: the stall time-out of downloads in ms (0 = never). */
-function envTimeout(raw: string | undefined): number | undefined {
+/** BROWSER_BERT_TIMEOUT_MS: the stall time-out of downloads in ms (0 = never; undefined when unset). */
+export function stallTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.BROWSER_BERT_TIMEOUT_MS;
   if (raw === undefined || raw.trim() === '') return undefined;
   const n = Number(raw.trim());
   if (!Number.isInteger(n) || n < 0) {
