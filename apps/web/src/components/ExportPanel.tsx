@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { client } from '../lib/client-instance';
 import { downloadFile } from '../lib/download';
 import { formatBytes } from '../lib/format';
@@ -27,17 +27,23 @@ export function ExportPanel({ active, version }: { active: ClassifierSummary | u
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<DeployExportMsg | undefined>(undefined);
   const [error, setError] = useState<UiError | undefined>(undefined);
+  // What the shown result must match: a build started for other choices (or another classifier) is dropped.
+  const choice = `${version}|${format}|${dtype}`;
+  const current = useRef(choice);
+  current.current = choice;
   useEffect(() => {
     setResult(undefined);
     setError(undefined);
-  }, [version, format, dtype]);
+  }, [choice]);
   const build = async () => {
+    const startedFor = choice;
     setBusy(true);
     setError(undefined);
     try {
-      setResult(await client.run('exportDeploy', { format, dtype }));
+      const r = await client.run('exportDeploy', { format, dtype });
+      if (current.current === startedFor) setResult(r);
     } catch (e) {
-      setError(toUiError('This classifier cannot be exported', e));
+      if (current.current === startedFor) setError(toUiError('This classifier cannot be exported', e));
     } finally {
       setBusy(false);
     }
@@ -53,7 +59,7 @@ export function ExportPanel({ active, version }: { active: ClassifierSummary | u
       <div className="row">
         <label className="field">
           Format
-          <select value={format} onChange={(e) => setFormat(e.target.value as DeployFormatMsg)}>
+          <select value={format} disabled={busy} onChange={(e) => setFormat(e.target.value as DeployFormatMsg)}>
             {FORMATS.map((f) => (
               <option key={f.value} value={f.value}>
                 {f.label}
@@ -63,7 +69,7 @@ export function ExportPanel({ active, version }: { active: ClassifierSummary | u
         </label>
         <label className="field">
           Weights
-          <select value={dtype} onChange={(e) => setDtype(e.target.value as DeployDTypeMsg)}>
+          <select value={dtype} disabled={busy} onChange={(e) => setDtype(e.target.value as DeployDTypeMsg)}>
             {DTYPES.map((d) => (
               <option key={d.value} value={d.value}>
                 {d.label}
