@@ -1,7 +1,17 @@
 import { memo, useMemo, useSyncExternalStore } from 'react';
 import type { ProgressStore } from '../lib/progress-store';
+import type { TrainStage } from '../worker/protocol';
 import { Chart } from './Chart';
 import { ProgressBar } from './ProgressBar';
+
+/** The stages shown as bars, in order. */
+const BARS: readonly { stage: TrainStage; label: string }[] = [
+  { stage: 'tokenize', label: 'Tokenize' },
+  { stage: 'embed', label: 'Embed' },
+  { stage: 'contrastive', label: 'Few-shot pairs (epochs)' },
+  { stage: 'epoch', label: 'Epochs' },
+  { stage: 'evaluate', label: 'Evaluate' },
+];
 
 /** Progress bars and live loss/accuracy curves; the only part of the page that re-renders while training. */
 export const TrainProgressView = memo(function TrainProgressView({
@@ -40,55 +50,23 @@ export const TrainProgressView = memo(function TrainProgressView({
     <>
       {bars && (
         <div aria-live="polite" data-testid="train-progress">
-          {st.tokenize && (
-            <ProgressBar
-              ended={ended}
-              label="Tokenize"
-              done={st.tokenize.done}
-              total={st.tokenize.total}
-              etaMs={st.tokenize.etaMs}
-              etaSpreadMs={st.tokenize.etaSpreadMs}
-            />
-          )}
-          {st.embed && (
-            <ProgressBar
-              ended={ended}
-              label="Embed"
-              done={st.embed.done}
-              total={st.embed.total}
-              etaMs={st.embed.etaMs}
-              etaSpreadMs={st.embed.etaSpreadMs}
-              note={st.embed.fromCache ? '(feature cache)' : ''}
-            />
-          )}
-          {st.contrastive && (
-            <ProgressBar
-              label="Few-shot pairs (epochs)"
-              done={st.contrastive.done}
-              total={st.contrastive.total}
-              etaMs={st.contrastive.etaMs}
-            />
-          )}
-          {st.epoch && (
-            <ProgressBar
-              ended={ended}
-              label="Epochs"
-              done={st.epoch.done}
-              total={st.epoch.total}
-              etaMs={st.epoch.etaMs}
-              etaSpreadMs={st.epoch.etaSpreadMs}
-            />
-          )}
-          {st.evaluate && (
-            <ProgressBar
-              ended={ended}
-              label="Evaluate"
-              done={st.evaluate.done}
-              total={st.evaluate.total}
-              etaMs={st.evaluate.etaMs}
-              etaSpreadMs={st.evaluate.etaSpreadMs}
-            />
-          )}
+          {BARS.map(({ stage, label }) => {
+            const p = st[stage];
+            return (
+              p && (
+                <ProgressBar
+                  key={stage}
+                  ended={ended}
+                  label={label}
+                  done={p.done}
+                  total={p.total}
+                  etaMs={p.etaMs}
+                  etaSpreadMs={p.etaSpreadMs}
+                  note={p.fromCache ? '(feature cache)' : ''}
+                />
+              )
+            );
+          })}
         </div>
       )}
       {(chartsReady || h.length > 0) && (
