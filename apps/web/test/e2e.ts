@@ -14,6 +14,8 @@ export const REPO = 'test/bert-tiny';
 
 export interface E2E {
   readonly app: StaticServer;
+  /** The built app's folder (what `app` serves). */
+  readonly appDir: string;
   readonly hub: LocalHub;
   readonly browser: Browser;
   /** The random-init bert-tiny the hub serves as REPO@main (also usable as a local folder). */
@@ -28,11 +30,13 @@ export async function startE2E(): Promise<E2E> {
   const fixtureDir = path.join(work, 'bert-tiny');
   await makeBertCheckpoint(fixtureDir, { shape: 'bert-tiny', seed: 7 });
   const hub = await startLocalHub({ [`${REPO}@main`]: fixtureDir });
-  const app = await serveStatic((await buildApp()).dir);
+  const appDir = (await buildApp()).dir;
+  const app = await serveStatic(appDir);
   const browser = await launchChromium();
   await mkdir(screenshotDir, { recursive: true });
   return {
     app,
+    appDir,
     hub,
     browser,
     fixtureDir,
@@ -47,15 +51,19 @@ export async function startE2E(): Promise<E2E> {
 
 export async function newContext(
   e: E2E,
-  options: { acceptDownloads?: boolean } = {},
+  options: { acceptDownloads?: boolean; acceptDialogs?: boolean } = {},
 ): Promise<{ ctx: BrowserContext; page: Page; requests: string[]; errors: string[] }> {
-  const ctx = await e.browser.newContext({ viewport: { width: 1000, height: 900 }, ...options });
+  const ctx = await e.browser.newContext({
+    viewport: { width: 1000, height: 900 },
+    ...(options.acceptDownloads ? { acceptDownloads: true } : {}),
+  });
   const requests: string[] = [];
   const errors: string[] = [];
   ctx.on('request', (r) => requests.push(r.url()));
   await ctx.addInitScript(MAIN_THREAD_PROBE);
   const page = await ctx.newPage();
   page.on('pageerror', (err) => errors.push(err.message));
+  if (options.acceptDialogs) page.on('dialog', (d) => void d.accept());
   return { ctx, page, requests, errors };
 }
 

@@ -7,36 +7,24 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  launchChromium,
-  serveStatic,
-  skipUnlessChromium,
-  type StaticServer,
-} from '../../../packages/core/test-support/browser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { skipUnlessChromium } from '../../../packages/core/test-support/browser';
 import { skipUnlessShared } from '../../../packages/core/test-support/shared';
-import { makeBertCheckpoint } from '../../../packages/core/test-support/fixtures';
 import { textClassificationPipeline } from '../../../packages/core/test-support/transformers-js';
 import { parseDataset } from '../../../packages/core/src/data';
-import { buildApp, screenshotDir, startLocalHub, type LocalHub } from './harness';
+import { newContext as e2eContext, openApp, REPO, shot as e2eShot, startE2E, typeAndClassify, type E2E } from './e2e';
 
 const skip = skipUnlessChromium() || skipUnlessShared('data/bert-base-uncased/vocab.txt');
-const REPO = 'test/bert-tiny';
 const TRY_TEXTS = [
   'Congratulations! You won a free cruise, call now to claim',
   'Are we still meeting for lunch tomorrow?',
   'Cheap meds online, no prescription, click here',
 ];
 
-let app: StaticServer;
-let hub: LocalHub;
-let browser: Browser;
-let work: string;
-let shots: string;
+let e: E2E;
 /** The built-in e-mails as the worker parses them: pool index → hidden label (the oracle). */
 let truth: { texts: string[]; labels: string[] };
 
@@ -44,40 +32,23 @@ const log = (msg: string) => console.log(`[web-label] ${msg}`);
 
 before(async () => {
   if (skip) return;
-  work = await mkdtemp(path.join(os.tmpdir(), 'bb-web-label-'));
-  const fixtureDir = path.join(work, 'bert-tiny');
-  await makeBertCheckpoint(fixtureDir, { shape: 'bert-tiny', seed: 7 });
-  hub = await startLocalHub({ [`${REPO}@main`]: fixtureDir });
-  const built = await buildApp();
-  truth = parseDataset(await readFile(path.join(built.dir, 'data', 'spam-assassin.jsonl')), {
+  e = await startE2E();
+  truth = parseDataset(await readFile(path.join(e.appDir, 'data', 'spam-assassin.jsonl')), {
     fileName: 'builtin.jsonl',
     keepUnlabelled: true,
   });
-  app = await serveStatic(built.dir);
-  browser = await launchChromium();
-  shots = process.env.UPDATE_SCREENSHOTS === '1' ? screenshotDir : path.join(work, 'screenshots');
-  await mkdir(shots, { recursive: true });
-  log(`screenshots → ${shots}`);
 });
 
 after(async () => {
-  await browser?.close();
-  await app?.close();
-  await hub?.close();
+  await e?.close();
 });
 
 async function newContext(): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
-  const ctx = await browser.newContext({ viewport: { width: 1000, height: 900 }, acceptDownloads: true });
-  const page = await ctx.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('dialog', (d) => void d.accept());
-  return { ctx, page, errors };
+  return e2eContext(e, { acceptDownloads: true, acceptDialogs: true });
 }
 
 async function open(page: Page): Promise<void> {
-  await page.goto(`${app.url}/index.html?hf_endpoint=${encodeURIComponent(hub.endpoint)}&backend=wasm`);
-  await page.getByTestId('active-backend').filter({ hasText: 'active: wasm' }).waitFor({ timeout: 60_000 });
+  await openApp(page, e);
 }
 
 async function loadModel(page: Page): Promise<void> {
@@ -88,10 +59,7 @@ async function loadModel(page: Page): Promise<void> {
 }
 
 async function shot(page: Page, section: string, name: string): Promise<void> {
-  await page.locator(`#${section}`).screenshot({
-    path: path.join(shots, `${name}.png`),
-    style: 'nav.steps { position: static !important; }',
-  });
+  await e2eShot(page, `#${section}`, name);
 }
 
 const labelled = async (page: Page) => Number(await page.getByTestId('labelled-count').innerText());
@@ -112,20 +80,6 @@ async function download(page: Page, click: () => Promise<void>): Promise<{ name:
   await click();
   const dl = await d;
   return { name: dl.suggestedFilename(), bytes: await readFile((await dl.path())!) };
-}
-
-async function tryScores(page: Page, text: string): Promise<Record<string, number>> {
-  const box = page.getByLabel('Type or paste a text');
-  await box.fill('');
-  await page.getByTestId('prediction').waitFor({ state: 'detached' });
-  await box.fill(text);
-  await page.getByTestId('prediction').waitFor({ timeout: 30_000 });
-  const out: Record<string, number> = {};
-  for (const el of await page.locator('[data-testid^="score-"]').all()) {
-    const id = (await el.getAttribute('data-testid')) ?? '';
-    out[id.slice('score-'.length)] = Number(await el.getAttribute('data-score'));
-  }
-  return out;
 }
 
 const top = (scores: Record<string, number>) => Object.entries(scores).sort((a, b) => b[1] - a[1])[0]![0];
@@ -277,7 +231,7 @@ test(
         .waitFor({ timeout: 60_000 });
       await page.getByTestId('report').waitFor({ timeout: 300_000 });
       const app: Record<string, number>[] = [];
-      for (const t of TRY_TEXTS) app.push(await tryScores(page, t));
+      for (const t of TRY_TEXTS) app.push(await typeAndClassify(page, t));
       assert.deepEqual(Object.keys(app[0]!).sort(), ['ham', 'spam']);
       await shot(page, 'label', 'labelling-trained');
 
@@ -311,7 +265,7 @@ test(
       assert.match(front, /pipeline_tag: text-classification/);
       assert.match(front, /library_name:/);
       assert.match(card, /random/i, 'the model card warns about the random-init encoder');
-      const folder = path.join(work, 'deploy');
+      const folder = path.join(e.work, 'deploy');
       for (const [name, bytes] of Object.entries(files)) {
         await mkdir(path.dirname(path.join(folder, name)), { recursive: true });
         await writeFile(path.join(folder, name), bytes);
@@ -448,7 +402,7 @@ test(
       log(
         `few-shot training from 11 labels (contrastive pairs on the top 2 layers, then the head): ${Date.now() - tf} ms`,
       );
-      const scores = await tryScores(page, 'WIN a FREE prize, claim now');
+      const scores = await typeAndClassify(page, 'WIN a FREE prize, claim now');
       assert.deepEqual(Object.keys(scores).sort(), ['ham', 'spam']);
 
       // A new session from a file whose label column is partly empty (replacing this one after a confirmation):
