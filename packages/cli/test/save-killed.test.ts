@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadClassifier } from '@browser-bert/core';
+import { loadClassifier, mulberry32 } from '@browser-bert/core';
 import { initNodeBackend, readBundleFolder } from '@browser-bert/core/node';
 import { makeBertCheckpoint } from '../../core/test-support/fixtures';
 import { SMALL_SHAPE } from '../../core/test-support/hub-fixtures';
@@ -36,18 +36,6 @@ before(async () => {
 after(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
-
-/** mulberry32 (the kill schedule is fixed by the seed; where each kill lands still depends on timing). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Runs `train --out out --report report` (fine-tuned, so the bundle includes the encoder and its save is the
@@ -80,7 +68,8 @@ test('train --out killed around its save: the folder holds the previous or the n
   const out = path.join(tmp, 'clf');
   const first = await train(out, 1);
   assert.equal(first.code, 0, first.stderr);
-  const random = rng(1414);
+  // the kill schedule is fixed by the seed; where each kill lands still depends on timing
+  const random = mulberry32(1414);
   const KILLS = 6;
   let replaced = 0;
   let beforeSave = 0;

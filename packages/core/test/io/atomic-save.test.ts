@@ -11,6 +11,7 @@ import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import { StorageError } from '../../src/errors';
+import { mulberry32 } from '../../src/util/random';
 import { initNodeBackend } from '../../src/node';
 import { readBundleFolder, writeBundleFolder } from '../../src/io/node/bundle-store';
 import type { ClassifierBundle } from '../../src/bundle/types';
@@ -72,18 +73,6 @@ async function leftovers(dir: string): Promise<string[]> {
 function deadPid(): number {
   const r = spawnSync(process.execPath, ['-e', '']);
   return r.pid!;
-}
-
-/** mulberry32: the kill schedule is fixed by the seed (where each kill lands still depends on timing). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function startChild(args: string[], opts: { uid?: string } = {}) {
@@ -179,7 +168,8 @@ test('two processes saving to one place at once: one complete classifier at the 
 test('SIGINT / SIGTERM at seeded random points of a save loop: always the previous or the new classifier', async (t) => {
   const dir = path.join(tmp, 'killed');
   await writeBundleFolder(dir, A);
-  const random = rng(14);
+  // the kill schedule is fixed by the seed; where each kill lands still depends on timing
+  const random = mulberry32(14);
   const KILLS = 16;
   let midSave = 0;
   let targetAbsent = 0;
