@@ -7,6 +7,7 @@ import { WeightsError, show } from '../errors.ts';
 import { DTYPE_SIZE, encodeFloats, numel, toFloat32 } from './dtype.ts';
 import type { DType, RawTensor, ReadWeightsResult, TensorMap } from './types.ts';
 import { checkRelativeName } from '../util/safe-name.ts';
+import { concatBytes } from '../util/bytes.ts';
 
 export interface TfjsWeightEntry {
   name: string;
@@ -62,15 +63,9 @@ export function tfjsShardPaths(modelJson: unknown): string[] {
   return out;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.byteLength;
-  }
-  return out;
+/** A group's shards as one buffer (a single shard as it is, without a copy). */
+function groupBytes(parts: Uint8Array[]): Uint8Array {
+  return parts.length === 1 ? parts[0]! : concatBytes(parts);
 }
 
 /** Reads the weights of a TF.js model.json; `shards` are the files of tfjsShardPaths(modelJson), in that order. */
@@ -83,7 +78,7 @@ export function readTfjsWeights(modelJson: unknown, shards: readonly Uint8Array[
   for (const [gi, g] of manifest.entries()) {
     const { paths, weights } = g as { paths: unknown[]; weights?: unknown };
     if (!Array.isArray(weights)) fail(`group ${gi + 1} has no weights list`);
-    const buf = concat(shards.slice(shardIndex, shardIndex + paths.length) as Uint8Array[]);
+    const buf = groupBytes(shards.slice(shardIndex, shardIndex + paths.length) as Uint8Array[]);
     shardIndex += paths.length;
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     let pos = 0;

@@ -4,6 +4,7 @@
  */
 import { zipSync, type Zippable } from 'fflate';
 import { WeightsError } from '../errors.ts';
+import { concatBytes } from '../util/bytes.ts';
 import { DTYPE_SIZE, numel } from './dtype.ts';
 import { PickleWriter } from './pickle-writer.ts';
 import { storageNameFor } from './torch-storage.ts';
@@ -86,16 +87,6 @@ function statePickle(planned: Planned[], storages: Storage[], legacy: boolean): 
   return w.finish();
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.byteLength;
-  }
-  return out;
-}
-
 /** torch.save zip layout: archive/data.pkl (protocol 2), archive/data/<key>, archive/version, archive/byteorder. */
 export function writeTorchZip(tensors: TensorMap | Iterable<RawTensor>, options: TorchWriteOptions = {}): Uint8Array {
   const { planned, storages } = plan(tensors, options);
@@ -103,7 +94,7 @@ export function writeTorchZip(tensors: TensorMap | Iterable<RawTensor>, options:
   const files: [string, Uint8Array][] = [
     ['archive/data.pkl', statePickle(planned, storages, false)],
     ['archive/byteorder', enc.encode('little')],
-    ...storages.map((s): [string, Uint8Array] => [`archive/data/${s.key}`, concat(s.parts)]),
+    ...storages.map((s): [string, Uint8Array] => [`archive/data/${s.key}`, concatBytes(s.parts)]),
     ['archive/version', enc.encode('3\n')],
   ];
   // Align every record's data to 64 bytes with an "FB" padding extra field, as PyTorch's writer does.
@@ -138,5 +129,5 @@ export function writeTorchLegacy(
     new DataView(count.buffer).setBigUint64(0, BigInt(s.numel), true);
     parts.push(count, ...s.parts);
   }
-  return concat(parts);
+  return concatBytes(parts);
 }

@@ -5,6 +5,7 @@
  * get past the first checks and reach the deep code.
  */
 import fc from 'fast-check';
+import { concatBytes } from '../../../src/util/bytes';
 
 /** Numbers that break length, offset and shape arithmetic. */
 export const interestingNumber: fc.Arbitrary<number> = fc.oneof(
@@ -252,13 +253,7 @@ export function applyByteOps(src: Uint8Array, ops: readonly ByteOp[]): Uint8Arra
 }
 
 export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.byteLength;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** JSON text of a mutated value; a value too deep for JSON.stringify becomes a 100,000-deep list (still valid JSON). */
