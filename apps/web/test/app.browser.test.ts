@@ -26,6 +26,7 @@ import {
   syntheticCsv,
   type LocalHub,
 } from './harness';
+import { shot as e2eShot, typeAndClassify } from './e2e';
 
 const skip = skipUnlessChromium() || skipUnlessShared('data/bert-base-uncased/vocab.txt');
 const SMS = 'data/sms-spam/SMSSpamCollection.tsv';
@@ -110,29 +111,7 @@ async function uploadDataset(
 }
 
 async function shot(page: Page, section: string, name = section): Promise<void> {
-  await page.locator(`#${section}`).screenshot({
-    path: path.join(screenshotDir, `${name}.png`),
-    // The sticky step bar would cover the top of an element screenshot.
-    style: 'nav.steps { position: static !important; }',
-  });
-}
-
-async function scoresShown(page: Page): Promise<Record<string, number>> {
-  await page.getByTestId('prediction').waitFor({ timeout: 30_000 });
-  const out: Record<string, number> = {};
-  for (const el of await page.locator('[data-testid^="score-"]').all()) {
-    const id = (await el.getAttribute('data-testid')) ?? '';
-    out[id.slice('score-'.length)] = Number(await el.getAttribute('data-score'));
-  }
-  return out;
-}
-
-async function typeAndClassify(page: Page, text: string): Promise<Record<string, number>> {
-  const box = page.getByLabel('Type or paste a text');
-  await box.fill('');
-  await page.getByTestId('prediction').waitFor({ state: 'detached' });
-  await box.fill(text);
-  return scoresShown(page);
+  await e2eShot(page, `#${section}`, name);
 }
 
 test(
