@@ -1,4 +1,4 @@
-import { StorageError } from '../errors.ts';
+import { show, StorageError } from '../errors.ts';
 import { BUNDLE_FORMAT, BUNDLE_SCHEMA_VERSION, type ClassifierBundle, type ClassifierManifest } from './types.ts';
 import { checkManifestFields } from './check-manifest.ts';
 
@@ -16,7 +16,7 @@ export function checkManifest(manifest: unknown, where: string): string[] {
   }
   if (typeof m.schema_version !== 'number' || m.schema_version > BUNDLE_SCHEMA_VERSION) {
     throw new StorageError(
-      `${where} has bundle schema version ${String(m.schema_version)}; this library reads up to ${BUNDLE_SCHEMA_VERSION}`,
+      `${where} has bundle schema version ${show(m.schema_version)}; this library reads up to ${BUNDLE_SCHEMA_VERSION}`,
       'update browser-bert',
     );
   }

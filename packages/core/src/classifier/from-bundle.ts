@@ -120,8 +120,9 @@ export async function classifierFromBundle(
       model.config,
       m.max_length,
     );
-    const head = await headFromFiles(f[FILES.headModel]!, f[FILES.headWeights]!);
     const report = f[FILES.report] ? (jsonFile(f, FILES.report) as TrainingReport) : undefined;
+    // every check that can fail comes before the head: its weights are the one thing here holding tensors
+    const head = await headFromFiles(f[FILES.headModel]!, f[FILES.headWeights]!);
     const { files: _files, ...spec } = m;
     return createClassifier({ spec, tokenizer, encoder: model.encoder, ownsEncoder: owns, head, report });
   } catch (e) {

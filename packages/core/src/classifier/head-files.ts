@@ -36,19 +36,78 @@ export async function headFromFiles(modelJson: Uint8Array, weights: Uint8Array):
   }
   const specs = checkHeadArtifacts(json, weights.byteLength); // sizes, paths and layers checked before TF.js
   const buffer = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
-  try {
-    return await tfl.loadLayersModel(
-      tf.io.fromMemory({
-        modelTopology: json.modelTopology as tf.io.ModelJSON['modelTopology'],
-        weightSpecs: specs,
-        weightData: buffer,
-      }),
-    );
-  } catch (e) {
-    throw new StorageError(
+  const failed = (e: unknown) =>
+    new StorageError(
       `TF.js cannot build the head from head/model.json (${(e as Error).message})`,
       'the bundle is damaged or from an incompatible version; save the classifier again',
       { cause: e },
     );
+  // Not tfl.loadLayersModel: when a damaged file fails half-way it leaves the decoded weights and the layers built
+  // so far allocated. The model is built here, its weights loaded from tensors this function disposes either way.
+  let model: tfl.LayersModel;
+  try {
+    model = await buildTopology(withZeroInitializers(json.modelTopology));
+  } catch (e) {
+    throw failed(e);
+  }
+  try {
+    const named = tf.io.decodeWeights(buffer, specs);
+    try {
+      model.loadWeights(named, true);
+    } finally {
+      tf.dispose(Object.values(named));
+    }
+    return model;
+  } catch (e) {
+    model.dispose();
+    throw failed(e);
+  }
+}
+
+/**
+ * Every weight is then loaded from the file (strictly: all of them), so the initializers never matter; zeros, so a
+ * damaged one never runs (a VarianceScaling with a NaN scale makes truncatedNormal loop forever).
+ */
+function withZeroInitializers(topology: unknown): unknown {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const zeros = (layer: unknown): unknown => {
+    if (!isObj(layer) || !isObj(layer.config)) return layer;
+    const config = Object.fromEntries(
+      Object.entries(layer.config).map(([k, v]) => [
+        k,
+        k.endsWith('_initializer') ? { class_name: 'Zeros', config: {} } : v,
+      ]),
+    );
+    return { ...layer, config };
+  };
+  const seqOf = (t: Record<string, unknown>) => {
+    const c = t.config;
+    return isObj(c) && Array.isArray(c.layers) ? { ...t, config: { ...c, layers: c.layers.map(zeros) } } : t;
+  };
+  if (!isObj(topology)) return topology;
+  return isObj(topology.model_config) ? { ...topology, model_config: seqOf(topology.model_config) } : seqOf(topology);
+}
+
+/**
+ * tfl.models.modelFromJSON without a weights manifest builds the model synchronously, inside the call (its first
+ * await comes after): the tensors and variables made during the call are exactly the ones it made, with no other
+ * code running meanwhile, and are freed if it fails half-way.
+ */
+async function buildTopology(topology: unknown): Promise<tfl.LayersModel> {
+  const engine = tf.engine();
+  const before = new Set(Object.keys(engine.registeredVariables));
+  let pending: Promise<tfl.LayersModel>;
+  engine.startScope(); // frees plain tensors left behind (an initial value whose variable name was refused)
+  try {
+    pending = tfl.models.modelFromJSON({ modelTopology: topology as tf.io.ModelJSON['modelTopology'] });
+  } finally {
+    engine.endScope(); // (variables are not scoped: a built model keeps its own)
+  }
+  const created = Object.entries(engine.registeredVariables).flatMap(([name, v]) => (before.has(name) ? [] : [v]));
+  try {
+    return await pending;
+  } catch (e) {
+    tf.dispose(created);
+    throw e;
   }
 }

@@ -3,6 +3,7 @@
  * IndexedDB, picked files, bundle object): names inside a bundle that point outside it are refused before any read
  * or request (UnsafePathError), and a truncated / oversized head/weights.bin gets one clear StorageError.
  * Outside files are FIFOs (support/fifo-probe.ts): a reader that tried to open one is caught in the act.
+ * Last, the damaged heads the bundle fuzzer found, replayed exactly: no tensor left behind, no endless loop.
  */
 import 'fake-indexeddb/auto';
 import { test, before, after } from 'node:test';
@@ -10,6 +11,7 @@ import assert from 'node:assert/strict';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { zipSync } from 'fflate';
 import { loadClassifier } from '../../src/load/classifier';
 import { StorageError, UnsafePathError } from '../../src/errors';
@@ -242,4 +244,49 @@ test('head/model.json whose layers claim more weights than head/weights.bin hold
   assert.ok(performance.now() - t0 < 2000, 'refused without allocating the claimed layer');
   const raw = await readFile(path.join(tiny.clfDir, 'head', 'model.json'));
   assert.deepEqual(json(raw).weightsManifest, json(tiny.bundle.files['head/model.json']).weightsManifest);
+});
+
+test('damaged files the fuzzer found: a StorageError each, no tensor left behind, no endless loop', async () => {
+  const head = () => json(tiny.bundle.files['head/model.json']);
+  type Layer = { class_name: string; config: Record<string, unknown> };
+  const layersOf = (h: Record<string, unknown>) => (h.modelTopology as { config: { layers: Layer[] } }).config.layers;
+  const withHead = (edit: (layers: Layer[]) => void): ClassifierBundle => {
+    const h = head();
+    edit(layersOf(h));
+    return { manifest: tiny.bundle.manifest, files: { ...tiny.bundle.files, 'head/model.json': enc(h) } };
+  };
+  const refused: [string, ClassifierBundle][] = [
+    // TF.js refuses the variable's name after making its initial value
+    [
+      'a layer name TF.js refuses',
+      withHead((l) => (l.find((x) => x.class_name === 'Dense')!.config.name = 'logits,1')),
+    ],
+    // TF.js fails on the activation after the Dense layer's variables exist
+    ['a damaged activation', withHead((l) => (l.find((x) => x.class_name === 'Activation')!.config.activation = [-1]))],
+    // the head is built before report.json is read
+    [
+      'a report.json that is not JSON',
+      { manifest: tiny.bundle.manifest, files: { ...tiny.bundle.files, 'report.json': enc('x').subarray(1, 3) } },
+    ],
+  ];
+  for (const [what, b] of refused) {
+    const before = tf.memory().numTensors;
+    await assert.rejects(loadClassifier(b, { model: tiny.model }), StorageError, what);
+    assert.equal(tf.memory().numTensors, before, `${what}: no tensor left behind`);
+  }
+  // An initializer with a NaN scale made TF.js's truncatedNormal loop forever; every weight comes from the file, so
+  // the head loads (without running it) and classifies as the intact one does.
+  const b = withHead((l) => {
+    const init = l.find((x) => x.class_name === 'Dense')!.config.kernel_initializer as { config: { scale: unknown } };
+    init.config.scale = [-0.5, 1];
+  });
+  const t0 = performance.now();
+  const [damaged, intact] = await Promise.all([b, tiny.bundle].map((x) => loadClassifier(x, { model: tiny.model })));
+  try {
+    assert.ok(performance.now() - t0 < 20_000);
+    assert.deepEqual(await damaged!.predictProba(texts), await intact!.predictProba(texts));
+  } finally {
+    damaged!.dispose();
+    intact!.dispose();
+  }
 });

@@ -15,7 +15,8 @@ setInterval(() => {
   if (now !== last || Atomics.load(beat, 1) === 0) { last = now; since = Date.now(); return; }
   if (Date.now() - since > workerData.limitMs) {
     const label = new TextDecoder().decode(text.slice(0, Atomics.load(beat, 2)));
-    process.stderr.write('\\nFUZZ HANG: one run took over ' + workerData.limitMs + ' ms — ' + label + '\\n');
+    // fs.writeSync on fd 2: a worker's process.stderr goes through the main thread, which is the one hanging
+    require('node:fs').writeSync(2, '\\nFUZZ HANG: one run took over ' + workerData.limitMs + ' ms — ' + label + '\\n');
     process.kill(process.pid, 'SIGKILL');
   }
 }, 100); // keeps the worker alive; the worker itself is unref'd
