@@ -3,7 +3,7 @@
  * download size (minified + gzip, weights excluded), cold start in Chromium (classifier already in IndexedDB → first
  * prediction, a fresh page each time, runtime and library interleaved), and single-text latency p50/p99 with both
  * loaded in one page (interleaved). Prints a table; writes bench/results/runtime-latest.json.
- *   npm run bench:runtime [-- --rounds 9] [-- --texts 200]
+ *   npm run bench:runtime [-- --rounds 9] [-- --texts 200] [-- --profile]   (--profile: runtime/profile.ts)
  * The classifier is fine-tuned (its encoder included in the bundle) on a RANDOM-INIT bert-tiny-shaped checkpoint:
  * figures are speed and size, not accuracy.
  */
@@ -28,6 +28,7 @@ import { fmt } from './lib/format';
 import { machineInfo } from './lib/machine';
 import { ensureModel } from './lib/models';
 import { percentile, summarize, type Summary } from './lib/stats';
+import { profileColdStart } from './runtime/profile';
 import { measureSizes } from './runtime/sizes';
 
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
@@ -57,7 +58,10 @@ async function buildPages(dir: string): Promise<void> {
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    minify: true,
+    // --profile: names kept, so the profile reads (whitespace and syntax still minified)
+    minifyWhitespace: true,
+    minifySyntax: true,
+    minifyIdentifiers: !process.argv.includes('--profile'),
     logLevel: 'error',
     define: { 'process.env.NODE_ENV': '"production"' },
     conditions: [SOURCE_CONDITION],
@@ -164,6 +168,13 @@ async function main(): Promise<void> {
         threads: number;
       };
       await lat.close();
+      const profiled = process.argv.includes('--profile')
+        ? await profileColdStart(
+            ctx,
+            `${server.url}/cold-runtime.html?${q()}`,
+            path.join(repoRoot, 'bench/results/runtime-cold.cpuprofile'),
+          )
+        : [];
       await ctx.close();
 
       const rows: string[] = [];
@@ -197,6 +208,7 @@ async function main(): Promise<void> {
         rows.push(`- ${k}: p50 ${fmt(percentile(xs, 50), 1)} ms, p99 ${fmt(percentile(xs, 99), 1)} ms`);
       }
       rows.push(`- max |runtime − library| over the texts' probabilities: ${latency.maxDiff.toExponential(1)}`);
+      if (profiled.length > 0) rows.push('', ...profiled);
       console.log(rows.join('\n'));
       const out = path.join(repoRoot, 'bench/results/runtime-latest.json');
       await mkdir(path.dirname(out), { recursive: true });

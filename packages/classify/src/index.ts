@@ -6,7 +6,7 @@
 import { readBundleFrom, type ClassifierSource } from '../../core/src/io/bundle-source.ts';
 import { resolveSource } from '../../core/src/io/resolve.ts';
 import { webKernelSpawner } from '../../core/src/kernel/spawn.ts';
-import { runtimeClassifier } from './runtime.ts';
+import { loadRuntimeClassifier } from './runtime.ts';
 import type { LoadOptions, RuntimeClassifier } from './types.ts';
 
 export type * from './types.ts';
@@ -20,8 +20,8 @@ export * from './errors.ts';
  * (a hub id or a model-folder URL; `options.encoder` overrides it), checked against the weights it was trained on.
  */
 export async function loadClassifier(source: ClassifierSource, options: LoadOptions = {}): Promise<RuntimeClassifier> {
-  const bundle = await readBundleFrom(source, { fetch: options.fetch, signal: options.signal });
-  return runtimeClassifier(bundle, options, {
+  const read = () => readBundleFrom(source, { fetch: options.fetch, signal: options.signal });
+  return loadRuntimeClassifier(read, options, {
     encoderSource: (s, revision, o) => resolveSource(s, { ...o, ...(revision ? { revision } : {}) }),
     spawner: webKernelSpawner(),
   });

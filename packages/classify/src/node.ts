@@ -8,7 +8,7 @@ import { readBundleFrom, type ClassifierSource } from '../../core/src/io/bundle-
 import { readBundleFolder } from '../../core/src/io/node/bundle-store.ts';
 import { resolveNodeSource } from '../../core/src/io/node/resolve.ts';
 import { nodeKernelSpawner } from '../../core/src/kernel/node-spawn.ts';
-import { runtimeClassifier } from './runtime.ts';
+import { loadRuntimeClassifier } from './runtime.ts';
 import type { LoadOptions, RuntimeClassifier } from './types.ts';
 
 export type * from './types.ts';
@@ -37,8 +37,7 @@ export async function loadClassifier(
   source: ClassifierSource,
   options: NodeLoadOptions = {},
 ): Promise<RuntimeClassifier> {
-  const bundle = await readBundle(source, options);
-  return runtimeClassifier(bundle, options, {
+  return loadRuntimeClassifier(() => readBundle(source, options), options, {
     encoderSource: (s, revision, o) =>
       resolveNodeSource(s, { ...o, ...(options.env ? { env: options.env } : {}), ...(revision ? { revision } : {}) }),
     spawner: nodeKernelSpawner,

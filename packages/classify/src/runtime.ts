@@ -13,13 +13,13 @@ import { embedOnEngine } from '../../core/src/features/engine-embed.ts';
 import { readPlainHead } from '../../core/src/head/plain.ts';
 import { createMemorySource } from '../../core/src/io/memory-source.ts';
 import type { FileSource } from '../../core/src/io/types.ts';
-import { createKernelEngine } from '../../core/src/kernel/engine.ts';
+import { createKernelEngine, prestartKernelWorkers } from '../../core/src/kernel/engine.ts';
 import type { KernelSpawner } from '../../core/src/kernel/spawn.ts';
 import { readModelFiles } from '../../core/src/model/files.ts';
 import { assembleTokenizer } from '../../core/src/model/tokenizer.ts';
 import { readModelWeights } from '../../core/src/model/weights.ts';
 import { weightsHash } from '../../core/src/model/weights-hash.ts';
-import { shareable } from '../../core/src/util/shared-memory.ts';
+import { shareableFloat32 } from '../../core/src/util/shared-memory.ts';
 import { hasRandomInitMarker } from '../../core/src/vocabulary.ts';
 import type { Classification, ClassifyOptions, LoadOptions, RuntimeClassifier } from './types.ts';
 
@@ -53,6 +53,24 @@ function encoderFiles(bundle: ClassifierBundle, options: LoadOptions, env: Runti
   return env.encoderSource(source, given === undefined ? m.encoder.revision : null, options);
 }
 
+/**
+ * Reads the bundle while the kernel's workers start (their start-up overlaps the read, which for a bundle in
+ * IndexedDB is mostly waiting for the disk), then assembles the classifier on them.
+ */
+export async function loadRuntimeClassifier(
+  read: () => Promise<ClassifierBundle>,
+  options: LoadOptions,
+  env: RuntimeEnv,
+): Promise<RuntimeClassifier> {
+  const threads = options.threads === undefined ? {} : { threads: options.threads };
+  const started = env.spawner ? prestartKernelWorkers({ spawn: env.spawner, ...threads }) : undefined;
+  try {
+    return await runtimeClassifier(await read(), options, started ? { ...env, spawner: started.spawn } : env);
+  } finally {
+    started?.dispose();
+  }
+}
+
 export async function runtimeClassifier(
   bundle: ClassifierBundle,
   options: LoadOptions,
@@ -76,8 +94,11 @@ export async function runtimeClassifier(
   }
   await source.finish?.();
   const config = parseBertConfig(files.config);
-  const { values, hasPooler } = encoderWeightValues(config, weights.tensors, source.description);
-  const wordEmbeddings = shareable(values.get(WORD_EMBEDDINGS)!);
+  // the word table goes straight into shared memory (one copy for every worker), the rest into plain arrays
+  const { values, hasPooler } = encoderWeightValues(config, weights.tensors, source.description, (name, n) =>
+    name === WORD_EMBEDDINGS ? shareableFloat32(n) : undefined,
+  );
+  const wordEmbeddings = values.get(WORD_EMBEDDINGS)!;
   values.delete(WORD_EMBEDDINGS);
   // Handed to the engine once, when it starts: nothing here keeps a second copy of the weights alive.
   let held: Map<string, Float32Array> | undefined = values;

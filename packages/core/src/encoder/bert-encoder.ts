@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { BrowserBertError, ConfigError, WeightsError, UsageError } from '../errors.ts';
 import type { BertConfig } from '../config/types.ts';
-import { shareable } from '../util/shared-memory.ts';
+import { shareableFloat32 } from '../util/shared-memory.ts';
 import type { TensorMap } from '../weights/types.ts';
 import type { BertEncoder, EncoderOutput, ForwardOptions, PaddedBatch } from './types.ts';
 import { selfAttention } from './attention.ts';
@@ -86,9 +86,11 @@ function createVariables(config: BertConfig, weights: TensorMap, where: string, 
   let wordTable: Float32Array | undefined;
   try {
     specs.forEach((spec: WeightSpec, k) => {
-      const { values, shape } = weightValues(spec, raws[k]!, where);
+      const { values, shape } = weightValues(spec, raws[k]!, where, (name, n) =>
+        name === WORD_EMBEDDINGS ? shareableFloat32(n) : undefined,
+      );
       if (spec.name === WORD_EMBEDDINGS) {
-        wordTable = shareable(values);
+        wordTable = values; // written straight into shared memory where it can be: one copy
         return;
       }
       const init = tf.tensor(values, shape, 'float32');

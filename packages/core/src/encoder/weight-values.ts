@@ -29,11 +29,18 @@ export function planEncoderWeights(
   return { specs, raws, hasPooler };
 }
 
+/**
+ * Where a (not transposed) tensor's float32 values are written, by canonical name: e.g. the word table straight into
+ * shared memory, one copy instead of two. Undefined = a new Float32Array.
+ */
+export type Allocate = (name: string, length: number) => Float32Array | undefined;
+
 /** One tensor as the encoder stores it: float32, Linear transposed to [in, out]; with its stored shape. */
 export function weightValues(
   spec: WeightSpec,
   raw: RawTensor,
   where: string,
+  allocate?: Allocate,
 ): { readonly values: Float32Array; readonly shape: number[] } {
   if (!FLOAT_DTYPES.has(raw.dtype)) {
     throw new WeightsError(
@@ -41,8 +48,14 @@ export function weightValues(
       'the file is not a BERT checkpoint, or it was quantised; use a float checkpoint',
     );
   }
+  if (spec.layout !== 'linear') {
+    const into = allocate?.(
+      spec.name,
+      spec.shape.reduce((a, d) => a * d, 1),
+    );
+    return { values: toFloat32(raw, into), shape: [...spec.shape] };
+  }
   const values = toFloat32(raw);
-  if (spec.layout !== 'linear') return { values, shape: [...spec.shape] };
   return { values: transpose2d(values, spec.shape[0]!, spec.shape[1]!), shape: [spec.shape[1]!, spec.shape[0]!] };
 }
 
@@ -51,10 +64,11 @@ export function encoderWeightValues(
   config: BertConfig,
   weights: TensorMap,
   where: string,
+  allocate?: Allocate,
 ): { readonly values: Map<string, Float32Array>; readonly hasPooler: boolean } {
   const plan = planEncoderWeights(config, weights, where);
   const values = new Map<string, Float32Array>();
-  plan.specs.forEach((spec, k) => values.set(spec.name, weightValues(spec, plan.raws[k]!, where).values));
+  plan.specs.forEach((spec, k) => values.set(spec.name, weightValues(spec, plan.raws[k]!, where, allocate).values));
   return { values, hasPooler: plan.hasPooler };
 }
 

@@ -57,6 +57,44 @@ function defaultThreads(): number {
   return Math.max(1, Math.min(4, n ?? 2));
 }
 
+/** Workers started before their engine; see prestartKernelWorkers. */
+export interface PrestartedWorkers {
+  /** For createKernelEngine's `spawn`: the started workers first, then new ones. */
+  readonly spawn: KernelSpawner;
+  /** Ends the started workers no engine took. */
+  dispose(): void;
+}
+
+/**
+ * Starts the kernel's workers before the engine's weights exist — e.g. while a classifier bundle is read from
+ * storage — so their start-up (a thread, the worker script parsed, the kernel compiled) overlaps the read instead of
+ * following it.
+ * Undefined where there is no spawner.
+ */
+export function prestartKernelWorkers(
+  options: Pick<KernelEngineOptions, 'spawn' | 'threads' | 'variant'> = {},
+): PrestartedWorkers | undefined {
+  const spawner = options.spawn ?? defaultKernelSpawner();
+  if (spawner === undefined || typeof WebAssembly === 'undefined') return undefined;
+  const threads = options.threads ?? defaultThreads();
+  const variant = options.variant ?? defaultKernelVariant();
+  const ready: KernelWorker[] = [];
+  // (an invalid count starts nothing here: createKernelEngine refuses it with its own error)
+  if (Number.isInteger(threads) && threads >= 1 && threads <= 64) {
+    for (let i = 0; i < threads; i++) {
+      const worker = spawner(KERNEL_WORKER_SOURCE);
+      worker.post({ type: 'compile', wasm: kernelWasm(variant) }); // compiled while the weights are still coming
+      ready.push(worker);
+    }
+  }
+  return {
+    spawn: (source) => (source === KERNEL_WORKER_SOURCE ? ready.shift() : undefined) ?? spawner(source),
+    dispose: () => {
+      for (const w of ready.splice(0)) w.terminate();
+    },
+  };
+}
+
 const POOLING_CODE: Readonly<Record<EnginePooling, KernelPoolingCode>> = {
   none: 0,
   flatten: 0,

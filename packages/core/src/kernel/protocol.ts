@@ -62,6 +62,11 @@ export type KernelRequest =
       readonly keepPadding: boolean;
       readonly pooling: KernelPoolingCode;
     }
+  /**
+   * Optional, before init: compile this kernel now (a worker started ahead of its weights). An init whose wasm has
+   * the same bytes uses the compiled module instead of compiling again.
+   */
+  | { readonly type: 'compile'; readonly wasm: Uint8Array<ArrayBuffer> }
   | { readonly type: 'train-config'; readonly config: KernelTrainConfig }
   /** The multiply-add peak of a kernel build on this worker (train.c bb_peak), for the bench. */
   | { readonly type: 'peak'; readonly id: number; readonly wasm: Uint8Array<ArrayBuffer>; readonly rounds: number }

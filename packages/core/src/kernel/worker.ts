@@ -93,8 +93,24 @@ let vocab = 0;
 let words: Float32Array | undefined; // the shared word table, when the engine shares one (protocol.ts: init.words)
 let params = 0; // length of the training kernel's parameter vector, once configured
 
+/** The module a 'compile' message compiled ahead of init, with its bytes. */
+let compiled: { readonly bytes: Uint8Array; readonly module: WebAssembly.Module } | undefined;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function compile(msg: Extract<KernelRequest, { type: 'compile' }>): void {
+  compiled = { bytes: msg.wasm, module: new WebAssembly.Module(msg.wasm) };
+}
+
 function init(msg: Extract<KernelRequest, { type: 'init' }>): void {
-  const k = new WebAssembly.Instance(new WebAssembly.Module(msg.wasm), {}).exports as unknown as KernelExports;
+  const module =
+    compiled !== undefined && sameBytes(compiled.bytes, msg.wasm) ? compiled.module : new WebAssembly.Module(msg.wasm);
+  compiled = undefined;
+  const k = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
   const c = msg.config;
   const rc = k.bb_config(
     c.vocab,
@@ -231,6 +247,7 @@ function peak(msg: Extract<KernelRequest, { type: 'peak' }>): void {
 function handle(msg: KernelRequest): void {
   try {
     if (msg.type === 'init') init(msg);
+    else if (msg.type === 'compile') compile(msg);
     else if (msg.type === 'run') run(msg);
     else if (msg.type === 'train-config') trainConfig(msg);
     else if (msg.type === 'train-step') trainStep(msg);

@@ -3,7 +3,7 @@
  * files of a model repo (already read by hub/: no I/O here). Pipeline per text: added/special tokens matched
  * literally → BertNormalizer → BertPreTokenizer → WordPiece → truncation → [CLS] … [SEP] template.
  */
-import { TokenizerError } from '../errors.ts';
+import { show, TokenizerError } from '../errors.ts';
 import { AddedTokenMatcher, type Piece } from './added-tokens.ts';
 import { fnv1a64 } from './fingerprint.ts';
 import { type Normalize, createNormalizer } from './normalizer.ts';
@@ -42,7 +42,7 @@ export const NO_MODEL_LIMIT = Number.MAX_SAFE_INTEGER;
 
 function checkLength(v: unknown, name: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
-    throw new TokenizerError(`${name} must be a positive integer, got ${String(v)}`, `e.g. ${name} 128`);
+    throw new TokenizerError(`${name} must be a positive integer, got ${show(v)}`, `e.g. ${name} 128`);
   return v;
 }
 
@@ -66,16 +66,15 @@ export function createTokenizer(files: TokenizerFiles, options: CreateTokenizerO
  */
 function checkIdRange(spec: TokenizerSpec): void {
   const count = spec.vocab.size + spec.added.length;
-  const templateIds = [...spec.template.single, ...spec.template.pair].flatMap((p) =>
-    p.kind === 'special' ? p.ids : [],
-  );
-  const ids = [...spec.vocab.values(), ...spec.added.map((a) => a.id), ...templateIds];
   let max = -1;
   let min = 0;
-  for (const id of ids) {
+  const see = (id: number) => {
     if (id > max) max = id;
     if (id < min) min = id;
-  }
+  };
+  for (const id of spec.vocab.values()) see(id);
+  for (const a of spec.added) see(a.id);
+  for (const p of [...spec.template.single, ...spec.template.pair]) if (p.kind === 'special') p.ids.forEach(see);
   if (min < 0)
     throw new TokenizerError(
       `${spec.source}: token id ${min} is negative`,
@@ -92,9 +91,13 @@ class BertWordPieceTokenizer implements Tokenizer {
   readonly settings: TokenizerSettings;
   readonly vocabSize: number;
   readonly specialIds: SpecialTokenIds;
-  readonly fingerprint: string;
-  private readonly toId = new Map<string, number>();
-  private readonly toToken: (string | undefined)[] = [];
+  private readonly vocab: ReadonlyMap<string, number>;
+  /** Added tokens by content: they win over the vocabulary's entry of the same text, as in tokenizers. */
+  private readonly addedIds = new Map<string, number>();
+  /** id → token, built on first use (idToToken, tokenize, the fingerprint): classifying never needs it. */
+  private reverse: (string | undefined)[] | undefined;
+  private fingerprintText: (() => string) | undefined;
+  private fingerprintValue: string | undefined;
   private readonly normalize: Normalize;
   private readonly cleanOnly: Normalize;
   private readonly rawAdded: AddedTokenMatcher;
@@ -106,11 +109,14 @@ class BertWordPieceTokenizer implements Tokenizer {
 
   constructor(spec: TokenizerSpec, options: CreateTokenizerOptions) {
     checkIdRange(spec);
-    for (const [tok, id] of spec.vocab) this.toId.set(tok, id);
-    for (const a of spec.added) this.toId.set(a.content, a.id); // added tokens win, as in tokenizers
-    for (const [tok, id] of spec.vocab) this.toToken[id] = tok;
-    for (const a of spec.added) this.toToken[a.id] = a.content;
-    this.vocabSize = this.toToken.length;
+    this.vocab = spec.vocab;
+    let maxId = -1;
+    for (const id of spec.vocab.values()) if (id > maxId) maxId = id;
+    for (const a of spec.added) {
+      this.addedIds.set(a.content, a.id);
+      if (a.id > maxId) maxId = a.id;
+    }
+    this.vocabSize = maxId + 1;
     this.unkId = spec.vocab.get(spec.unkToken)!;
 
     const known = [options.modelMaxLength, spec.configMaxLength].filter((x): x is number => x !== undefined);
@@ -151,27 +157,50 @@ class BertWordPieceTokenizer implements Tokenizer {
       modelMaxLength,
     };
     this.specialIds = {
-      cls: this.toId.get(spec.clsToken)!,
-      sep: this.toId.get(spec.sepToken)!,
-      pad: this.toId.get(spec.padToken)!,
+      cls: this.toId(spec.clsToken)!,
+      sep: this.toId(spec.sepToken)!,
+      pad: this.toId(spec.padToken)!,
       unk: this.unkId,
-      mask: spec.maskToken === undefined ? undefined : this.toId.get(spec.maskToken),
+      mask: spec.maskToken === undefined ? undefined : this.toId(spec.maskToken),
     };
-    const header = JSON.stringify({
-      v: 1,
-      settings: this.settings,
-      added: [...spec.added]
-        .sort((a, b) => a.id - b.id)
-        .map((a) => [a.id, a.content, a.singleWord, a.lstrip, a.rstrip, a.normalized, a.special]),
-      template: spec.template,
-      neverSplit: [...spec.neverSplit].sort(),
-    });
-    const vocabLines = this.toToken.map((t) => t ?? '\u0000').join('\n');
-    this.fingerprint = fnv1a64(header + '\n' + vocabLines);
+    const header = () =>
+      JSON.stringify({
+        v: 1,
+        settings: this.settings,
+        added: [...spec.added]
+          .sort((a, b) => a.id - b.id)
+          .map((a) => [a.id, a.content, a.singleWord, a.lstrip, a.rstrip, a.normalized, a.special]),
+        template: spec.template,
+        neverSplit: [...spec.neverSplit].sort(),
+      });
+    // (hashing the whole vocabulary took ~12 ms of a cold page's start: done when first asked for)
+    this.fingerprintText = () => header() + '\n' + this.toToken.map((t) => t ?? '\u0000').join('\n');
+  }
+
+  get fingerprint(): string {
+    if (this.fingerprintValue === undefined) {
+      this.fingerprintValue = fnv1a64(this.fingerprintText!());
+      this.fingerprintText = undefined;
+    }
+    return this.fingerprintValue;
+  }
+
+  private get toToken(): (string | undefined)[] {
+    if (this.reverse === undefined) {
+      const r: (string | undefined)[] = new Array<string | undefined>(this.vocabSize);
+      for (const [tok, id] of this.vocab) r[id] = tok;
+      for (const [tok, id] of this.addedIds) r[id] = tok;
+      this.reverse = r;
+    }
+    return this.reverse;
+  }
+
+  private toId(token: string): number | undefined {
+    return this.addedIds.get(token) ?? this.vocab.get(token);
   }
 
   tokenToId(token: string): number | undefined {
-    return this.toId.get(token);
+    return this.toId(token);
   }
 
   idToToken(id: number): string | undefined {
@@ -287,7 +316,7 @@ class BertWordPieceTokenizer implements Tokenizer {
     for (const word of this.cleanOnly(piece).split(' ')) {
       if (ids.length >= limit) return;
       if (word === '') continue;
-      if (this.neverSplit.has(word)) ids.push(this.toId.get(word) ?? this.unkId);
+      if (this.neverSplit.has(word)) ids.push(this.toId(word) ?? this.unkId);
       else this.encodeNormalizedPiece(this.normalize(word), ids, limit);
     }
   }

@@ -19,10 +19,11 @@ import {
 
 /** vocab.txt: one token per line, id = line index (Python's universal newlines: \n, \r\n and \r all end a line). */
 export function parseVocabTxt(text: string): Map<string, number> {
-  const lines = text.split(/\r\n|\r|\n/);
+  // (a plain '\n' split is several times faster than the regular expression, and most files have no '\r')
+  const lines = text.includes('\r') ? text.split(/\r\n|\r|\n/) : text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const vocab = new Map<string, number>();
-  lines.forEach((tok, id) => vocab.set(tok, id)); // a duplicated token keeps its last id, like the Python dict
+  for (let id = 0; id < lines.length; id++) vocab.set(lines[id]!, id); // a duplicate keeps its last id, as in Python
   return vocab;
 }
 

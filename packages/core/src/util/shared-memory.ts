@@ -6,15 +6,14 @@ export function canShareMemory(): boolean {
   return typeof SharedArrayBuffer === 'function' && g.crossOriginIsolated !== false;
 }
 
+/** `length` zeros in a SharedArrayBuffer where memory can be shared, else in a plain Float32Array. */
+export function shareableFloat32(length: number): Float32Array {
+  return canShareMemory() ? new Float32Array(new SharedArrayBuffer(length * 4)) : new Float32Array(length);
+}
+
 /** A copy of `values` in a new SharedArrayBuffer. */
 export function sharedCopy(values: Float32Array): Float32Array {
   const shared = new Float32Array(new SharedArrayBuffer(values.byteLength));
   shared.set(values);
   return shared;
-}
-
-/** `values` in a SharedArrayBuffer where memory can be shared (one copy for every worker), else `values` itself. */
-export function shareable(values: Float32Array): Float32Array {
-  if (!canShareMemory() || values.buffer instanceof SharedArrayBuffer) return values;
-  return sharedCopy(values);
 }

@@ -95,7 +95,7 @@ function bf16ToFloat(b: number): number {
 }
 
 /** A tensor's values as float32 (F16/BF16/F64/integers/BOOL converted; I64/U64 beyond 2^53 lose precision). */
-export function toFloat32(t: RawTensor): Float32Array {
+export function toFloat32(t: RawTensor, into?: Float32Array): Float32Array {
   const n = numel(t.shape);
   const expected = n * DTYPE_SIZE[t.dtype];
   if (t.data.byteLength !== expected) {
@@ -103,8 +103,10 @@ export function toFloat32(t: RawTensor): Float32Array {
       `Tensor "${t.name}" holds ${t.data.byteLength} bytes, expected ${expected} for ${t.dtype}[${t.shape.join(', ')}]`,
     );
   }
+  if (into !== undefined && into.length !== n)
+    throw new RangeError(`toFloat32: ${t.name} has ${n} values but the target holds ${into.length}`);
   const dv = new DataView(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-  const out = new Float32Array(n);
+  const out = into ?? new Float32Array(n);
   switch (t.dtype) {
     case 'F32':
       if (t.data.byteOffset % 4 === 0) out.set(new Float32Array(t.data.buffer, t.data.byteOffset, n));

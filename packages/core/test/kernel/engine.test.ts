@@ -17,7 +17,7 @@ import { padSequences as pad } from '../../test-support/pad';
 import { watchCollection } from '../../test-support/gc';
 import { mulberry32 } from '../../src/util/random';
 import type { InferenceEngine } from '../../src/encoder/types';
-import { createKernelEngine, kernelUnavailableReason } from '../../src/kernel/engine';
+import { createKernelEngine, kernelUnavailableReason, prestartKernelWorkers } from '../../src/kernel/engine';
 import { kernelWeightsOf } from '../../src/kernel/attach';
 import { embedTexts } from '../../src/features/embed';
 import { nodeKernelSpawner } from '../../src/kernel/node-spawn';
@@ -170,6 +170,38 @@ test('start() posts the weights before the first run (once), and a started engin
   const [a, b] = await Promise.all([started.run(batch, 'mean'), lazy.run(batch, 'mean')]);
   assert.deepEqual(a.data, b.data);
   assert.equal(inits.length, 2, 'the run did not start the workers again');
+});
+
+test('prestarted workers (compiled ahead) are the ones the engine uses; the rest are ended; results unchanged', async () => {
+  const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64 });
+  const enc = createBertEncoder(config, randomBertWeights(config, { seed: 36 }));
+  const log: string[] = [];
+  let next = 0;
+  const counting: KernelSpawner = (source) => {
+    const w = nodeKernelSpawner(source);
+    const n = next++;
+    log.push(`spawn ${n}`);
+    return {
+      ...w,
+      post: (m, t) => (log.push(`${m.type} ${n}`), w.post(m, t)),
+      terminate: () => (log.push(`end ${n}`), w.terminate()),
+    };
+  };
+  const pre = prestartKernelWorkers({ spawn: counting, threads: 3 })!;
+  assert.deepEqual(log, ['spawn 0', 'compile 0', 'spawn 1', 'compile 1', 'spawn 2', 'compile 2']);
+  const engine = createKernelEngine(kernelWeightsOf(enc), { threads: 2, spawn: pre.spawn });
+  const plain = createKernelEngine(kernelWeightsOf(enc), { threads: 1, spawn: nodeKernelSpawner });
+  open.push(engine, plain, enc);
+  await engine.start!();
+  pre.dispose();
+  assert.deepEqual(log.slice(6), ['init 0', 'init 1', 'end 2'], 'the first two prestarted workers, no new one');
+  const batch = pad([Int32Array.from([101, 7, 8, 9, 102]), Int32Array.from([101, 42, 102])]);
+  const [a, b] = await Promise.all([engine.run(batch, 'mean'), plain.run(batch, 'mean')]);
+  assert.deepEqual(a.data, b.data);
+  // a prestart asked for an impossible count starts nothing (the engine refuses the count itself)
+  assert.equal(log.filter((l) => l.startsWith('spawn')).length, 3);
+  prestartKernelWorkers({ spawn: counting, threads: 0 })!.dispose();
+  assert.equal(log.filter((l) => l.startsWith('spawn')).length, 3);
 });
 
 test(

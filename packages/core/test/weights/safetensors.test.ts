@@ -130,6 +130,15 @@ test('write → read round-trip keeps names, order, dtypes, shapes, bytes and me
   assert.ok(Number.isNaN(wv[3]) && wv[4] === Infinity && wv[5] === -Infinity);
 });
 
+test('toFloat32 into a given array (e.g. shared memory) writes there, the same values; a wrong length is refused', () => {
+  for (const t of [floatTensor('w', [2, 2], [1, -2, 3.5, 4]), floatTensor('h', [3], [0.5, -1, 2], 'F16')]) {
+    const into = new Float32Array(new SharedArrayBuffer(t.shape.reduce((a, d) => a * d, 1) * 4));
+    assert.equal(toFloat32(t, into), into);
+    assert.deepEqual([...into], [...toFloat32(t)]);
+    assert.throws(() => toFloat32(t, new Float32Array(into.length + 1)), RangeError);
+  }
+});
+
 function rejects(bytes: Uint8Array, pattern: RegExp): void {
   assert.throws(
     () => readSafetensors(bytes),
