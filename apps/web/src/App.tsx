@@ -198,7 +198,7 @@ export function App() {
   const restoreWorker = async () => {
     await initBackend(backendPref);
     if (lastModel.current && model.state.summary) await model.load(lastModel.current);
-    if (data.state.source) await data.load(data.state.source, data.state.options);
+    if (data.state.source) await data.load(data.state.source, data.state.options, data.state.added);
     const copy = activeCopy.current;
     if (copy?.kind === 'zip') {
       // Through onClassifier: the Try step re-classifies its text with the restored classifier.
@@ -406,8 +406,8 @@ export function App() {
                         labels: data.state.summary.classCounts.map((c) => c.label).sort(),
                         onAdd: (text, label) =>
                           void ensureWorker()
-                            .then(() => client.run('addExample', { text, label }))
-                            .then(data.adopt, (e: unknown) => setAppError(toUiError('The text could not be added', e))),
+                            .then(() => data.add({ text, label }))
+                            .catch((e: unknown) => setAppError(toUiError('The text could not be added', e))),
                       }
                     : undefined
                 }

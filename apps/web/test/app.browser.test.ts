@@ -352,8 +352,16 @@ test(
       const still = await typeAndClassify(page, 'WIN a free prize now');
       assert.ok(Math.abs((still.spam ?? NaN) - (scores.spam ?? NaN)) < 1e-6);
 
+      // A text added to the dataset from Try: part of the dataset the restarted worker gets back below.
+      await page.getByLabel('Label for the dataset').selectOption({ index: 0 });
+      await page.getByRole('button', { name: 'Add this text to the dataset' }).click();
+      const addedSummary = page.getByTestId('dataset-summary').filter({ hasText: '1 added from the Try step' });
+      await addedSummary.waitFor({ timeout: 30_000 });
+      const rowsBefore = /(\d+) rows/.exec(await page.getByTestId('dataset-summary').innerText())?.[1];
+
       // The worker dies (simulated: an uncaught error inside it, as an out-of-memory abort would be): the page says
-      // so, restarts it and restores backend, model, dataset and the unsaved classifier from its own copies.
+      // so, restarts it and restores backend, model, dataset (with the added text) and the unsaved classifier from
+      // its own copies.
       const trainingWorker = page.workers().find((w) => /\/assets\/worker-/.test(w.url()));
       assert.ok(trainingWorker, 'the training worker is visible to the test');
       await trainingWorker.evaluate(() => {
@@ -366,6 +374,9 @@ test(
       const restored = await typeAndClassify(page, 'WIN a free prize now');
       assert.ok(Math.abs((restored.spam ?? NaN) - (scores.spam ?? NaN)) < 1e-6, 'the unsaved classifier was restored');
       assert.match(await page.getByTestId('dataset-summary').innerText(), /tiny\.csv/);
+      // (the summary now comes from the restarted worker, which reloaded the file and was sent the added text again)
+      await addedSummary.waitFor({ timeout: 30_000 });
+      assert.equal(/(\d+) rows/.exec(await page.getByTestId('dataset-summary').innerText())?.[1], rowsBefore);
       assert.deepEqual(
         errors.filter((e) => !e.includes('simulated')),
         [],
