@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { client } from './lib/client-instance';
 import { initialBackend, initialEndpoint, store } from './lib/settings';
 import { useModel } from './hooks/useModel';
@@ -19,34 +19,11 @@ import { FineTuneEstimate } from './components/FineTuneEstimate';
 import { betterOnValidation, FrozenBetterWarning, type FrozenRun } from './components/FrozenBetterWarning';
 import { LabelPanel } from './components/LabelPanel';
 import { ExportPanel } from './components/ExportPanel';
+import { Step } from './components/Step';
 import type { BackendInfo, BackendPref, ClassifierSummary, ModelSourceMsg, TrainOptionsMsg } from './worker/protocol';
 
 /** Largest trained-classifier zip the page keeps a copy of (fine-tuned bundles include the encoder). */
 const MAX_KEPT_BUNDLE = 64 * 1024 * 1024;
-
-function Step(props: {
-  id: string;
-  n: number | string;
-  title: string;
-  lead: string;
-  enabled: boolean;
-  children: ReactNode;
-  extra?: ReactNode;
-}) {
-  return (
-    <section id={props.id} className={`card${props.enabled ? '' : ' disabled'}`} aria-labelledby={`${props.id}-h`}>
-      <h2 id={`${props.id}-h`}>
-        <span className="n" aria-hidden="true">
-          {props.n}
-        </span>
-        {props.title}
-        {props.extra}
-      </h2>
-      <p className="lead">{props.lead}</p>
-      {props.children}
-    </section>
-  );
-}
 
 export function App() {
   const [endpoint, setEndpointState] = useState(initialEndpoint);
