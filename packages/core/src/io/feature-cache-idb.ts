@@ -6,13 +6,12 @@ import { idbRequest as request, openIdbStore } from './idb.ts';
 const STORE = 'features';
 
 export function createIdbFeatureCache(dbName = 'browser-bert-features'): FeatureCache {
-  let db: Promise<IDBDatabase> | undefined;
   let hits = 0;
   let misses = 0;
-  const store = async (mode: IDBTransactionMode) => {
-    db ??= openIdbStore(dbName, STORE, 'use another feature cache (or none)');
-    return (await db).transaction(STORE, mode).objectStore(STORE);
-  };
+  const store = async (mode: IDBTransactionMode) =>
+    (await openIdbStore(dbName, STORE, 'use another feature cache (or none)'))
+      .transaction(STORE, mode)
+      .objectStore(STORE);
   return {
     async get(key) {
       try {

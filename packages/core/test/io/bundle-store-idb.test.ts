@@ -100,3 +100,27 @@ test('QuotaExceededError without navigator.storage: the bytes needed alone', asy
     return true;
   });
 });
+
+test('one IndexedDB connection for every operation; deleting the database is not blocked by it, and saves go on', async () => {
+  const realOpen = indexedDB.open.bind(indexedDB);
+  let opens = 0;
+  indexedDB.open = (...args: Parameters<IDBFactory['open']>) => (opens++, realOpen(...args));
+  try {
+    await idbStore.write!('indexeddb://one', tiny.bundle);
+    await idbStore.read('indexeddb://one');
+    await listSavedClassifiers();
+    assert.ok(opens <= 1, `${opens} connections opened for three operations`);
+    // Another tab clearing the site's data: the open connection closes itself instead of blocking the deletion.
+    const deletion = indexedDB.deleteDatabase('browser-bert-classifiers');
+    await new Promise<void>((resolve, reject) => {
+      deletion.onsuccess = () => resolve();
+      deletion.onerror = () => reject(deletion.error);
+      deletion.onblocked = () => reject(new Error('the deletion was blocked by an open connection'));
+    });
+    await assert.rejects(idbStore.read('indexeddb://one'), /No saved classifier named "one"/);
+    await idbStore.write!('indexeddb://one', tiny.bundle);
+    assert.equal((await idbStore.read('indexeddb://one')).manifest.created_at, tiny.bundle.manifest.created_at);
+  } finally {
+    indexedDB.open = realOpen;
+  }
+});
