@@ -39,8 +39,19 @@ export function useDataset() {
       setState((s) => ({ ...s, loading: true, error: undefined }));
       try {
         let summary = await client.run('dataset', { source, options });
-        for (const a of added) summary = await client.run('addExample', a);
-        setState({ source, options, added, summary, loading: false, error: undefined });
+        const kept: AddedExample[] = [];
+        let error: UiError | undefined;
+        for (const a of added) {
+          try {
+            summary = await client.run('addExample', a);
+            kept.push(a);
+          } catch (e) {
+            // the file is loaded: keep what the worker now holds, and say which texts did not come back
+            error = toUiError(`${added.length - kept.length} text(s) added from Try could not be restored`, e);
+            break;
+          }
+        }
+        setState({ source, options, added: kept, summary, loading: false, error });
         return summary;
       } catch (e) {
         setState((s) => ({ ...s, loading: false, error: toUiError('This dataset cannot be used', e) }));

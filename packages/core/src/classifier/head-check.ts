@@ -24,6 +24,8 @@ function damaged(message: string): never {
   throw new StorageError(`head/model.json: ${message}`, DAMAGED);
 }
 
+/** tfjs-core's valid tensor name (isValidTensorName), for the weight names of head/model.json. */
+const TENSOR_NAME = /^[A-Za-z0-9][-A-Za-z0-9._/]*$/;
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const dim = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
 
@@ -39,9 +41,15 @@ function checkSpecs(manifest: unknown): HeadWeightSpec[] {
       DAMAGED,
     );
   if (!Array.isArray(weights) || weights.length === 0) damaged('the weights group lists no weights');
+  const names = new Set<string>();
   return weights.map((w: unknown) => {
     if (!isObj(w) || typeof w.name !== 'string') damaged('a weight has no name');
     const { name, shape, dtype } = w;
+    // TF.js decodes the weights into an object keyed by name: a repeated name or "__proto__" would lose a tensor
+    // there (leaked); TF.js's own tensor-name rule refuses both, and every name a layer can give its weights passes.
+    if (!TENSOR_NAME.test(name)) damaged(`weight name ${show(name)} is not a TF.js tensor name`);
+    if (names.has(name)) damaged(`weight "${name}" is listed twice`);
+    names.add(name);
     if (!Array.isArray(shape) || shape.length > 8 || !shape.every(dim))
       damaged(`weight "${name}" has an invalid shape`);
     if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, dtype) || 'quantization' in w)

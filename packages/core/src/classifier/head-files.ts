@@ -66,7 +66,8 @@ export async function headFromFiles(modelJson: Uint8Array, weights: Uint8Array):
 
 /**
  * Every weight is then loaded from the file (strictly: all of them), so the initializers never matter; zeros, so a
- * damaged one never runs (a VarianceScaling with a NaN scale makes truncatedNormal loop forever).
+ * damaged one never runs (a VarianceScaling with a NaN scale makes truncatedNormal loop forever). A loaded head
+ * saved again therefore says Zeros where it said glorotUniform: nothing reads them (inference, the exports).
  */
 function withZeroInitializers(topology: unknown): unknown {
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

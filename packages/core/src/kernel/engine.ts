@@ -80,18 +80,45 @@ export function prestartKernelWorkers(
   const variant = options.variant ?? defaultKernelVariant();
   const ready: KernelWorker[] = [];
   // (an invalid count starts nothing here: createKernelEngine refuses it with its own error)
-  if (Number.isInteger(threads) && threads >= 1 && threads <= 64) {
-    for (let i = 0; i < threads; i++) {
-      const worker = spawner(KERNEL_WORKER_SOURCE);
-      worker.post({ type: 'compile', wasm: kernelWasm(variant) }); // compiled while the weights are still coming
-      ready.push(worker);
+  try {
+    if (Number.isInteger(threads) && threads >= 1 && threads <= 64) {
+      for (let i = 0; i < threads; i++) {
+        const worker = listenedEarly(spawner(KERNEL_WORKER_SOURCE));
+        ready.push(worker);
+        worker.post({ type: 'compile', wasm: kernelWasm(variant) }); // compiled while the weights are still coming
+      }
     }
+  } catch {
+    // Workers cannot start here (e.g. a page whose CSP refuses blob: workers): none are prestarted, and the engine
+    // reports its own error when it tries.
+    for (const w of ready.splice(0)) w.terminate();
+    return undefined;
   }
   return {
     spawn: (source) => (source === KERNEL_WORKER_SOURCE ? ready.shift() : undefined) ?? spawner(source),
     dispose: () => {
       for (const w of ready.splice(0)) w.terminate();
     },
+  };
+}
+
+/**
+ * A worker listened to from its start: what it says (a failed start, a failed compile) before the engine takes it is
+ * kept and given to the engine's listener when it has one (a microtask later, as if it had just arrived), not lost
+ * — and in Node an 'error' event never finds no listener.
+ */
+function listenedEarly(worker: KernelWorker): KernelWorker {
+  let listener: ((reply: KernelReply) => void) | undefined;
+  const early: KernelReply[] = [];
+  worker.onReply((reply) => (listener ? listener(reply) : early.push(reply)));
+  return {
+    post: (message, transfer) => worker.post(message, transfer),
+    onReply(callback) {
+      listener = callback;
+      if (early.length > 0) queueMicrotask(() => early.splice(0).forEach(callback));
+    },
+    busy: (busy) => worker.busy(busy),
+    terminate: () => worker.terminate(),
   };
 }
 

@@ -94,6 +94,7 @@ class BertWordPieceTokenizer implements Tokenizer {
   private readonly vocab: ReadonlyMap<string, number>;
   /** Added tokens by content: they win over the vocabulary's entry of the same text, as in tokenizers. */
   private readonly addedIds = new Map<string, number>();
+  private readonly added: TokenizerSpec['added'];
   /** id → token, built on first use (idToToken, tokenize, the fingerprint): classifying never needs it. */
   private reverse: (string | undefined)[] | undefined;
   private fingerprintText: (() => string) | undefined;
@@ -110,6 +111,7 @@ class BertWordPieceTokenizer implements Tokenizer {
   constructor(spec: TokenizerSpec, options: CreateTokenizerOptions) {
     checkIdRange(spec);
     this.vocab = spec.vocab;
+    this.added = spec.added;
     let maxId = -1;
     for (const id of spec.vocab.values()) if (id > maxId) maxId = id;
     for (const a of spec.added) {
@@ -189,7 +191,7 @@ class BertWordPieceTokenizer implements Tokenizer {
     if (this.reverse === undefined) {
       const r: (string | undefined)[] = new Array<string | undefined>(this.vocabSize);
       for (const [tok, id] of this.vocab) r[id] = tok;
-      for (const [tok, id] of this.addedIds) r[id] = tok;
+      for (const a of this.added) r[a.id] = a.content; // every added token, in order (one text may have two ids)
       this.reverse = r;
     }
     return this.reverse;

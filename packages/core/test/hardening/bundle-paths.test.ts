@@ -263,6 +263,12 @@ test('damaged files the fuzzer found: a StorageError each, no tensor left behind
     ],
     // TF.js fails on the activation after the Dense layer's variables exist
     ['a damaged activation', withHead((l) => (l.find((x) => x.class_name === 'Activation')!.config.activation = [-1]))],
+    // TF.js decodes weights into an object keyed by name: a repeated name or __proto__ would lose a tensor there
+    ...['logits/kernel', '__proto__'].map((name): [string, ClassifierBundle] => {
+      const h = head();
+      (h.weightsManifest as { weights: { name: string }[] }[])[0]!.weights[1]!.name = name;
+      return [`a weight named ${name}`, { ...tiny.bundle, files: { ...tiny.bundle.files, 'head/model.json': enc(h) } }];
+    }),
     // the head is built before report.json is read
     [
       'a report.json that is not JSON',

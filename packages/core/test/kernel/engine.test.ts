@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../../src/node';
+import { BackendError } from '../../src/errors';
 import { parseBertConfig } from '../../src/config';
 import type { BertConfig } from '../../src/config/types';
 import { createBertEncoder } from '../../src/encoder/bert-encoder';
@@ -202,6 +203,28 @@ test('prestarted workers (compiled ahead) are the ones the engine uses; the rest
   assert.equal(log.filter((l) => l.startsWith('spawn')).length, 3);
   prestartKernelWorkers({ spawn: counting, threads: 0 })!.dispose();
   assert.equal(log.filter((l) => l.startsWith('spawn')).length, 3);
+});
+
+test('a prestarted worker that fails before the engine takes it: the first run rejects (BackendError), never hangs', async () => {
+  const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64 });
+  const enc = createBertEncoder(config, randomBertWeights(config, { seed: 37 }));
+  // Like a web Worker whose script is refused: one error event soon after it is made, to whoever listens then.
+  const refused: KernelSpawner = () => {
+    let listener: ((r: KernelReply) => void) | undefined;
+    setTimeout(() => listener?.({ type: 'error', id: undefined, message: 'simulated: worker script refused' }), 0);
+    return { post: () => undefined, onReply: (c) => void (listener = c), busy: () => undefined, terminate: () => {} };
+  };
+  const pre = prestartKernelWorkers({ spawn: refused, threads: 1 })!;
+  await new Promise((r) => setTimeout(r, 20)); // the error fires while the bundle would still be read
+  const engine = createKernelEngine(kernelWeightsOf(enc), { threads: 1, spawn: pre.spawn });
+  open.push(engine, enc);
+  await engine.start!();
+  pre.dispose();
+  const hung = new Promise((_, reject) => setTimeout(() => reject(new Error('the run hung')), 5000));
+  await assert.rejects(
+    Promise.race([engine.run(pad([Int32Array.from([101, 7, 102])]), 'mean'), hung]),
+    (e: unknown) => e instanceof BackendError && /simulated: worker script refused/.test(e.message),
+  );
 });
 
 test(

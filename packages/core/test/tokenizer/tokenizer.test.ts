@@ -90,6 +90,27 @@ describe('createTokenizer: construction', () => {
     assert.match(a.fingerprint, /^[0-9a-f]{16}$/);
   });
 
+  it('an added token whose text appears twice (two ids): tokenToId gives the last, idToToken gives the text at both', () => {
+    const extra = (id: number) => ({
+      id,
+      content: 'X',
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    });
+    const json = tokenizerJson({
+      added_tokens: [...(tokenizerJson().added_tokens as unknown[]), extra(VOCAB.length), extra(VOCAB.length + 2)],
+    });
+    const t = createTokenizer({ tokenizerJson: json });
+    assert.equal(t.tokenToId('X'), VOCAB.length + 2);
+    assert.equal(t.idToToken(VOCAB.length), 'X');
+    assert.equal(t.idToToken(VOCAB.length + 1), undefined);
+    assert.equal(t.idToToken(VOCAB.length + 2), 'X');
+    assert.equal(t.vocabSize, VOCAB.length + 3);
+  });
+
   it('rejects tokenizers it does not implement, with a TokenizerError naming the part', () => {
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ model: { type: 'BPE', vocab: {}, merges: [] } }, /model type BPE/],
