@@ -114,8 +114,9 @@ test(
       await shot(page, '#train', 'train-early-stop');
 
       // A run with 5 epochs gets its own axis; cancelled, it shows no time and no ETA of its own or the last run.
-      // (the large file again, pooled differently: the feature cache cannot answer, so the embed stage takes a while)
-      await dataset(page, 'big.tsv', threeClass(3000));
+      // (12,000 texts, pooled differently: the feature cache cannot answer, so the embed stage takes seconds — with
+      // 3,000 it took under one, and a click slowed by a loaded machine could land after the run's last check)
+      await dataset(page, 'big.tsv', threeClass(12000));
       await page.getByRole('spinbutton', { name: 'Epochs' }).fill('5');
       await page.getByLabel('Pooling').selectOption('cls');
       await page.getByRole('button', { name: 'Train', exact: true }).click();
@@ -130,7 +131,7 @@ test(
       assert.match(await page.getByTestId('report-from').innerText(), /noise\.tsv/);
       assert.match(
         await page.getByTestId('train-on').innerText(),
-        /Trains on big\.tsv \(3,000 rows\) with model local files/,
+        /Trains on big\.tsv \(12,000 rows\) with model local files/,
       );
       assert.deepEqual(errors, []);
     } finally {
