@@ -6,12 +6,18 @@ import type { ClassifierBundle } from './types.ts';
 import { checkRelativeName } from '../util/safe-name.ts';
 import { parseManifest } from './parse-manifest.ts';
 
+/** The times a zip entry can carry (MS-DOS dates, 1980–2099 in fflate); any other date of a manifest → the first. */
+const ZIP_EPOCH = Date.UTC(1980, 0, 2);
+const ZIP_END = Date.UTC(2099, 11, 30);
+
 export function bundleToZip(bundle: ClassifierBundle): Uint8Array {
   const files: Zippable = { 'manifest.json': new TextEncoder().encode(JSON.stringify(bundle.manifest, null, 2)) };
   for (const [name, bytes] of Object.entries(bundle.files)) files[name] = [bytes, { level: 0 }];
   // Weights do not compress; level 0 keeps saving instant. Text files get default compression.
   files['manifest.json'] = [files['manifest.json'] as Uint8Array, { level: 6 }];
-  return zipSync(files);
+  // Every entry dated when the classifier was made (not when zipped): the same bundle always gives the same bytes.
+  const made = Date.parse(bundle.manifest.created_at);
+  return zipSync(files, { mtime: made >= ZIP_EPOCH && made < ZIP_END ? made : ZIP_EPOCH });
 }
 
 /** More entries than any bundle has by far (a zip's central directory can claim 4 billion). */
