@@ -8,8 +8,7 @@
  * figures are speed and size, not accuracy.
  */
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -19,6 +18,7 @@ import { createFolderSource, initNodeBackend, wasmDir } from '@browser-bert/core
 import {
   CHROMIUM_PATH,
   SOURCE_CONDITION,
+  folderRoutes,
   launchChromium,
   runPage,
   serveStatic,
@@ -123,19 +123,7 @@ async function main(): Promise<void> {
     await buildPages(site);
     const texts = sms.texts.slice(1000, 1000 + nTexts);
     await writeFile(path.join(site, 'texts.json'), JSON.stringify(texts));
-    const clfRoute = (req: IncomingMessage, res: ServerResponse): boolean => {
-      const u = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (!u.pathname.startsWith('/clf/')) return false;
-      const name = decodeURIComponent(u.pathname.slice('/clf/'.length));
-      const file = path.resolve(tmp, 'clf', name);
-      if (!file.startsWith(path.join(tmp, 'clf') + path.sep)) return (void res.writeHead(403).end(), true);
-      readFile(file).then(
-        (b) => res.writeHead(200).end(b),
-        () => res.writeHead(404).end('not found'),
-      );
-      return true;
-    };
-    const server = await serveStatic(site, clfRoute);
+    const server = await serveStatic(site, folderRoutes({ '/clf/': path.join(tmp, 'clf') }));
     const browser = await launchChromium();
     try {
       const ctx = await browser.newContext();

@@ -3,7 +3,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -13,6 +12,7 @@ import { trainClassifier } from '../../core/src/train/pipeline';
 import { fixtureModel } from '../../core/test-support/fixture-model';
 import {
   bundleForBrowser,
+  folderRoutes,
   launchChromium,
   runPage,
   serveStatic,
@@ -54,18 +54,7 @@ test(
         logLevel: 'error',
       });
       await writeFile(path.join(dir, 'texts.json'), JSON.stringify(texts));
-      const files = (req: IncomingMessage, res: ServerResponse): boolean => {
-        const u = new URL(req.url ?? '/', 'http://127.0.0.1');
-        const m = /^\/(clf|model)\/(.*)$/.exec(u.pathname);
-        if (!m) return false;
-        const base = m[1] === 'model' ? path.join(tmp, 'model') : path.join(tmp, 'clf');
-        const file = path.join(base, decodeURIComponent(m[2]!));
-        readFile(file).then(
-          (b) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(b),
-          () => res.writeHead(404).end('not found'),
-        );
-        return true;
-      };
+      const files = folderRoutes({ '/clf/': path.join(tmp, 'clf'), '/model/': path.join(tmp, 'model') });
       const server = await serveStatic(dir, files);
       const browser = await launchChromium();
       try {

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, writeFile, cp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile, cp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -74,8 +74,28 @@ export interface StaticServer {
 }
 
 /**
- * Serves `root` on 127.0.0.1 at a free port, with cross-origin isolation headers. `routes` adds extra
- * path → file or handler mappings (e.g. a hub mock).
+ * A handler for serveStatic's `extra`: each URL prefix (e.g. '/clf/') serves the files of its folder; a path that
+ * leaves the folder is refused (403), a missing file is a 404.
+ */
+export function folderRoutes(mounts: Readonly<Record<string, string>>) {
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    const u = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const prefix = Object.keys(mounts).find((p) => u.pathname.startsWith(p));
+    if (prefix === undefined) return false;
+    const dir = path.resolve(mounts[prefix]!);
+    const file = path.resolve(dir, decodeURIComponent(u.pathname.slice(prefix.length)));
+    if (!file.startsWith(dir + path.sep)) return (void res.writeHead(403).end(), true);
+    readFile(file).then(
+      (b) => res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream' }).end(b),
+      () => res.writeHead(404).end('not found'),
+    );
+    return true;
+  };
+}
+
+/**
+ * Serves `root` on 127.0.0.1 at a free port, with cross-origin isolation headers. `extra` answers some requests
+ * first (e.g. folderRoutes, a hub mock) by returning true.
  */
 export async function serveStatic(
   root: string,
