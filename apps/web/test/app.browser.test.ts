@@ -26,7 +26,7 @@ import {
   syntheticCsv,
   type LocalHub,
 } from './harness';
-import { shot as e2eShot, typeAndClassify } from './e2e';
+import { requestsOutside, shot as e2eShot, typeAndClassify } from './e2e';
 
 const skip = skipUnlessChromium() || skipUnlessShared('data/bert-base-uncased/vocab.txt');
 const SMS = 'data/sms-spam/SMSSpamCollection.tsv';
@@ -85,11 +85,6 @@ async function newContext(): Promise<{ ctx: BrowserContext; page: Page; requests
   const page = await ctx.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
   return { ctx, page, requests, errors };
-}
-
-function foreignRequests(requests: readonly string[]): string[] {
-  const allowed = new Set([new URL(app.url).origin, new URL(hub.endpoint).origin]);
-  return requests.filter((u) => !/^(data|blob):/.test(u) && !allowed.has(new URL(u).origin));
 }
 
 async function open(page: Page, endpoint = hub.endpoint): Promise<void> {
@@ -263,7 +258,11 @@ test(
       );
       assert.ok(await page.getByRole('button', { name: 'Train', exact: true }).isEnabled());
 
-      assert.deepEqual(foreignRequests(requests), [], 'only the app origin and the model host are contacted');
+      assert.deepEqual(
+        requestsOutside(requests, app.url, hub.endpoint),
+        [],
+        'only the app origin and the model host are contacted',
+      );
       assert.deepEqual(errors, []);
     } finally {
       await ctx.close();

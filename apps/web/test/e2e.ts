@@ -125,3 +125,9 @@ export function assertClose(a: Record<string, number>, b: Record<string, number>
     if (!(Math.abs((a[k] ?? NaN) - (b[k] ?? NaN)) < tol)) throw new Error(`${what}: ${k} ${a[k]} vs ${b[k]}`);
   }
 }
+
+/** The requests (URLs) to any origin but the given ones' (data: and blob: URLs are the page's own). */
+export function requestsOutside(requests: readonly string[], ...allowed: string[]): string[] {
+  const origins = new Set(allowed.map((u) => new URL(u).origin));
+  return requests.filter((u) => !/^(data|blob):/.test(u) && !origins.has(new URL(u).origin));
+}

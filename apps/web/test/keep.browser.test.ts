@@ -16,6 +16,7 @@ import {
   loadFolder,
   newContext,
   openApp,
+  requestsOutside,
   shot,
   startE2E,
   trainAndWait,
@@ -117,10 +118,7 @@ test(
       await page.getByTestId('active-classifier').filter({ hasText: 'head-only' }).waitFor({ timeout: 60_000 });
       assertClose(await typeAndClassify(page, TEXT), scores, 1e-5, 'head-only scores');
 
-      const foreign = requests.filter(
-        (u) => !/^(data|blob):/.test(u) && new URL(u).origin !== new URL(e.app.url).origin,
-      );
-      assert.deepEqual(foreign, [], 'nothing outside the app was requested');
+      assert.deepEqual(requestsOutside(requests, e.app.url), [], 'nothing outside the app was requested');
       assert.deepEqual(errors, []);
     } finally {
       await ctx.close();

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { skipUnlessChromium } from '../../../packages/core/test-support/browser';
 import { webDir } from './harness';
-import { newContext, openApp, shot, startE2E, trainAndWait, typeAndClassify, type E2E } from './e2e';
+import { newContext, openApp, requestsOutside, shot, startE2E, trainAndWait, typeAndClassify, type E2E } from './e2e';
 
 const skip = skipUnlessChromium();
 let e: E2E;
@@ -54,9 +54,7 @@ test(
       assert.deepEqual(Object.keys(scores).sort(), ['ham', 'spam']);
       await page.getByTestId('try-random-init').waitFor();
 
-      const appOrigin = new URL(e.app.url).origin;
-      const outside = requests.filter((u) => !/^(data|blob):/.test(u) && new URL(u).origin !== appOrigin);
-      assert.deepEqual(outside, [], 'no request outside the app');
+      assert.deepEqual(requestsOutside(requests, e.app.url), [], 'no request outside the app');
       assert.ok(requests.some((u) => u.includes('/models/demo-bert-tiny/model.safetensors')));
       assert.deepEqual(errors, []);
     } finally {
