@@ -12,16 +12,15 @@ const REASON: Record<string, string> = {
 const typing = (t: EventTarget | null) =>
   t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
 
-/** One text at a time: keys 1…9 label it, S skips, U undoes; "why this one" shows the model's current scores. */
-export function LabelCard({
-  view,
-  busy,
-  onAct,
-}: {
+/** What the labelling views get: the session as shown, whether an action is running, and how to act. */
+export interface LabelViewProps {
   view: LabelViewMsg;
   busy: boolean;
   onAct: (a: LabelActionMsg) => void;
-}) {
+}
+
+/** One text at a time: keys 1…9 label it, S skips, U undoes; "why this one" shows the model's current scores. */
+export function LabelCard({ view, busy, onAct }: LabelViewProps) {
   const next = view.suggestions[0];
   const keys = useRef({ next, busy, view, onAct });
   keys.current = { next, busy, view, onAct };

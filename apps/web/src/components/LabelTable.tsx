@@ -1,19 +1,12 @@
 import { useEffect, useState } from 'react';
 import { client } from '../lib/client-instance';
-import type { LabelActionMsg, LabelFilterMsg, LabelItemMsg, LabelViewMsg } from '../worker/protocol-label';
+import type { LabelFilterMsg, LabelItemMsg } from '../worker/protocol-label';
+import type { LabelViewProps } from './LabelCard';
 
 const PAGE = 20;
 
 /** The session's texts as a table, 20 at a time, with a class picker per row. */
-export function LabelTable({
-  view,
-  busy,
-  onAct,
-}: {
-  view: LabelViewMsg;
-  busy: boolean;
-  onAct: (a: LabelActionMsg) => void;
-}) {
+export function LabelTable({ view, busy, onAct }: LabelViewProps) {
   const [filter, setFilter] = useState<LabelFilterMsg>('unlabelled');
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<{ items: LabelItemMsg[]; total: number }>({ items: [], total: 0 });

@@ -57,13 +57,10 @@ export interface LabelViewMsg {
 }
 
 /** What is stored in IndexedDB, readable without a model (after a reload, before the model is loaded again). */
-export interface LabelStoredMsg {
-  readonly name: string;
-  readonly classes: readonly string[];
-  readonly size: number;
-  readonly labelled: number;
-  readonly perClass: readonly number[];
-  readonly modelSource: string;
+export interface LabelStoredMsg extends Pick<
+  LabelViewMsg,
+  'name' | 'classes' | 'size' | 'labelled' | 'perClass' | 'modelSource'
+> {
   readonly savedAt: string;
 }
 
