@@ -97,7 +97,6 @@ class BertWordPieceTokenizer implements Tokenizer {
   private readonly added: TokenizerSpec['added'];
   /** id → token, built on first use (idToToken, tokenize, the fingerprint): classifying never needs it. */
   private reverse: (string | undefined)[] | undefined;
-  private fingerprintText: (() => string) | undefined;
   private fingerprintValue: string | undefined;
   private readonly normalize: Normalize;
   private readonly cleanOnly: Normalize;
@@ -165,25 +164,23 @@ class BertWordPieceTokenizer implements Tokenizer {
       unk: this.unkId,
       mask: spec.maskToken === undefined ? undefined : this.toId(spec.maskToken),
     };
-    const header = () =>
+  }
+
+  /** A hash of everything that decides the ids; computed on first read (it took ~12 ms of a cold page's start). */
+  get fingerprint(): string {
+    this.fingerprintValue ??= fnv1a64(
       JSON.stringify({
         v: 1,
         settings: this.settings,
-        added: [...spec.added]
+        added: [...this.added]
           .sort((a, b) => a.id - b.id)
           .map((a) => [a.id, a.content, a.singleWord, a.lstrip, a.rstrip, a.normalized, a.special]),
-        template: spec.template,
-        neverSplit: [...spec.neverSplit].sort(),
-      });
-    // (hashing the whole vocabulary took ~12 ms of a cold page's start: done when first asked for)
-    this.fingerprintText = () => header() + '\n' + this.toToken.map((t) => t ?? '\u0000').join('\n');
-  }
-
-  get fingerprint(): string {
-    if (this.fingerprintValue === undefined) {
-      this.fingerprintValue = fnv1a64(this.fingerprintText!());
-      this.fingerprintText = undefined;
-    }
+        template: this.template,
+        neverSplit: [...this.neverSplit].sort(),
+      }) +
+        '\n' +
+        this.toToken.map((t) => t ?? '\u0000').join('\n'),
+    );
     return this.fingerprintValue;
   }
 
