@@ -10,7 +10,7 @@ import type { EnginePooling, EngineResult, InferenceEngine, PaddedBatch } from '
 import { defaultKernelVariant, hasRelaxedSimd, kernelWasm, type KernelVariant } from './wasm.ts';
 import { kernelConfig, kernelUnsupportedReason, packEncoderWeights, weightImage, WORD_SLOT } from './pack.ts';
 import { WORD_EMBEDDINGS } from '../encoder/weight-map.ts';
-import { canShareMemory, sharedCopy } from '../util/shared-memory.ts';
+import { canShareMemory, inSharedMemory } from '../util/shared-memory.ts';
 import type { KernelPoolingCode, KernelReply } from './protocol.ts';
 import { defaultKernelSpawner, type KernelSpawner, type KernelWorker } from './spawn.ts';
 import { KERNEL_WORKER_SOURCE } from './worker-bundle.ts';
@@ -205,7 +205,7 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
     // small BERTs: 89 % of bert-tiny) instead of holding its own: the encoder's own table when it is shared already.
     let words: Float32Array | undefined;
     if (options.shareWordTable ?? canShareMemory()) {
-      words = table.buffer instanceof SharedArrayBuffer ? table : sharedCopy(table);
+      words = inSharedMemory(table);
       weights = weights.filter((w) => w.kind !== WORD_SLOT);
     }
     const started: KernelWorker[] = [];

@@ -12,7 +12,7 @@ import { checkBatch } from '../encoder/check-batch.ts';
 import type { BertEncoder, PaddedBatch } from '../encoder/types.ts';
 import { WORD_EMBEDDINGS } from '../encoder/weight-map.ts';
 import { headVariables } from '../head/model.ts';
-import { canShareMemory, sharedCopy } from '../util/shared-memory.ts';
+import { canShareMemory, inSharedMemory } from '../util/shared-memory.ts';
 import { createFlatAdam } from './adam.ts';
 import { kernelWeightsOf } from './attach.ts';
 import { kernelUnavailableReason } from './engine.ts';
@@ -194,7 +194,7 @@ export async function createKernelTrainer(o: KernelTrainerOptions): Promise<Kern
   let words: Float32Array | undefined;
   if (canShareMemory()) {
     const table = encoder.wordEmbeddings!;
-    words = table.buffer instanceof SharedArrayBuffer ? table : sharedCopy(table);
+    words = inSharedMemory(table);
     weights = weights.filter((w) => w.kind !== WORD_SLOT);
   }
   const workers: KernelWorker[] = [];

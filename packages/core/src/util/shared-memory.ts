@@ -11,8 +11,9 @@ export function shareableFloat32(length: number): Float32Array {
   return canShareMemory() ? new Float32Array(new SharedArrayBuffer(length * 4)) : new Float32Array(length);
 }
 
-/** A copy of `values` in a new SharedArrayBuffer. */
-export function sharedCopy(values: Float32Array): Float32Array {
+/** `values` in a SharedArrayBuffer: itself when it already is in one, else a copy. */
+export function inSharedMemory(values: Float32Array): Float32Array {
+  if (values.buffer instanceof SharedArrayBuffer) return values;
   const shared = new Float32Array(new SharedArrayBuffer(values.byteLength));
   shared.set(values);
   return shared;
