@@ -5,7 +5,7 @@
  */
 import type { BertConfig } from '../config/types.ts';
 import { WeightsError } from '../errors.ts';
-import { toFloat32 } from '../weights/dtype.ts';
+import { numel, toFloat32 } from '../weights/dtype.ts';
 import type { RawTensor, TensorMap } from '../weights/types.ts';
 import { detectPrefix, findWeight, poolerWeights, requiredWeights, takeWeight, type WeightSpec } from './weight-map.ts';
 
@@ -49,10 +49,7 @@ export function weightValues(
     );
   }
   if (spec.layout !== 'linear') {
-    const into = allocate?.(
-      spec.name,
-      spec.shape.reduce((a, d) => a * d, 1),
-    );
+    const into = allocate?.(spec.name, numel(spec.shape));
     return { values: toFloat32(raw, into), shape: [...spec.shape] };
   }
   const values = toFloat32(raw);
