@@ -3,6 +3,7 @@
  * from them (a hand-edited or damaged manifest gets one clear StorageError instead of a TypeError deep inside).
  * The file names it lists go through the path policy (util/safe-name.ts).
  */
+import { isObject as isObj } from '../util/is-object.ts';
 import { StorageError } from '../errors.ts';
 import { checkRelativeName } from '../util/safe-name.ts';
 import { FILES } from './types.ts';
@@ -11,7 +12,6 @@ import { FILES } from './types.ts';
 export const MAX_BUNDLE_FILES = 1000;
 const POOLINGS = ['cls', 'mean', 'pooler', 'flatten'];
 
-const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const posInt = (x: unknown) => Number.isSafeInteger(x) && (x as number) > 0;
 
 /** What is wrong with the manifest's fields, or undefined. `m` already has the right format and version. */

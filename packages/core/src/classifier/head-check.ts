@@ -5,6 +5,7 @@
  * exactly those specs — so building it allocates no more than weights.bin holds, and a truncated or swapped file
  * gets one clear StorageError instead of TF.js's "the tensor should have N values but has M".
  */
+import { isObject as isObj } from '../util/is-object.ts';
 import { show, StorageError } from '../errors.ts';
 import { checkRelativeName } from '../util/safe-name.ts';
 
@@ -26,7 +27,6 @@ function damaged(message: string): never {
 
 /** tfjs-core's valid tensor name (isValidTensorName), for the weight names of head/model.json. */
 const TENSOR_NAME = /^[A-Za-z0-9][-A-Za-z0-9._/]*$/;
-const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const dim = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
 
 function checkSpecs(manifest: unknown): HeadWeightSpec[] {

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { StorageError } from '../errors.ts';
 import { checkHeadArtifacts } from './head-check.ts';
+import { isObject as isObj } from '../util/is-object.ts';
 
 export async function headToFiles(head: tfl.LayersModel): Promise<{ modelJson: Uint8Array; weights: Uint8Array }> {
   let artifacts: tf.io.ModelArtifacts | undefined;
@@ -70,7 +71,6 @@ export async function headFromFiles(modelJson: Uint8Array, weights: Uint8Array):
  * saved again therefore says Zeros where it said glorotUniform: nothing reads them (inference, the exports).
  */
 function withZeroInitializers(topology: unknown): unknown {
-  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const zeros = (layer: unknown): unknown => {
     if (!isObj(layer) || !isObj(layer.config)) return layer;
     const config = Object.fromEntries(

@@ -1,4 +1,5 @@
 /** What a tokenizer is built from, once tokenizer.json or vocab.txt + tokenizer_config.json have been read. */
+import { isObject } from '../util/is-object.ts';
 import { TokenizerError, show } from '../errors.ts';
 import type { AddedToken } from './added-tokens.ts';
 import type { NormalizerOptions } from './normalizer.ts';
@@ -27,9 +28,7 @@ export interface TokenizerSpec {
 
 export type Json = Record<string, unknown>;
 
-export function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export { isObject };
 
 /** A special token given as a string or as a serialized AddedToken object ({"content": …, "lstrip": …}). */
 export function tokenContent(v: unknown): string | undefined {
