@@ -124,3 +124,80 @@ test('one IndexedDB connection for every operation; deleting the database is not
     indexedDB.open = realOpen;
   }
 });
+
+/** The raw record saved under `name`, as IndexedDB holds it. */
+async function rawRecord(name: string): Promise<{ files: Record<string, unknown> } & Record<string, unknown>> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const open = indexedDB.open('browser-bert-classifiers', 1);
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  try {
+    const get = db.transaction('bundles').objectStore('bundles').get(name);
+    return await new Promise((resolve, reject) => {
+      get.onsuccess = () => resolve(get.result as { files: Record<string, unknown> });
+      get.onerror = () => reject(get.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** The tiny classifier with one more file of 100 KB (its own files are all under 64 KiB). */
+const withLargeFile = (): ClassifierBundle => ({
+  manifest: tiny.bundle.manifest,
+  files: { ...tiny.bundle.files, 'large.bin': Uint8Array.from({ length: 100_000 }, (_, i) => (i * 7) % 251) },
+});
+
+test('large files are stored as Blobs, small ones as bytes, and read back byte for byte', async () => {
+  const bundle = withLargeFile();
+  await idbStore.write!('indexeddb://blobs', bundle);
+  const rec = await rawRecord('blobs');
+  let blobs = 0;
+  for (const [f, bytes] of Object.entries(bundle.files)) {
+    const stored = rec.files[f];
+    if (bytes.byteLength >= 64 * 1024) {
+      assert.ok(stored instanceof Blob, `${f} (${bytes.byteLength} bytes) stored as a Blob`);
+      blobs++;
+    } else assert.ok(stored instanceof Uint8Array, `${f} (${bytes.byteLength} bytes) stored as bytes`);
+  }
+  assert.equal(blobs, 1);
+  const back = await idbStore.read('indexeddb://blobs');
+  for (const [f, bytes] of Object.entries(bundle.files)) assert.deepEqual(back.files[f], bytes, f);
+});
+
+test('a record saved with plain bytes (earlier versions) still reads', async () => {
+  await idbStore.write!('indexeddb://old', tiny.bundle);
+  const rec = await rawRecord('old');
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const open = indexedDB.open('browser-bert-classifiers', 1);
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  try {
+    const tx = db.transaction('bundles', 'readwrite');
+    tx.objectStore('bundles').put({ ...rec, files: { ...tiny.bundle.files } }, 'old');
+    await new Promise((resolve) => (tx.oncomplete = resolve));
+  } finally {
+    db.close();
+  }
+  assert.ok(Object.values((await rawRecord('old')).files).every((f) => f instanceof Uint8Array));
+  const back = await idbStore.read('indexeddb://old');
+  for (const [f, bytes] of Object.entries(tiny.bundle.files)) assert.deepEqual(back.files[f], bytes, f);
+});
+
+test('a stored Blob that can no longer be read: one StorageError naming the classifier and what to do', async () => {
+  await idbStore.write!('indexeddb://lost', withLargeFile());
+  const realRead = Blob.prototype.arrayBuffer;
+  Blob.prototype.arrayBuffer = () => Promise.reject(new DOMException('the file is gone', 'NotReadableError'));
+  try {
+    await assert.rejects(idbStore.read('indexeddb://lost'), (e: unknown) => {
+      assert.ok(e instanceof StorageError, String(e));
+      assert.match(e.message, /^Could not read the files of "lost" from IndexedDB \(the file is gone\)/);
+      assert.match(e.hint, /save the classifier again/);
+      return true;
+    });
+  } finally {
+    Blob.prototype.arrayBuffer = realRead;
+  }
+});
