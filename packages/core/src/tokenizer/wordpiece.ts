@@ -136,23 +136,36 @@ function splitsPair(s: string, i: number, end: number): boolean {
  * of a classifier's start, most of it for pieces the first texts never use).
  */
 class LazyTrie {
-  private readonly buckets = new Map<number, [string, number][]>();
+  /** Each first unit's keys, as indexes into `keys`, in vocabulary order; dropped once its sub-trie is built. */
+  private readonly buckets = new Map<number, number[]>();
   private readonly single = new Map<number, number>();
   private readonly built = new Map<number, Trie>();
   /** End (exclusive) of the last match found by longest(). */
   matchEnd = 0;
 
-  constructor(entries: Iterable<readonly [string, number]>) {
-    for (const [key, id] of entries) {
-      if (key.length === 0) continue;
-      const u = key.charCodeAt(0);
-      if (key.length === 1) {
-        this.single.set(u, id);
+  /**
+   * Key i is keys[i] read from unit `skip` on (past the "##" of a continuation), its id ids[i]; only the indexes in
+   * `which`, when given. No per-key object is made here: a cold page spent ~40 ms making [key, id] pairs.
+   */
+  constructor(
+    private readonly keys: readonly string[],
+    private readonly ids: Int32Array,
+    private readonly skip: number,
+    which?: Int32Array,
+  ) {
+    const n = which ? which.length : keys.length;
+    for (let j = 0; j < n; j++) {
+      const i = which ? which[j]! : j;
+      const key = keys[i]!;
+      if (key.length <= skip) continue;
+      const u = key.charCodeAt(skip);
+      if (key.length === skip + 1) {
+        this.single.set(u, ids[i]!);
         continue;
       }
       const bucket = this.buckets.get(u);
-      if (bucket) bucket.push([key, id]);
-      else this.buckets.set(u, [[key, id]]);
+      if (bucket) bucket.push(i);
+      else this.buckets.set(u, [i]);
     }
   }
 
@@ -170,7 +183,10 @@ class LazyTrie {
     if (rest === undefined) {
       const bucket = this.buckets.get(u);
       if (bucket === undefined) return best;
-      rest = new Trie(bucket, 1);
+      rest = new Trie(
+        bucket.map((i) => [this.keys[i]!, this.ids[i]!] as const),
+        this.skip + 1,
+      );
       this.built.set(u, rest);
       this.buckets.delete(u);
     }
@@ -189,13 +205,15 @@ export class WordPiece {
 
   constructor(private readonly o: WordPieceOptions) {
     const prefix = o.continuingSubwordPrefix;
-    this.first = new LazyTrie(o.vocab);
-    const cont: [string, number][] = [];
-    for (const [tok, id] of o.vocab) {
-      if (prefix.length === 0) cont.push([tok, id]);
-      else if (tok.startsWith(prefix)) cont.push([tok.slice(prefix.length), id]);
+    const keys = Array.from(o.vocab.keys());
+    const ids = Int32Array.from(o.vocab.values());
+    this.first = new LazyTrie(keys, ids, 0);
+    if (prefix.length === 0) this.cont = this.first;
+    else {
+      const cont: number[] = [];
+      for (let i = 0; i < keys.length; i++) if (keys[i]!.startsWith(prefix)) cont.push(i);
+      this.cont = new LazyTrie(keys, ids, prefix.length, Int32Array.from(cont));
     }
-    this.cont = new LazyTrie(cont);
   }
 
   /** Appends the ids of the pre-tokenized word s[start, end) to out. */
