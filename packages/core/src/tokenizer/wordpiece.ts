@@ -13,6 +13,11 @@ export interface WordPieceOptions {
   readonly unkId: number;
   readonly continuingSubwordPrefix: string;
   readonly maxInputCharsPerWord: number;
+  /**
+   * Lookups of words starting with one UTF-16 unit before that unit's sub-trie is built (default 8; 0: on the first;
+   * Infinity: never). Until then the vocabulary is looked up with substrings, with the same results.
+   */
+  readonly buildTrieAfter?: number;
 }
 
 /** A static trie in compressed-row form: node n's edges are edgeUnit/edgeNode[childStart[n] .. childStart[n+1]). */
@@ -143,21 +148,31 @@ class LazyTrie {
   /** End (exclusive) of the last match found by longest(). */
   matchEnd = 0;
 
+  /** Lookups per first unit whose sub-trie is not built yet (see WordPieceOptions.buildTrieAfter). */
+  private readonly uses = new Map<number, number>();
+  /** The longest key, in units after `skip`. */
+  private maxLength = 0;
+
   /**
    * Key i is keys[i] read from unit `skip` on (past the "##" of a continuation), its id ids[i]; only the indexes in
-   * `which`, when given. No per-key object is made here: a cold page spent ~40 ms making [key, id] pairs.
+   * `which`, when given. No per-key object is made here: a cold page spent ~40 ms making [key, id] pairs. `vocab`
+   * holds every key (as keys[i]: with the skipped prefix `prefix`), for the lookups before a sub-trie is built.
    */
   constructor(
     private readonly keys: readonly string[],
     private readonly ids: Int32Array,
     private readonly skip: number,
-    which?: Int32Array,
+    which: Int32Array | undefined,
+    private readonly vocab: ReadonlyMap<string, number>,
+    private readonly prefix: string,
+    private readonly buildAfter: number,
   ) {
     const n = which ? which.length : keys.length;
     for (let j = 0; j < n; j++) {
       const i = which ? which[j]! : j;
       const key = keys[i]!;
       if (key.length <= skip) continue;
+      if (key.length - skip > this.maxLength) this.maxLength = key.length - skip;
       const u = key.charCodeAt(skip);
       if (key.length === skip + 1) {
         this.single.set(u, ids[i]!);
@@ -183,6 +198,13 @@ class LazyTrie {
     if (rest === undefined) {
       const bucket = this.buckets.get(u);
       if (bucket === undefined) return best;
+      const uses = (this.uses.get(u) ?? 0) + 1;
+      if (uses <= this.buildAfter) {
+        this.uses.set(u, uses);
+        const v = this.lookUp(s, pos, end);
+        return v >= 0 ? v : best;
+      }
+      this.uses.delete(u);
       rest = new Trie(
         bucket.map((i) => [this.keys[i]!, this.ids[i]!] as const),
         this.skip + 1,
@@ -197,7 +219,31 @@ class LazyTrie {
     }
     return best;
   }
+
+  /**
+   * Like longest() for keys of 2 units and more, without the sub-trie: the vocabulary looked up for s[pos, e), the
+   * longest e first (HF's own WordPiece loop). Sets matchEnd when found; -1 when not.
+   */
+  private lookUp(s: string, pos: number, end: number): number {
+    for (let e = Math.min(end, pos + this.maxLength); e >= pos + 2; e--) {
+      if (splitsPair(s, e - 1, end)) continue;
+      const id = this.vocab.get(this.prefix + s.slice(pos, e));
+      if (id !== undefined) {
+        this.matchEnd = e;
+        return id;
+      }
+    }
+    return -1;
+  }
 }
+
+/**
+ * A first unit's sub-trie is built on its BUILD_TRIE_AFTER + 1st lookup; until then the vocabulary is looked up with
+ * substrings. Building one costs 1–6 ms in a cold page (bert-base, ~800 keys for "h"): a classifier's first text
+ * starts ~10 of them, which a few Map lookups each answer (Node, cold: a first text's encoding 22 → 1.4 ms); a bulk
+ * run builds every trie it keeps using.
+ */
+const BUILD_TRIE_AFTER = 8;
 
 export class WordPiece {
   private readonly first: LazyTrie;
@@ -207,12 +253,13 @@ export class WordPiece {
     const prefix = o.continuingSubwordPrefix;
     const keys = Array.from(o.vocab.keys());
     const ids = Int32Array.from(o.vocab.values());
-    this.first = new LazyTrie(keys, ids, 0);
+    const after = o.buildTrieAfter ?? BUILD_TRIE_AFTER;
+    this.first = new LazyTrie(keys, ids, 0, undefined, o.vocab, '', after);
     if (prefix.length === 0) this.cont = this.first;
     else {
       const cont: number[] = [];
       for (let i = 0; i < keys.length; i++) if (keys[i]!.startsWith(prefix)) cont.push(i);
-      this.cont = new LazyTrie(keys, ids, prefix.length, Int32Array.from(cont));
+      this.cont = new LazyTrie(keys, ids, prefix.length, Int32Array.from(cont), o.vocab, prefix, after);
     }
   }
 
