@@ -32,7 +32,8 @@ export function isChineseChar(cp: number): boolean {
   );
 }
 
-function computeClass(cp: number): number {
+/** The class from Unicode properties (regular expressions: their first use compiles large tables). */
+export function computeClass(cp: number): number {
   // Lone surrogates (possible in JS strings, impossible in Rust/Python UTF-8 text) count as control: dropped.
   const ch = String.fromCodePoint(cp);
   let c = 0;
@@ -50,7 +51,20 @@ function computeClass(cp: number): number {
 const bmp = new Uint8Array(0x10000);
 const astral = new Map<number, number>();
 
-for (let cp = 0; cp < 128; cp++) bmp[cp] = computeClass(cp) + 16;
+/**
+ * The ASCII classes without the regular expressions (equal to computeClass, tested), so that importing the tokenizer
+ * compiles none of them (~5 ms of a cold page) and an ASCII text never does.
+ */
+export function asciiClass(cp: number): number {
+  if (cp === 9 || cp === 10 || cp === 13 || cp === 32) return WHITESPACE;
+  if (cp === 11 || cp === 12) return CONTROL | WHITESPACE; // \v \f: Cc, and whitespace
+  if (cp < 32 || cp === 127) return CONTROL;
+  if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126))
+    return PUNCTUATION;
+  return 0;
+}
+
+for (let cp = 0; cp < 128; cp++) bmp[cp] = asciiClass(cp) + 16;
 
 /** Bit set of CONTROL | WHITESPACE | PUNCTUATION | CHINESE for one code point. */
 export function charClass(cp: number): number {
