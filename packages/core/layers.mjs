@@ -18,7 +18,7 @@ export const LAYERS = {
   // L2: compute (never io)
   runtime: ['base', 'util'],
   encoder: ['base', 'util', 'config', 'weights', 'runtime'],
-  kernel: ['base', 'util', 'config', 'encoder', 'runtime', 'head'],
+  kernel: ['base', 'util', 'config', 'weights', 'encoder', 'runtime', 'head'],
   pooling: ['base', 'util', 'encoder'],
   head: ['base', 'util', 'weights', 'runtime'],
   // L3: model assembly

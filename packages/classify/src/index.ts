@@ -4,6 +4,7 @@
  * package's node entry (folder paths, worker_threads), chosen by the `node` export condition.
  */
 import { readBundleFrom, type ClassifierSource } from '../../core/src/io/bundle-source.ts';
+import { IDB_SCHEME, readIdbBundleLazily } from '../../core/src/io/bundle-store-idb.ts';
 import { resolveSource } from '../../core/src/io/resolve.ts';
 import { webKernelSpawner } from '../../core/src/kernel/spawn.ts';
 import { loadRuntimeClassifier } from './runtime.ts';
@@ -20,7 +21,11 @@ export * from './errors.ts';
  * (a hub id or a model-folder URL; `options.encoder` overrides it), checked against the weights it was trained on.
  */
 export async function loadClassifier(source: ClassifierSource, options: LoadOptions = {}): Promise<RuntimeClassifier> {
-  const read = () => readBundleFrom(source, { fetch: options.fetch, signal: options.signal });
+  // A saved classifier in IndexedDB is read lazily: its weights stay a Blob, which the kernel's workers read.
+  const read = () =>
+    typeof source === 'string' && source.startsWith(IDB_SCHEME)
+      ? readIdbBundleLazily(source)
+      : readBundleFrom(source, { fetch: options.fetch, signal: options.signal });
   return loadRuntimeClassifier(read, options, {
     encoderSource: (s, revision, o) => resolveSource(s, { ...o, ...(revision ? { revision } : {}) }),
     spawner: webKernelSpawner(),

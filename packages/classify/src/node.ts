@@ -3,7 +3,8 @@
  * the model cache folder, HF_ENDPOINT / HF_TOKEN, and the kernel on worker_threads.
  */
 import { existsSync, statSync } from 'node:fs';
-import type { ClassifierBundle } from '../../core/src/bundle/types.ts';
+import type { LazyClassifierBundle } from '../../core/src/bundle/types.ts';
+import { IDB_SCHEME, readIdbBundleLazily } from '../../core/src/io/bundle-store-idb.ts';
 import { readBundleFrom, type ClassifierSource } from '../../core/src/io/bundle-source.ts';
 import { readBundleFolder } from '../../core/src/io/node/bundle-store.ts';
 import { resolveNodeSource } from '../../core/src/io/node/resolve.ts';
@@ -20,7 +21,8 @@ export interface NodeLoadOptions extends LoadOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-function readBundle(source: ClassifierSource, options: LoadOptions): Promise<ClassifierBundle> {
+function readBundle(source: ClassifierSource, options: LoadOptions): Promise<LazyClassifierBundle> {
+  if (typeof source === 'string' && source.startsWith(IDB_SCHEME)) return readIdbBundleLazily(source);
   if (typeof source === 'string' && existsSync(source) && statSync(source).isDirectory()) {
     return readBundleFolder(source);
   }

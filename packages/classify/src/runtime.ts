@@ -3,62 +3,28 @@
  * in plain JS. Everything it uses from @browser-bert/core is TF.js-free (the pure layers, model/files, the kernel
  * engine, features/engine-embed, head/plain); a test checks the built bundle has no TF.js in it.
  */
-import { FILES, type ClassifierBundle } from '../../core/src/bundle/types.ts';
+import { FILES, type LazyClassifierBundle } from '../../core/src/bundle/types.ts';
+import { checkBundle } from '../../core/src/bundle/validate.ts';
 import { decide } from '../../core/src/classifier/decide.ts';
-import { parseBertConfig } from '../../core/src/config/parse.ts';
-import { WORD_EMBEDDINGS } from '../../core/src/encoder/weight-map.ts';
-import { encoderWeightValues } from '../../core/src/encoder/weight-values.ts';
-import { EncoderMismatchError, UsageError, WeightsError } from '../../core/src/errors.ts';
+import { UsageError } from '../../core/src/errors.ts';
 import { embedOnEngine } from '../../core/src/features/engine-embed.ts';
 import { readPlainHead } from '../../core/src/head/plain.ts';
-import { createMemorySource } from '../../core/src/io/memory-source.ts';
-import type { FileSource } from '../../core/src/io/types.ts';
+import { readBlobFiles } from '../../core/src/io/bundle-store-idb.ts';
 import { createKernelEngine, prestartKernelWorkers } from '../../core/src/kernel/engine.ts';
-import type { KernelSpawner } from '../../core/src/kernel/spawn.ts';
-import { readModelFiles } from '../../core/src/model/files.ts';
 import { assembleTokenizer } from '../../core/src/model/tokenizer.ts';
-import { readModelWeights } from '../../core/src/model/weights.ts';
-import { weightsHash } from '../../core/src/model/weights-hash.ts';
-import { shareableFloat32 } from '../../core/src/util/shared-memory.ts';
-import { hasRandomInitMarker } from '../../core/src/vocabulary.ts';
+import { fileWeights, sourceWeights, weightsBlob, type RuntimeEnv } from './encoder-weights.ts';
 import type { Classification, ClassifyOptions, LoadOptions, RuntimeClassifier } from './types.ts';
-
-/** What differs between the browser and Node builds. */
-export interface RuntimeEnv {
-  /** The FileSource of an encoder source string (hub id, model-folder URL; in Node also a folder path). */
-  encoderSource(source: string, revision: string | null, options: LoadOptions): FileSource;
-  readonly spawner: KernelSpawner | undefined;
-}
-
-const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
-
-/** The encoder's files: the bundle's own (fine-tuned), else its recorded source (or options.encoder). */
-function encoderFiles(bundle: ClassifierBundle, options: LoadOptions, env: RuntimeEnv): FileSource {
-  const m = bundle.manifest;
-  const f = bundle.files;
-  if (m.encoder.included) {
-    return createMemorySource(
-      {
-        'config.json': f[FILES.encoderConfig]!,
-        'model.safetensors': f[FILES.encoderWeights]!,
-        'vocab.txt': f[FILES.vocab]!,
-        'tokenizer_config.json': f[FILES.tokenizerConfig]!,
-      },
-      'the classifier bundle',
-    );
-  }
-  const given = options.encoder;
-  if (given !== undefined && typeof given !== 'string') return given;
-  const source = given ?? m.encoder.source;
-  return env.encoderSource(source, given === undefined ? m.encoder.revision : null, options);
-}
 
 /**
  * Reads the bundle while the kernel's workers start (their start-up overlaps the read, which for a bundle in
  * IndexedDB is mostly waiting for the disk), then assembles the classifier on them.
  */
+export type { RuntimeEnv };
+
+const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
+
 export async function loadRuntimeClassifier(
-  read: () => Promise<ClassifierBundle>,
+  read: () => Promise<LazyClassifierBundle>,
   options: LoadOptions,
   env: RuntimeEnv,
 ): Promise<RuntimeClassifier> {
@@ -71,56 +37,33 @@ export async function loadRuntimeClassifier(
   }
 }
 
+/**
+ * The classifier of a bundle. Its encoder's weights, when they are a Blob not read yet (IndexedDB), are read by the
+ * kernel's workers themselves while this thread builds the tokenizer; otherwise they are read and converted here.
+ */
 export async function runtimeClassifier(
-  bundle: ClassifierBundle,
+  bundle: LazyClassifierBundle,
   options: LoadOptions,
   env: RuntimeEnv,
 ): Promise<RuntimeClassifier> {
   const m = bundle.manifest;
-  const f = bundle.files;
-  const source = encoderFiles(bundle, options, env);
-  const files = await readModelFiles(source, { onProgress: options.onProgress });
-  if (files.weights.kind === 'tfjs-graph') {
-    throw new WeightsError(
-      `${source.description} is a TF.js graph model, which the kernel cannot run`,
-      'use @browser-bert/core (TF.js) for graph models, or a checkpoint with its weights (safetensors)',
-    );
-  }
-  const weights = readModelWeights(files.weights);
-  if (!m.encoder.included) {
-    const hash = await weightsHash(weights.files);
-    if (hash !== m.encoder.weights_hash)
-      throw new EncoderMismatchError(source.description, m.encoder.weights_hash, hash);
-  }
-  await source.finish?.();
-  const config = parseBertConfig(files.config);
-  // the word table goes straight into shared memory (one copy for every worker), the rest into plain arrays
-  const { values, hasPooler } = encoderWeightValues(config, weights.tensors, source.description, (name, n) =>
-    name === WORD_EMBEDDINGS ? shareableFloat32(n) : undefined,
+  const blob = weightsBlob(bundle);
+  const f = await readBlobFiles(
+    bundle.files,
+    'the classifier saved in IndexedDB',
+    blob ? FILES.encoderWeights : undefined,
   );
-  const wordEmbeddings = values.get(WORD_EMBEDDINGS)!;
-  values.delete(WORD_EMBEDDINGS);
-  // Handed to the engine once, when it starts: nothing here keeps a second copy of the weights alive.
-  let held: Map<string, Float32Array> | undefined = values;
-  const engine = createKernelEngine(
-    {
-      config,
-      hasPooler,
-      wordEmbeddings,
-      values: async () => {
-        const v = held!;
-        held = undefined;
-        return v;
-      },
-    },
-    {
-      ...(env.spawner ? { spawn: env.spawner } : {}),
-      ...(options.threads === undefined ? {} : { threads: options.threads }),
-    },
-  );
+  const { config, randomInit, weights } = blob
+    ? await fileWeights(f, blob, 'the saved classifier')
+    : await sourceWeights(checkBundle({ manifest: m, files: f }, 'the classifier bundle'), options, env);
+  const hasPooler = weights.hasPooler;
+  const engine = createKernelEngine(weights, {
+    ...(env.spawner ? { spawn: env.spawner } : {}),
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+  });
   try {
-    // Posts the weights to the workers (it does not wait for them): they compile the kernel and unpack while this
-    // thread builds the tokenizer and the head.
+    // Posts the weights (or the file) to the workers and does not wait for them: they unpack (or read, convert and
+    // pack) while this thread builds the tokenizer and the head.
     await engine.start?.();
     const tokenizer = assembleTokenizer(
       { vocabTxt: text(f[FILES.vocab]), tokenizerConfig: JSON.parse(text(f[FILES.tokenizerConfig])) as unknown },
@@ -152,7 +95,7 @@ export async function runtimeClassifier(
       labels,
       manifest: m,
       report,
-      randomInit: m.encoder.random_init || hasRandomInitMarker(files.config),
+      randomInit: m.encoder.random_init || randomInit,
       threads: engine.threads,
       predictProba,
       async classify(texts, o = {}): Promise<Classification[]> {

@@ -53,6 +53,16 @@ export interface ClassifierBundle {
   readonly files: Readonly<Record<string, Uint8Array>>;
 }
 
+/**
+ * A bundle whose large files may still be Blobs not yet read (IndexedDB stores them so), for a reader that reads
+ * them where it needs them (the runtime: its workers read the encoder's weights). A ClassifierBundle is one.
+ */
+export interface LazyClassifierBundle {
+  readonly manifest: ClassifierManifest;
+  /** Relative path → bytes or a Blob, for every name in manifest.files. */
+  readonly files: Readonly<Record<string, Uint8Array | Blob>>;
+}
+
 export const FILES = {
   headModel: 'head/model.json',
   headWeights: 'head/weights.bin',

@@ -86,7 +86,7 @@ function createVariables(config: BertConfig, weights: TensorMap, where: string, 
   let wordTable: Float32Array | undefined;
   try {
     specs.forEach((spec: WeightSpec, k) => {
-      const { values, shape } = weightValues(spec, raws[k]!, where, (name, n) =>
+      const { values, shape } = weightValues(spec, raws[k]!, (name, n) =>
         name === WORD_EMBEDDINGS ? shareableFloat32(n) : undefined,
       );
       if (spec.name === WORD_EMBEDDINGS) {

@@ -4,7 +4,7 @@
  */
 import { MissingWeightError, ShapeMismatchError } from '../errors.ts';
 import type { BertConfig } from '../config/types.ts';
-import type { RawTensor, TensorMap } from '../weights/types.ts';
+import type { RawTensor, TensorInfo } from '../weights/types.ts';
 
 /** How a tensor is stored in the encoder: as in the file, or transposed ([out, in] Linear → [in, out]). */
 export type Layout = 'as-is' | 'linear';
@@ -67,7 +67,7 @@ export function poolerWeights(c: BertConfig): WeightSpec[] {
 const PREFIXES = ['', 'bert.'];
 
 /** The prefix this checkpoint uses ('' or 'bert.'), judged by its word embeddings. */
-export function detectPrefix(weights: TensorMap): string {
+export function detectPrefix(weights: ReadonlyMap<string, unknown>): string {
   for (const p of PREFIXES) if (weights.has(`${p}${WORD_EMBEDDINGS}`)) return p;
   return '';
 }
@@ -80,7 +80,11 @@ function legacyName(name: string): string | undefined {
 }
 
 /** Finds a tensor by canonical name (with the checkpoint's prefix) or returns undefined. */
-export function findWeight(weights: TensorMap, prefix: string, name: string): RawTensor | undefined {
+export function findWeight<T = RawTensor>(
+  weights: ReadonlyMap<string, T>,
+  prefix: string,
+  name: string,
+): T | undefined {
   const t = weights.get(prefix + name);
   if (t !== undefined) return t;
   const legacy = legacyName(name);
@@ -88,7 +92,12 @@ export function findWeight(weights: TensorMap, prefix: string, name: string): Ra
 }
 
 /** Like findWeight, but the tensor must exist and have the spec's shape. */
-export function takeWeight(weights: TensorMap, prefix: string, spec: WeightSpec, where: string): RawTensor {
+export function takeWeight<T extends TensorInfo = RawTensor>(
+  weights: ReadonlyMap<string, T>,
+  prefix: string,
+  spec: WeightSpec,
+  where: string,
+): T {
   const t = findWeight(weights, prefix, spec.name);
   if (t === undefined) throw new MissingWeightError(prefix + spec.name, where);
   const same = t.shape.length === spec.shape.length && t.shape.every((d, i) => d === spec.shape[i]);

@@ -1,7 +1,8 @@
 /** Bundles in IndexedDB under `indexeddb://<name>`: save, load, list and delete saved classifiers. */
 import { StorageError } from '../errors.ts';
-import { checkBundle } from '../bundle/validate.ts';
-import type { ClassifierBundle, ClassifierManifest } from '../bundle/types.ts';
+import { checkBundle, checkManifest } from '../bundle/validate.ts';
+import { isObject } from '../util/is-object.ts';
+import type { ClassifierBundle, ClassifierManifest, LazyClassifierBundle } from '../bundle/types.ts';
 import { idbRequest as req, idbTransactionDone, openIdbStore } from './idb.ts';
 import type { BundleStore } from './types.ts';
 
@@ -10,12 +11,14 @@ const STORE = 'bundles';
 export const IDB_SCHEME = 'indexeddb://';
 
 /**
- * Files from this size up are stored as Blobs. Chromium reads a record's bytes through one slow path (≈ 120 ms for a
- * 17.5 MB bert-tiny record, most of it before the success event); a record that holds Blobs comes back at once and
- * each Blob is then read with arrayBuffer(), ≈ 2× faster in all (bench/FINDINGS.md F11), and listing the saved
- * classifiers no longer reads their weights. Records saved with plain bytes (earlier versions) read as before.
+ * Files from this size up (the encoder's weights; not vocab.txt) are stored as Blobs. Chromium reads a record's bytes
+ * through one slow path (≈ 120 ms for a 17.5 MB bert-tiny record, most of it before the success event); a record
+ * that holds Blobs comes back at once and each Blob is then read with arrayBuffer(), ≈ 2× faster in all
+ * (bench/FINDINGS.md F11) — or read by whoever needs it (the runtime's kernel workers read the weights themselves:
+ * readIdbBundleLazily) — and listing the saved classifiers reads no weights. Records saved with plain bytes (earlier
+ * versions) read as before.
  */
-const BLOB_FROM = 64 * 1024;
+const BLOB_FROM = 1024 * 1024;
 
 interface Record_ {
   readonly manifest: ClassifierManifest;
@@ -53,16 +56,11 @@ export const idbStore: BundleStore = {
   name: 'indexeddb',
   matches: (t) => t.startsWith(IDB_SCHEME),
   async read(target) {
-    const name = nameOf(target);
-    let rec: Record_ | undefined;
-    try {
-      rec = (await req((await store('readonly')).get(name))) as Record_ | undefined;
-    } catch (e) {
-      throw new StorageError(`Could not read "${name}" from IndexedDB (${(e as Error).message})`, '', { cause: e });
-    }
-    if (!rec)
-      throw new StorageError(`No saved classifier named "${name}"`, 'listSavedClassifiers() shows the saved ones');
-    return checkBundle({ manifest: rec.manifest, files: await readFiles(name, rec.files) }, `indexeddb://${name}`);
+    const lazy = await readIdbBundleLazily(target);
+    return checkBundle(
+      { manifest: lazy.manifest, files: await readBlobFiles(lazy.files, `indexeddb://${nameOf(target)}`) },
+      `indexeddb://${nameOf(target)}`,
+    );
   },
   /**
    * One readwrite transaction holds the whole save (manifest and files are one record): it commits completely or
@@ -101,9 +99,41 @@ export const idbStore: BundleStore = {
 const asBlob = (b: Uint8Array): Blob =>
   new Blob([b.buffer instanceof ArrayBuffer ? (b as Uint8Array<ArrayBuffer>) : b.slice()]);
 
-/** A record's files as bytes: its Blobs read at once (in parallel), its bytes as they are. */
-async function readFiles(name: string, files: Record_['files']): Promise<Record<string, Uint8Array>> {
-  const entries = Object.entries(files);
+/**
+ * The saved classifier `indexeddb://name` with its large files still Blobs (see BLOB_FROM), its manifest checked and
+ * every listed file there: for a reader that reads the Blobs where it needs them (the runtime's workers).
+ */
+export async function readIdbBundleLazily(target: string): Promise<LazyClassifierBundle> {
+  const name = nameOf(target);
+  let rec: Record_ | undefined;
+  try {
+    rec = (await req((await store('readonly')).get(name))) as Record_ | undefined;
+  } catch (e) {
+    throw new StorageError(`Could not read "${name}" from IndexedDB (${(e as Error).message})`, '', { cause: e });
+  }
+  if (!rec)
+    throw new StorageError(`No saved classifier named "${name}"`, 'listSavedClassifiers() shows the saved ones');
+  const where = `indexeddb://${name}`;
+  const files: object = isObject(rec.files) ? rec.files : {};
+  const missing = checkManifest(rec.manifest, where).filter((f) => {
+    const file = Object.hasOwn(files, f) ? rec.files[f] : undefined;
+    return !(file instanceof Uint8Array || file instanceof Blob);
+  });
+  if (missing.length > 0)
+    throw new StorageError(`${where} is missing ${missing.join(', ')}`, 'save the classifier again');
+  return { manifest: rec.manifest, files: rec.files };
+}
+
+/**
+ * A lazy bundle's files as bytes: its Blobs read at once (in parallel), its bytes as they are; `except`: a file left
+ * out. `where`: the saved classifier, for the error.
+ */
+export async function readBlobFiles(
+  files: LazyClassifierBundle['files'],
+  where: string,
+  except?: string,
+): Promise<Record<string, Uint8Array>> {
+  const entries = Object.entries(files).filter(([f]) => f !== except);
   try {
     const bytes = await Promise.all(
       entries.map(async ([, f]) => (f instanceof Blob ? new Uint8Array(await f.arrayBuffer()) : f)),
@@ -111,7 +141,7 @@ async function readFiles(name: string, files: Record_['files']): Promise<Record<
     return Object.fromEntries(entries.map(([f], i) => [f, bytes[i]!]));
   } catch (e) {
     throw new StorageError(
-      `Could not read the files of "${name}" from IndexedDB (${(e as Error).message})`,
+      `Could not read the files of ${where} (${(e as Error).message})`,
       'the browser lost them (storage cleared or damaged): save the classifier again, or load it from a zip',
       { cause: e },
     );

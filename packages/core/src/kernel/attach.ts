@@ -1,7 +1,7 @@
 /** Choosing the inference path of a loaded encoder: the wasm-simd kernel engine when it can run, else TF.js. */
 import { UsageError } from '../errors.ts';
 import type { BertEncoder } from '../encoder/types.ts';
-import { createKernelEngine, kernelUnavailableReason, type KernelWeights } from './engine.ts';
+import { createKernelEngine, kernelUnavailableReason, type KernelWeightValues } from './engine.ts';
 import { readVariables } from './pack.ts';
 import { defaultKernelSpawner, type KernelSpawner } from './spawn.ts';
 
@@ -25,7 +25,7 @@ const CHOICES: readonly InferenceChoice[] = ['auto', 'wasm-simd', 'tfjs'];
  * A TF.js encoder's weights for the kernel: its variables' current values, read asynchronously when the engine
  * starts (a synchronous read from a GPU backend stalls the page and, on WebGPU, can lose the device).
  */
-export function kernelWeightsOf(encoder: BertEncoder): KernelWeights {
+export function kernelWeightsOf(encoder: BertEncoder): KernelWeightValues {
   return {
     config: encoder.config,
     hasPooler: encoder.hasPooler,

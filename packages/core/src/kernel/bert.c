@@ -118,6 +118,36 @@ int bb_weight_len(int kind, int layer) { return slot_len[slot_index(kind, layer)
 static float *W(int kind, int layer) { return slot_ptr[slot_index(kind, layer)]; }
 
 /*
+ * Room for n floats after the weights, in the activations' space (so the next run reserves its buffers again):
+ * where a worker puts a checkpoint's Linear weight for bb_pack_linear.
+ */
+EXPORT(bb_scratch)
+float *bb_scratch(int n) {
+  heap_top = act_mark;
+  act_rows = act_seq = act_batch = act_out_rows = 0;
+  return n < 0 ? 0 : (float *)bump((uintptr_t)n * 4);
+}
+
+/*
+ * Packs w (row-major out × in: PyTorch's Linear layout) times scale into the Linear slot (kind, layer) as its output
+ * columns col0 … col0 + out − 1 (a fused QKV takes three calls); the slot's other columns are left as they are (zero
+ * from bb_config). Returns 0 when they do not fit the slot.
+ */
+EXPORT(bb_pack_linear)
+int bb_pack_linear(int kind, int layer, const float *w, int out, int in, int col0, float scale) {
+  int k = slot_index(kind, layer);
+  if (out < 1 || in < 1 || col0 < 0 || panels(col0 + out) * in * NR > slot_len[k]) return 0;
+  float *dst = slot_ptr[k];
+  for (int r = 0; r < out; r++) {
+    int j = col0 + r;
+    float *d = dst + (uintptr_t)(j / NR) * in * NR + j % NR;
+    const float *src = w + (uintptr_t)r * in;
+    for (int i = 0; i < in; i++) d[(uintptr_t)i * NR] = src[i] * scale;
+  }
+  return 1;
+}
+
+/*
  * The layers run on groups of whole sequences of at most GROUP_ROWS rows (one longer sequence alone), so the
  * activation buffers stay small (≈ 5 KB per row for bert-tiny) whatever the batch; wasm memory never shrinks.
  */

@@ -8,10 +8,11 @@ import type { BertConfig } from '../config/types.ts';
 import { checkBatch } from '../encoder/check-batch.ts';
 import type { EnginePooling, EngineResult, InferenceEngine, PaddedBatch } from '../encoder/types.ts';
 import { defaultKernelVariant, hasRelaxedSimd, kernelWasm, type KernelVariant } from './wasm.ts';
-import { kernelConfig, kernelUnsupportedReason, packEncoderWeights, weightImage, WORD_SLOT } from './pack.ts';
-import { WORD_EMBEDDINGS } from '../encoder/weight-map.ts';
-import { canShareMemory, inSharedMemory } from '../util/shared-memory.ts';
-import type { KernelPoolingCode, KernelReply } from './protocol.ts';
+import { kernelConfig, kernelUnsupportedReason } from './pack.ts';
+import { packedInits, type Inits } from './init-weights.ts';
+import { canShareMemory } from '../util/shared-memory.ts';
+import type { TensorPlace } from '../weights/safetensors.ts';
+import type { KernelInitWeights, KernelPoolingCode, KernelReply, KernelSlot } from './protocol.ts';
 import { defaultKernelSpawner, type KernelSpawner, type KernelWorker } from './spawn.ts';
 import { KERNEL_WORKER_SOURCE } from './worker-bundle.ts';
 
@@ -32,11 +33,16 @@ export interface KernelEngineOptions {
 }
 
 /**
- * What the engine needs of a model: its shape and its weights — the word-embedding table, and the other weights by
- * canonical HF name with Linear weights [in, out], read once when the engine starts. A TF.js encoder provides them
- * (attach.ts), so does a checkpoint read without TF.js (encoder/weight-values.ts).
+ * What the engine needs of a model: its shape and its weights, either as values (KernelWeightValues) or as a
+ * checkpoint file that the workers read and convert themselves (KernelCheckpointFile).
  */
-export interface KernelWeights {
+export type KernelWeights = KernelWeightValues | KernelCheckpointFile;
+
+/**
+ * The weights as values: the word-embedding table, and the other weights by canonical HF name with Linear weights
+ * [in, out], read once when the engine starts. A TF.js encoder provides them (attach.ts).
+ */
+export interface KernelWeightValues {
   readonly config: BertConfig;
   readonly hasPooler: boolean;
   /** [vocab, hidden] row-major; undefined when the weights are not available as values (a graph model). */
@@ -44,11 +50,27 @@ export interface KernelWeights {
   values(): Promise<ReadonlyMap<string, Float32Array>>;
 }
 
+/**
+ * A safetensors file (a Blob, e.g. from IndexedDB) whose header was checked by planEncoderWeights: each worker reads
+ * it and converts and packs the weights itself, so the thread that creates the engine touches none of its bytes (the
+ * runtime's cold start: that thread builds the tokenizer meanwhile).
+ */
+export interface KernelCheckpointFile {
+  readonly config: BertConfig;
+  readonly hasPooler: boolean;
+  readonly file: Blob;
+  /** Offset of the data section in the file. */
+  readonly dataStart: number;
+  /** The encoder's tensors in encoderWeightSpecs order, as places in the data section. */
+  readonly tensors: readonly TensorPlace[];
+}
+
 /** Why the kernel cannot run here for this model, or undefined when it can (given a spawner). */
 export function kernelUnavailableReason(model: KernelWeights): string | undefined {
   if (typeof WebAssembly === 'undefined') return 'this runtime has no WebAssembly';
   if (!WebAssembly.validate(kernelWasm('simd'))) return 'this runtime has no WebAssembly SIMD (128-bit)';
-  if (model.wordEmbeddings === undefined) return 'the encoder has no weights as values (a graph model)';
+  if (!('file' in model) && model.wordEmbeddings === undefined)
+    return 'the encoder has no weights as values (a graph model)';
   return kernelUnsupportedReason(model.config);
 }
 
@@ -176,9 +198,19 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
     workers = undefined;
   };
 
+  const modelConfig = kernelConfig(config, model.hasPooler);
+  /**
+   * Whether worker w has been sent its init (runs go to those only): every worker at start, or — from a checkpoint
+   * file — worker 0, which reads and packs it, and the others once it has sent the packed weights back.
+   */
+  const initialized = new Array<boolean>(threads).fill(false);
+  /** The shared word table a worker fills from a checkpoint file, for the others' inits. */
+  let fileWords: Float32Array | undefined;
+
   /** Replies of worker `w`: settles its pending runs; an error outside a run makes the engine unusable. */
   function listen(worker: KernelWorker, w: number): void {
     worker.onReply((reply: KernelReply) => {
+      if (reply.type === 'packed') return initOthers(reply.image, reply.slots);
       if (reply.type !== 'result' && reply.type !== 'error') return; // training replies are not the engine's
       const p = reply.id === undefined ? undefined : pending.get(reply.id);
       if (reply.type === 'error' && p === undefined) return fail(reply.message);
@@ -191,39 +223,60 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
   }
 
   /**
-   * Packs the encoder's current weights and starts the workers, each with its own transferred copy. No closure
-   * that outlives this call sees the packed weights, so they are garbage as soon as the workers have them.
+   * Starts the workers, each with its own copy of the weights: packed here (weight values, transferred), or — from
+   * a checkpoint file — read and packed by worker 0 while this thread goes on (initOthers gives the others theirs).
+   * No closure that outlives this call sees the weights, so this thread's copy is garbage once the workers have theirs.
    */
   async function start(): Promise<void> {
-    const table = model.wordEmbeddings!;
-    const values = new Map(await model.values());
+    const share = options.shareWordTable ?? canShareMemory();
+    let inits: (w: number) => ReturnType<Inits> | undefined;
+    if ('file' in model) {
+      fileWords = share ? new Float32Array(new SharedArrayBuffer(config.vocabSize * hidden * 4)) : undefined;
+      const { file, dataStart, tensors, hasPooler } = model;
+      const weights: KernelInitWeights = {
+        kind: 'checkpoint',
+        bert: config,
+        hasPooler,
+        file,
+        dataStart,
+        tensors,
+        packForOthers: threads > 1,
+      };
+      inits = (w) => (w === 0 ? { weights, words: fileWords, transfer: [] } : undefined);
+    } else inits = await packedInits(model, share);
     if (disposed) return;
-    values.set(WORD_EMBEDDINGS, table);
-    let weights = packEncoderWeights(config, values, model.hasPooler);
-    const modelConfig = kernelConfig(config, model.hasPooler);
-    // Where memory can be shared, every worker reads one copy of the word table (the largest weight by far in
-    // small BERTs: 89 % of bert-tiny) instead of holding its own: the encoder's own table when it is shared already.
-    let words: Float32Array | undefined;
-    if (options.shareWordTable ?? canShareMemory()) {
-      words = inSharedMemory(table);
-      weights = weights.filter((w) => w.kind !== WORD_SLOT);
-    }
     const started: KernelWorker[] = [];
     try {
       for (let w = 0; w < threads; w++) {
         const worker = spawn!(KERNEL_WORKER_SOURCE);
         started.push(worker);
         listen(worker, w);
-        const { image, slots } = weightImage(weights);
-        worker.post({ type: 'init', wasm: kernelWasm(variant), config: modelConfig, image, slots, words }, [
-          image.buffer,
-        ]);
+        const init = inits(w);
+        if (init === undefined) continue;
+        const { weights, words, transfer } = init;
+        worker.post({ type: 'init', wasm: kernelWasm(variant), config: modelConfig, weights, words }, transfer);
+        initialized[w] = true;
       }
     } catch (e) {
       for (const worker of started) worker.terminate();
       throw e;
     }
     workers = started;
+  }
+
+  /** The other workers' inits, from the weights worker 0 packed (a copy each, the last one transferred). */
+  function initOthers(image: Float32Array, slots: readonly KernelSlot[]): void {
+    if (workers === undefined) return; // failed or disposed meanwhile
+    for (let w = 0; w < threads; w++) {
+      if (initialized[w]) continue;
+      const last = initialized.lastIndexOf(false) === w;
+      const own = last ? image : image.slice();
+      const weights: KernelInitWeights = { kind: 'packed', image: own, slots };
+      workers[w]!.post({ type: 'init', wasm: kernelWasm(variant), config: modelConfig, weights, words: fileWords }, [
+        own.buffer,
+      ]);
+      initialized[w] = true;
+    }
   }
 
   function startOnce(): Promise<void> {
@@ -240,8 +293,8 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
       return Promise.reject(failure ?? new BackendError('The wasm-simd engine has no workers'));
     }
     const ready = workers;
-    let w = 0;
-    for (let i = 1; i < threads; i++) if (load[i]! < load[w]!) w = i;
+    let w = 0; // (worker 0 always has its init)
+    for (let i = 1; i < threads; i++) if (initialized[i] && load[i]! < load[w]!) w = i;
     const id = nextId++;
     if (load[w]!++ === 0) ready[w]!.busy(true);
     const keepPadding = pooling === 'flatten';

@@ -59,26 +59,102 @@ export function kernelConfig(config: BertConfig, pooler: boolean): KernelModelCo
   };
 }
 
-/** [in, out] row-major → panels(out) × in × PANEL, columns past `out` zero. */
-export function packLinear(w: Float32Array, inDim: number, outDim: number): Float32Array {
-  const np = Math.ceil(outDim / PANEL);
-  const packed = new Float32Array(np * inDim * PANEL);
-  for (let p = 0; p < np; p++) {
+/** One weight's part in a slot: its canonical HF name, first output column in the slot, and a factor. */
+export interface SlotPart {
+  readonly name: string;
+  readonly col0: number;
+  readonly scale: number;
+}
+
+/**
+ * How one kernel slot is made from the encoder's weights: a copy ('as-is'), a bias padded to PANEL columns, or a
+ * Linear weight packed in panels (`in` rows; each part's [out, in] / [in, out] weight gives some output columns).
+ */
+export type SlotPlan =
+  | { readonly kind: number; readonly layer: number; readonly how: 'as-is'; readonly name: string }
+  | { readonly kind: number; readonly layer: number; readonly how: 'bias'; readonly parts: readonly SlotPart[] }
+  | {
+      readonly kind: number;
+      readonly layer: number;
+      readonly how: 'linear';
+      readonly in: number;
+      readonly out: number;
+      readonly parts: readonly (SlotPart & { readonly out: number })[];
+    };
+
+/**
+ * Every slot of bert.c and what fills it — the one map from HF weights to the kernel's layout, read by
+ * packEncoderWeights (values here) and by a worker that packs a checkpoint's Linear weights in the kernel
+ * (bb_pack_linear). The query's weights and bias carry the 1/√dH score scale (as the TF.js encoder folds it).
+ */
+export function slotPlan(config: BertConfig, pooler: boolean): SlotPlan[] {
+  const H = config.hiddenSize;
+  const I = config.intermediateSize;
+  const scale = 1 / Math.sqrt(H / config.numAttentionHeads);
+  const plan: SlotPlan[] = [];
+  const asIs = (kind: number, layer: number, name: string) => plan.push({ kind, layer, how: 'as-is', name });
+  const one = (name: string, s = 1): SlotPart => ({ name, col0: 0, scale: s });
+  const linear = (kind: number, layer: number, name: string, inDim: number, out: number) =>
+    plan.push({ kind, layer, how: 'linear', in: inDim, out, parts: [{ ...one(`${name}.weight`), out }] });
+  const bias = (kind: number, layer: number, name: string) =>
+    plan.push({ kind, layer, how: 'bias', parts: [one(`${name}.bias`)] });
+  asIs(SLOT.word, 0, WORD_EMBEDDINGS);
+  asIs(SLOT.position, 0, 'embeddings.position_embeddings.weight');
+  asIs(SLOT.tokenType, 0, 'embeddings.token_type_embeddings.weight');
+  asIs(SLOT.embLnG, 0, 'embeddings.LayerNorm.weight');
+  asIs(SLOT.embLnB, 0, 'embeddings.LayerNorm.bias');
+  if (pooler) {
+    linear(SLOT.poolW, 0, 'pooler.dense', H, H);
+    bias(SLOT.poolB, 0, 'pooler.dense');
+  }
+  for (let l = 0; l < config.numHiddenLayers; l++) {
+    const p = `encoder.layer.${l}.`;
+    const qkv = (suffix: string) =>
+      (['query', 'key', 'value'] as const).map((m, i) => ({
+        name: `${p}attention.self.${m}.${suffix}`,
+        col0: i * H,
+        scale: m === 'query' ? scale : 1,
+        out: H,
+      }));
+    plan.push({ kind: SLOT.qkv, layer: l, how: 'linear', in: H, out: 3 * H, parts: qkv('weight') });
+    plan.push({ kind: SLOT.qkvB, layer: l, how: 'bias', parts: qkv('bias') });
+    linear(SLOT.o, l, `${p}attention.output.dense`, H, H);
+    bias(SLOT.oB, l, `${p}attention.output.dense`);
+    asIs(SLOT.ln1G, l, `${p}attention.output.LayerNorm.weight`);
+    asIs(SLOT.ln1B, l, `${p}attention.output.LayerNorm.bias`);
+    linear(SLOT.i, l, `${p}intermediate.dense`, H, I);
+    bias(SLOT.iB, l, `${p}intermediate.dense`);
+    linear(SLOT.out, l, `${p}output.dense`, I, H);
+    bias(SLOT.outB, l, `${p}output.dense`);
+    asIs(SLOT.ln2G, l, `${p}output.LayerNorm.weight`);
+    asIs(SLOT.ln2B, l, `${p}output.LayerNorm.bias`);
+  }
+  return plan;
+}
+
+/** The slot's bias: its parts side by side (each × its scale), zero-padded to whole panels. */
+export function packBias(parts: readonly SlotPart[], read: (name: string) => Float32Array): Float32Array {
+  const values = parts.map((part) => read(part.name));
+  const width = Math.max(...parts.map((part, i) => part.col0 + values[i]!.length));
+  const out = new Float32Array(Math.ceil(width / PANEL) * PANEL);
+  parts.forEach((part, i) => values[i]!.forEach((x, c) => (out[part.col0 + c] = x * part.scale)));
+  return out;
+}
+
+/** A Linear slot from weights stored [in, out]: panels(out) × in × PANEL, each part's columns × its scale. */
+function packLinear(plan: Extract<SlotPlan, { how: 'linear' }>, read: (name: string) => Float32Array): Float32Array {
+  const inDim = plan.in;
+  const packed = new Float32Array(Math.ceil(plan.out / PANEL) * inDim * PANEL);
+  for (const part of plan.parts) {
+    const w = read(part.name);
     for (let k = 0; k < inDim; k++) {
-      const dst = (p * inDim + k) * PANEL;
-      for (let c = 0; c < PANEL; c++) {
-        const col = p * PANEL + c;
-        if (col < outDim) packed[dst + c] = w[k * outDim + col]!;
+      for (let c = 0; c < part.out; c++) {
+        const j = part.col0 + c;
+        packed[(((j / PANEL) | 0) * inDim + k) * PANEL + (j % PANEL)] = w[k * part.out + c]! * part.scale;
       }
     }
   }
   return packed;
-}
-
-function padBias(b: Float32Array): Float32Array {
-  const out = new Float32Array(Math.ceil(b.length / PANEL) * PANEL);
-  out.set(b);
-  return out;
 }
 
 /** The slot kind of the word-embedding table (left out of the image when the table is shared). */
@@ -95,7 +171,7 @@ export async function readVariables(variables: ReadonlyMap<string, tf.Variable>)
   return new Map(entries);
 }
 
-/** Packs the encoder's weights (HF names, Linear stored [in, out]) into every kernel slot's values. */
+/** Packs the encoder's weights (HF names, Linear stored [in, out]) into every kernel slot's values (slotPlan). */
 export function packEncoderWeights(
   config: BertConfig,
   values: ReadonlyMap<string, Float32Array>,
@@ -106,52 +182,16 @@ export function packEncoderWeights(
     if (v === undefined) throw new UsageError(`The encoder has no weight "${name}" for the kernel`);
     return v;
   };
-  const H = config.hiddenSize;
-  const I = config.intermediateSize;
-  const scale = 1 / Math.sqrt(H / config.numAttentionHeads);
-  const out: KernelWeight[] = [];
-  const put = (kind: number, layer: number, values: Float32Array): void => void out.push({ kind, layer, values });
-  put(SLOT.word, 0, read(WORD_EMBEDDINGS));
-  put(SLOT.position, 0, read('embeddings.position_embeddings.weight'));
-  put(SLOT.tokenType, 0, read('embeddings.token_type_embeddings.weight'));
-  put(SLOT.embLnG, 0, read('embeddings.LayerNorm.weight'));
-  put(SLOT.embLnB, 0, read('embeddings.LayerNorm.bias'));
-  if (pooler) {
-    put(SLOT.poolW, 0, packLinear(read('pooler.dense.weight'), H, H));
-    put(SLOT.poolB, 0, padBias(read('pooler.dense.bias')));
-  }
-  for (let l = 0; l < config.numHiddenLayers; l++) {
-    const p = `encoder.layer.${l}.`;
-    // Fused QKV [H, 3H] with the 1/√dH score scale folded into the query columns (as the TF.js encoder does).
-    const q = read(`${p}attention.self.query.weight`);
-    const k = read(`${p}attention.self.key.weight`);
-    const v = read(`${p}attention.self.value.weight`);
-    const qkv = new Float32Array(H * 3 * H);
-    for (let r = 0; r < H; r++) {
-      for (let c = 0; c < H; c++) {
-        qkv[r * 3 * H + c] = q[r * H + c]! * scale;
-        qkv[r * 3 * H + H + c] = k[r * H + c]!;
-        qkv[r * 3 * H + 2 * H + c] = v[r * H + c]!;
-      }
-    }
-    const qkvB = new Float32Array(3 * H);
-    read(`${p}attention.self.query.bias`).forEach((x, c) => (qkvB[c] = x * scale));
-    qkvB.set(read(`${p}attention.self.key.bias`), H);
-    qkvB.set(read(`${p}attention.self.value.bias`), 2 * H);
-    put(SLOT.qkv, l, packLinear(qkv, H, 3 * H));
-    put(SLOT.qkvB, l, padBias(qkvB));
-    put(SLOT.o, l, packLinear(read(`${p}attention.output.dense.weight`), H, H));
-    put(SLOT.oB, l, padBias(read(`${p}attention.output.dense.bias`)));
-    put(SLOT.ln1G, l, read(`${p}attention.output.LayerNorm.weight`));
-    put(SLOT.ln1B, l, read(`${p}attention.output.LayerNorm.bias`));
-    put(SLOT.i, l, packLinear(read(`${p}intermediate.dense.weight`), H, I));
-    put(SLOT.iB, l, padBias(read(`${p}intermediate.dense.bias`)));
-    put(SLOT.out, l, packLinear(read(`${p}output.dense.weight`), I, H));
-    put(SLOT.outB, l, padBias(read(`${p}output.dense.bias`)));
-    put(SLOT.ln2G, l, read(`${p}output.LayerNorm.weight`));
-    put(SLOT.ln2B, l, read(`${p}output.LayerNorm.bias`));
-  }
-  return out;
+  return slotPlan(config, pooler).map((plan) => ({
+    kind: plan.kind,
+    layer: plan.layer,
+    values:
+      plan.how === 'as-is'
+        ? read(plan.name)
+        : plan.how === 'bias'
+          ? packBias(plan.parts, read)
+          : packLinear(plan, read),
+  }));
 }
 
 /** A fresh buffer holding every weight back to back, and where each slot is in it (one per worker: transferable). */

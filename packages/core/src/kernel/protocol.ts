@@ -1,4 +1,6 @@
 /** Messages between the kernel engine and its workers (one typed protocol; the worker is worker.ts). */
+import type { BertConfig } from '../config/types.ts';
+import type { TensorPlace } from '../weights/safetensors.ts';
 
 /** The model shape the kernel allocates for (from BertConfig). */
 export interface KernelModelConfig {
@@ -30,6 +32,33 @@ export interface KernelSlot {
   readonly length: number;
 }
 
+/** A worker's weights at init: packed by the engine, or a checkpoint's tensors that the worker converts and packs. */
+export type KernelInitWeights =
+  | {
+      readonly kind: 'packed';
+      /**
+       * Every slot's values in one buffer, transferred (not copied) to the worker, which copies them into its wasm
+       * memory and then releases the buffer: a worker's start costs one copy of the weights, not three.
+       */
+      readonly image: Float32Array;
+      readonly slots: readonly KernelSlot[];
+    }
+  | {
+      /**
+       * A safetensors file that the worker reads, converts to float32 and packs itself, so the thread that loads the
+       * model posts no bytes (a Blob is a handle). `tensors`: planEncoderWeights's, checked from the file's header,
+       * in encoderWeightSpecs order, as places in the data section (which starts at `dataStart`).
+       */
+      readonly kind: 'checkpoint';
+      readonly bert: BertConfig;
+      readonly hasPooler: boolean;
+      readonly file: Blob;
+      readonly dataStart: number;
+      readonly tensors: readonly TensorPlace[];
+      /** Send the packed weights back ('packed' reply), for the engine's other workers. */
+      readonly packForOthers: boolean;
+    };
+
 /** Pooling codes of bb_run: 0 none (hidden rows), 1 mean, 2 cls, 3 pooler. */
 export type KernelPoolingCode = 0 | 1 | 2 | 3;
 
@@ -38,16 +67,12 @@ export type KernelRequest =
       readonly type: 'init';
       readonly wasm: Uint8Array<ArrayBuffer>;
       readonly config: KernelModelConfig;
-      /**
-       * Every slot's values in one buffer, transferred (not copied) to the worker, which copies them into its wasm
-       * memory and then releases the buffer: a worker's start costs one copy of the weights, not three.
-       */
-      readonly image: Float32Array;
-      readonly slots: readonly KernelSlot[];
+      readonly weights: KernelInitWeights;
       /**
        * The word-embedding table (vocab × hidden) over a SharedArrayBuffer, one copy for every worker, when the
-       * runtime can share memory (cross-origin isolated pages, Node); the image then has no word slot and the worker
-       * gathers each batch's word rows from it. Undefined: the table is in the image like any other weight.
+       * runtime can share memory (cross-origin isolated pages, Node); the weights then have no word slot and the
+       * worker gathers each batch's word rows from it (a worker packing a checkpoint fills it first). Undefined: the
+       * table is in the weights like any other.
        */
       readonly words: Float32Array | undefined;
     }
@@ -115,6 +140,8 @@ export interface KernelTrainConfig {
 
 export type KernelReply =
   | { readonly type: 'ready' }
+  /** The weights a worker packed from a checkpoint (init.weights.packForOthers), every slot but a shared word table. */
+  | { readonly type: 'packed'; readonly image: Float32Array; readonly slots: readonly KernelSlot[] }
   | {
       readonly type: 'result';
       readonly id: number;

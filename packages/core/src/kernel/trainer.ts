@@ -10,13 +10,13 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { BackendError, CancelledError, UsageError } from '../errors.ts';
 import { checkBatch } from '../encoder/check-batch.ts';
 import type { BertEncoder, PaddedBatch } from '../encoder/types.ts';
-import { WORD_EMBEDDINGS } from '../encoder/weight-map.ts';
 import { headVariables } from '../head/model.ts';
-import { canShareMemory, inSharedMemory } from '../util/shared-memory.ts';
+import { canShareMemory } from '../util/shared-memory.ts';
 import { createFlatAdam } from './adam.ts';
 import { kernelWeightsOf } from './attach.ts';
 import { kernelUnavailableReason } from './engine.ts';
-import { kernelConfig, packEncoderWeights, readVariables, weightImage, WORD_SLOT } from './pack.ts';
+import { packedInits, type Inits } from './init-weights.ts';
+import { kernelConfig } from './pack.ts';
 import type { KernelReply, KernelRequest, KernelTrainConfig } from './protocol.ts';
 import { defaultKernelSpawner, type KernelSpawner, type KernelWorker } from './spawn.ts';
 import { kernelHeadSpec } from './train-head.ts';
@@ -187,16 +187,7 @@ export async function createKernelTrainer(o: KernelTrainerOptions): Promise<Kern
   const adam = createFlatAdam(layout.size, layout.headOffset, o.encoderLearningRate, o.headLearningRate, o.clipNorm);
 
   // Start the workers: every weight packed as the inference engine does, the word table shared where possible.
-  const values = await readVariables(encoder.variables);
-  values.set(WORD_EMBEDDINGS, encoder.wordEmbeddings!);
-  let weights = packEncoderWeights(config, values, encoder.hasPooler);
-  values.clear();
-  let words: Float32Array | undefined;
-  if (canShareMemory()) {
-    const table = encoder.wordEmbeddings!;
-    words = inSharedMemory(table);
-    weights = weights.filter((w) => w.kind !== WORD_SLOT);
-  }
+  let inits: Inits | undefined = await packedInits(kernelWeightsOf(encoder), canShareMemory());
   const workers: KernelWorker[] = [];
   const pending = new Map<number, Pending>();
   let nextId = 1;
@@ -250,22 +241,13 @@ export async function createKernelTrainer(o: KernelTrainerOptions): Promise<Kern
           });
         }),
       );
-      const { image, slots } = weightImage(weights);
-      worker.post(
-        {
-          type: 'init',
-          wasm: trainingKernelWasm(variant),
-          config: kernelConfig(config, encoder.hasPooler),
-          image,
-          slots,
-          words,
-        },
-        [image.buffer],
-      );
+      const { weights, words, transfer } = inits(w);
+      const wasm = trainingKernelWasm(variant);
+      worker.post({ type: 'init', wasm, config: kernelConfig(config, encoder.hasPooler), weights, words }, transfer);
       worker.post({ type: 'train-config', config: trainConfig });
       worker.busy(true);
     }
-    weights = [];
+    inits = undefined; // this thread's packed weights are garbage now
     await Promise.all(ready);
     workers.forEach((w) => w.busy(false));
   } catch (e) {

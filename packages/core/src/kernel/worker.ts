@@ -4,7 +4,11 @@
  * (esbuild, one classic script without imports) into worker-bundle.ts, which the engine starts from a Blob URL in
  * browsers and with `eval: true` in Node's worker_threads — no bundler support and no extra file to serve.
  */
-import type { KernelReply, KernelRequest } from './protocol.ts';
+import { encoderWeightSpecs } from '../encoder/weight-values.ts';
+import { toFloat32 } from '../weights/dtype.ts';
+import type { RawTensor } from '../weights/types.ts';
+import { packBias, slotPlan, weightImage, WORD_SLOT } from './pack.ts';
+import type { KernelReply, KernelRequest, KernelWeight } from './protocol.ts';
 
 /** What this file needs of bert.c's exports (see its EXPORT lines). */
 interface KernelExports {
@@ -24,6 +28,16 @@ interface KernelExports {
   ): number;
   bb_weight_ptr(kind: number, layer: number): number;
   bb_weight_len(kind: number, layer: number): number;
+  bb_scratch(n: number): number;
+  bb_pack_linear(
+    kind: number,
+    layer: number,
+    w: number,
+    out: number,
+    inDim: number,
+    col0: number,
+    scale: number,
+  ): number;
   bb_input(batch: number, seq: number): number;
   bb_words(): number;
   bb_seq_start(): number;
@@ -106,7 +120,80 @@ function compile(msg: Extract<KernelRequest, { type: 'compile' }>): void {
   compiled = { bytes: msg.wasm, module: new WebAssembly.Module(msg.wasm) };
 }
 
-function init(msg: Extract<KernelRequest, { type: 'init' }>): void {
+type Init = Extract<KernelRequest, { type: 'init' }>;
+
+type CheckpointWeights = Extract<Init['weights'], { kind: 'checkpoint' }>;
+
+/**
+ * Fills every slot from the checkpoint file's bytes (`file`, read by init): Linear weights packed by the kernel
+ * (bb_pack_linear, from their [out, in] values in scratch memory), the rest converted here; the word table into
+ * `words` when it is shared.
+ */
+function packCheckpoint(
+  k: KernelExports,
+  w: CheckpointWeights,
+  file: Uint8Array,
+  words: Float32Array | undefined,
+): void {
+  const specs = encoderWeightSpecs(w.bert, w.hasPooler);
+  if (specs.length !== w.tensors.length) throw new Error(`expected ${specs.length} tensors, got ${w.tensors.length}`);
+  const places = new Map(specs.map((spec, i) => [spec.name, w.tensors[i]!]));
+  const raw = (name: string): RawTensor => {
+    const place = places.get(name);
+    if (place === undefined) throw new Error(`the checkpoint has no tensor for ${name}`);
+    const { begin, end, ...t } = place;
+    if (w.dataStart + end > file.byteLength) throw new Error(`the checkpoint file ends before tensor ${t.name}`);
+    return { ...t, data: file.subarray(w.dataStart + begin, w.dataStart + end) };
+  };
+  const slot = (kind: number, layer: number) =>
+    new Float32Array(k.memory.buffer, k.bb_weight_ptr(kind, layer), k.bb_weight_len(kind, layer));
+  for (const plan of slotPlan(w.bert, w.hasPooler)) {
+    if (plan.how === 'as-is')
+      toFloat32(raw(plan.name), plan.kind === WORD_SLOT && words ? words : slot(plan.kind, plan.layer));
+    else if (plan.how === 'bias') slot(plan.kind, plan.layer).set(packBias(plan.parts, (name) => toFloat32(raw(name))));
+    else {
+      for (const part of plan.parts) {
+        const n = part.out * plan.in;
+        const at = k.bb_scratch(n);
+        if (at === 0) throw new Error(`out of memory packing ${part.name}`);
+        toFloat32(raw(part.name), new Float32Array(k.memory.buffer, at, n));
+        if (k.bb_pack_linear(plan.kind, plan.layer, at, part.out, plan.in, part.col0, part.scale) === 0)
+          throw new Error(`${part.name} does not fit its kernel slot`);
+      }
+    }
+  }
+}
+
+/** Every slot's current values in this worker's memory (views), but the word table when it is shared. */
+function slotViews(k: KernelExports, w: CheckpointWeights, shared: boolean): KernelWeight[] {
+  return slotPlan(w.bert, w.hasPooler)
+    .filter((plan) => !(shared && plan.kind === WORD_SLOT))
+    .map(({ kind, layer }) => ({
+      kind,
+      layer,
+      values: new Float32Array(k.memory.buffer, k.bb_weight_ptr(kind, layer), k.bb_weight_len(kind, layer)),
+    }));
+}
+
+/** A checkpoint init reading its file: the messages that come meanwhile wait for it, in order (see handle). */
+let reading: Promise<void> | undefined;
+
+function init(msg: Init): void {
+  const w = msg.weights;
+  if (w.kind === 'packed') return initKernel(msg, undefined);
+  reading = w.file
+    .arrayBuffer()
+    .then(
+      (bytes) => initKernel(msg, new Uint8Array(bytes)),
+      (e: unknown) => {
+        throw new Error(`could not read the checkpoint file (${(e as Error | undefined)?.message ?? String(e)})`);
+      },
+    )
+    .catch((e: unknown) => fail(msg, e))
+    .finally(() => (reading = undefined));
+}
+
+function initKernel(msg: Init, file: Uint8Array | undefined): void {
   const module =
     compiled !== undefined && sameBytes(compiled.bytes, msg.wasm) ? compiled.module : new WebAssembly.Module(msg.wasm);
   compiled = undefined;
@@ -126,24 +213,36 @@ function init(msg: Extract<KernelRequest, { type: 'init' }>): void {
     msg.words ? 1 : 0,
   );
   if (rc !== 0) throw new Error(`the kernel could not allocate the model (code ${rc})`);
-  for (const w of msg.slots) {
-    const len = k.bb_weight_len(w.kind, w.layer);
-    if (len !== w.length) throw new Error(`weight slot ${w.kind}/${w.layer} expects ${len} values, got ${w.length}`);
-    const values = msg.image.subarray(w.offset, w.offset + w.length);
-    new Float32Array(k.memory.buffer, k.bb_weight_ptr(w.kind, w.layer), len).set(values);
+  words = msg.words;
+  if (words !== undefined && words.length !== c.vocab * c.hidden) {
+    throw new Error(`the shared word table has ${words.length} values, expected ${c.vocab * c.hidden}`);
   }
-  // The image is ours (transferred) and copied: release it now rather than at the next GC, where possible.
-  const buffer = msg.image.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
-  if (typeof buffer.transfer === 'function') buffer.transfer(0);
+  const w = msg.weights;
+  if (w.kind === 'checkpoint') {
+    if (file === undefined) throw new Error("a checkpoint init without the checkpoint's bytes");
+    packCheckpoint(k, w, file, words);
+  } else {
+    for (const s of w.slots) {
+      const len = k.bb_weight_len(s.kind, s.layer);
+      if (len !== s.length) throw new Error(`weight slot ${s.kind}/${s.layer} expects ${len} values, got ${s.length}`);
+      new Float32Array(k.memory.buffer, k.bb_weight_ptr(s.kind, s.layer), len).set(
+        w.image.subarray(s.offset, s.offset + s.length),
+      );
+    }
+    // The image is ours (transferred) and copied: release it now rather than at the next GC, where possible.
+    const buffer = w.image.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
+    if (typeof buffer.transfer === 'function') buffer.transfer(0);
+  }
   hidden = c.hidden;
   vocab = c.vocab;
-  words = msg.words;
-  if (words !== undefined && words.length !== vocab * hidden) {
-    throw new Error(`the shared word table has ${words.length} values, expected ${vocab * hidden}`);
-  }
   stride = k.bb_hidden_stride();
   ex = k;
   io.post({ type: 'ready' });
+  if (w.kind === 'checkpoint' && w.packForOthers) {
+    // the weights as packed here, for the engine's other workers (transferred: this worker keeps its wasm copy)
+    const { image, slots } = weightImage(slotViews(k, w, words !== undefined));
+    io.post({ type: 'packed', image, slots }, [image.buffer]);
+  }
 }
 
 type Batch = Pick<Extract<KernelRequest, { type: 'run' }>, 'batch' | 'seq' | 'ids' | 'types' | 'mask'>;
@@ -245,6 +344,11 @@ function peak(msg: Extract<KernelRequest, { type: 'peak' }>): void {
 }
 
 function handle(msg: KernelRequest): void {
+  if (reading !== undefined) {
+    // after the init that is reading its file (each waiting message chained in arrival order)
+    void reading.then(() => handle(msg));
+    return;
+  }
   try {
     if (msg.type === 'init') init(msg);
     else if (msg.type === 'compile') compile(msg);
@@ -254,9 +358,13 @@ function handle(msg: KernelRequest): void {
     else if (msg.type === 'peak') peak(msg);
     else throw new Error(`unknown message type ${String((msg as { type: unknown }).type)}`);
   } catch (e) {
-    const id = 'id' in msg ? msg.id : undefined;
-    io.post({ type: 'error', id, message: String((e as Error | undefined)?.message ?? e) });
+    fail(msg, e);
   }
+}
+
+function fail(msg: KernelRequest, e: unknown): void {
+  const id = 'id' in msg ? msg.id : undefined;
+  io.post({ type: 'error', id, message: String((e as Error | undefined)?.message ?? e) });
 }
 
 io.listen(handle);

@@ -23,21 +23,62 @@ function failHeader(bytes: Uint8Array, message: string): never {
   );
 }
 
+/** Where one tensor's bytes are: [begin, end) from the start of the data section. */
+export interface TensorPlace {
+  readonly name: string;
+  readonly dtype: RawTensor['dtype'];
+  readonly shape: readonly number[];
+  readonly begin: number;
+  readonly end: number;
+}
+
+/** A checked safetensors header: its tensors in data-offset order, tiling the data section exactly. */
+export interface SafetensorsHeader {
+  /** Offset of the data section in the file (8 + the header's length). */
+  readonly dataStart: number;
+  readonly tensors: readonly TensorPlace[];
+  readonly metadata: Record<string, string>;
+}
+
+/**
+ * The header length a safetensors file declares, from its first 8 bytes (checked against the limit and the file's
+ * length): read this many bytes after the first 8 to have the whole header.
+ */
+export function safetensorsHeaderLength(first8: Uint8Array, fileLength: number): number {
+  if (first8.byteLength < 8)
+    failHeader(first8, `only ${first8.byteLength} bytes, need at least 8 for the header length`);
+  const headerLen = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (headerLen > BigInt(MAX_SAFETENSORS_HEADER)) {
+    failHeader(first8, `header length ${headerLen} exceeds the ${MAX_SAFETENSORS_HEADER}-byte limit`);
+  }
+  const n = Number(headerLen);
+  if (n > fileLength - 8) {
+    failHeader(first8, `header length ${n} is larger than the ${fileLength - 8} bytes after the length field`);
+  }
+  if (n < 2) fail(`header length ${n} is too small for a JSON object`);
+  return n;
+}
+
 /**
  * Parses a .safetensors file. Tensor data are views into `bytes` (no copy), in data-offset order.
  */
 export function readSafetensors(bytes: Uint8Array): ReadWeightsResult {
-  if (bytes.byteLength < 8) failHeader(bytes, `only ${bytes.byteLength} bytes, need at least 8 for the header length`);
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLen = dv.getBigUint64(0, true);
-  if (headerLen > BigInt(MAX_SAFETENSORS_HEADER)) {
-    failHeader(bytes, `header length ${headerLen} exceeds the ${MAX_SAFETENSORS_HEADER}-byte limit`);
+  const { dataStart, tensors: places, metadata } = readSafetensorsHeader(bytes, bytes.byteLength);
+  const tensors: TensorMap = new Map();
+  for (const { begin, end, ...t } of places) {
+    tensors.set(t.name, { ...t, data: bytes.subarray(dataStart + begin, dataStart + end) });
   }
-  const n = Number(headerLen);
-  if (n > bytes.byteLength - 8) {
-    failHeader(bytes, `header length ${n} is larger than the ${bytes.byteLength - 8} bytes after the length field`);
-  }
-  if (n < 2) fail(`header length ${n} is too small for a JSON object`);
+  return { tensors, info: { format: 'safetensors', metadata } };
+}
+
+/**
+ * Parses and checks the header of a safetensors file of `fileLength` bytes, from its first bytes (at least 8 + the
+ * header length: safetensorsHeaderLength), as strictly as readSafetensors: a file can be checked before its data are
+ * read.
+ */
+export function readSafetensorsHeader(bytes: Uint8Array, fileLength: number): SafetensorsHeader {
+  const n = safetensorsHeaderLength(bytes, fileLength);
+  if (bytes.byteLength < 8 + n) throw new RangeError(`readSafetensorsHeader needs the first ${8 + n} bytes`);
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
@@ -48,9 +89,9 @@ export function readSafetensors(bytes: Uint8Array): ReadWeightsResult {
     fail('header is not a JSON object');
   }
   const dataStart = 8 + n;
-  const dataLen = bytes.byteLength - dataStart;
+  const dataLen = fileLength - dataStart;
   const metadata: Record<string, string> = {};
-  const entries: { name: string; tensor: Omit<RawTensor, 'data'>; begin: number; end: number }[] = [];
+  const entries: TensorPlace[] = [];
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('__metadata__ is not an object');
@@ -87,7 +128,7 @@ export function readSafetensors(bytes: Uint8Array): ReadWeightsResult {
         'the dtype or shape in the header does not match the data; the file is corrupt',
       );
     }
-    entries.push({ name, tensor: { name, dtype, shape: dims }, begin, end });
+    entries.push({ name, dtype, shape: dims, begin, end });
   }
   // Like the reference implementation: sorted by offset, tensors must tile the data section exactly.
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
@@ -103,11 +144,7 @@ export function readSafetensors(bytes: Uint8Array): ReadWeightsResult {
     pos = e.end;
   }
   if (pos !== dataLen) fail(`the tensors cover ${pos} bytes but the data section has ${dataLen}`);
-  const tensors: TensorMap = new Map();
-  for (const e of entries) {
-    tensors.set(e.name, { ...e.tensor, data: bytes.subarray(dataStart + e.begin, dataStart + e.end) });
-  }
-  return { tensors, info: { format: 'safetensors', metadata } };
+  return { dataStart, tensors: entries, metadata };
 }
 
 /**
