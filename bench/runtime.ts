@@ -43,8 +43,8 @@ const PHASES = ['page', 'idb', 'assemble', 'first'] as const;
 type Phases = Record<(typeof PHASES)[number], number>;
 const PHASE_NAMES: Record<(typeof PHASES)[number], string> = {
   page: 'navigation → script running',
-  idb: 'IndexedDB read',
-  assemble: 'weights to workers + tokenizer + head',
+  idb: 'IndexedDB read (whole bundle)',
+  assemble: 'weights converted and sent to the workers + tokenizer + head',
   first: 'first prediction',
 };
 
@@ -187,7 +187,7 @@ async function main(): Promise<void> {
         );
       }
       rows.push(
-        `- runtime, where the time goes (medians, separate pages): ${PHASES.map((k) => `${PHASE_NAMES[k]} ${fmt(summarize(phases[k]).median, 0)} ms`).join(' · ')}`,
+        `- the runtime on a bundle object read first (the path of URL, zip and folder bundles: weights converted on the page; medians, separate pages): ${PHASES.map((k) => `${PHASE_NAMES[k]} ${fmt(summarize(phases[k]).median, 0)} ms`).join(' · ')}`,
       );
       const own = summarize(runtimeOwn);
       const load = summarize(cold.runtime.load);

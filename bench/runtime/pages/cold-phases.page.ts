@@ -1,5 +1,6 @@
-// Where the runtime's cold start goes: the same steps as cold-runtime.page.ts, timed apart — reading the bundle from
-// IndexedDB, loadClassifier on the bundle object (weights to the workers, tokenizer, head), the first prediction.
+// The runtime's steps timed apart, on a bundle object: reading the whole bundle from IndexedDB, loadClassifier on the
+// object (its weights converted and packed on the page, as for URL, zip and folder bundles — `indexeddb://` itself
+// leaves them to a worker), the first prediction.
 import { loadClassifier } from '@browser-bert/classify';
 import { readBundleFrom } from '@browser-bert/core';
 import { fail, finish, param } from './shared';

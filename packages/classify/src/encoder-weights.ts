@@ -12,7 +12,7 @@ import { createMemorySource } from '../../core/src/io/memory-source.ts';
 import type { FileSource } from '../../core/src/io/types.ts';
 import type { KernelCheckpointFile, KernelWeightValues } from '../../core/src/kernel/engine.ts';
 import type { KernelSpawner } from '../../core/src/kernel/spawn.ts';
-import { readModelFiles } from '../../core/src/model/files.ts';
+import { parseJsonFile, readModelFiles } from '../../core/src/model/files.ts';
 import { readModelWeights } from '../../core/src/model/weights.ts';
 import { weightsHash } from '../../core/src/model/weights-hash.ts';
 import { shareableFloat32 } from '../../core/src/util/shared-memory.ts';
@@ -33,8 +33,6 @@ export interface EncoderWeights {
   readonly weights: KernelWeightValues | KernelCheckpointFile;
 }
 
-const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
-
 /** Bytes read first from a safetensors file, to have its header in one read. */
 const HEAD_GUESS = 256 * 1024;
 
@@ -53,7 +51,7 @@ export async function fileWeights(
   file: Blob,
   where: string,
 ): Promise<EncoderWeights> {
-  const configJson = JSON.parse(text(files[FILES.encoderConfig])) as unknown;
+  const configJson = parseJsonFile(files[FILES.encoderConfig]!, `${FILES.encoderConfig} of ${where}`);
   const config = parseBertConfig(configJson);
   const desc = `${FILES.encoderWeights} of ${where}`;
   let head: Uint8Array;

@@ -11,6 +11,7 @@ import { embedOnEngine } from '../../core/src/features/engine-embed.ts';
 import { readPlainHead } from '../../core/src/head/plain.ts';
 import { readBlobFiles } from '../../core/src/io/bundle-store-idb.ts';
 import { createKernelEngine, prestartKernelWorkers } from '../../core/src/kernel/engine.ts';
+import { parseJsonFile } from '../../core/src/model/files.ts';
 import { assembleTokenizer } from '../../core/src/model/tokenizer.ts';
 import { fileWeights, sourceWeights, weightsBlob, type RuntimeEnv } from './encoder-weights.ts';
 import type { Classification, ClassifyOptions, LoadOptions, RuntimeClassifier } from './types.ts';
@@ -66,7 +67,10 @@ export async function runtimeClassifier(
     // pack) while this thread builds the tokenizer and the head.
     await engine.start?.();
     const tokenizer = assembleTokenizer(
-      { vocabTxt: text(f[FILES.vocab]), tokenizerConfig: JSON.parse(text(f[FILES.tokenizerConfig])) as unknown },
+      {
+        vocabTxt: text(f[FILES.vocab]),
+        tokenizerConfig: parseJsonFile(f[FILES.tokenizerConfig]!, `${FILES.tokenizerConfig} of the classifier`),
+      },
       config,
       m.max_length,
     );

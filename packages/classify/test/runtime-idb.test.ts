@@ -17,7 +17,7 @@ import { FILES, type ClassifierBundle } from '../../core/src/bundle/types';
 import { idbStore } from '../../core/src/io/bundle-store-idb';
 import { fixtureModel } from '../../core/test-support/fixture-model';
 import { sharedPath, skipUnlessShared } from '../../core/test-support/shared';
-import { loadClassifier, WeightsError } from '../src/node';
+import { ConfigError, loadClassifier, WeightsError } from '../src/node';
 
 const skip =
   skipUnlessShared('data/sms-spam/SMSSpamCollection.tsv') || skipUnlessShared('data/bert-base-uncased/vocab.txt');
@@ -45,8 +45,8 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** Saves `bundle` under `name` with its weights file replaced by `weights` (as a Blob, as the store keeps it). */
-async function saveRaw(name: string, weights: Uint8Array): Promise<void> {
+/** Saves `bundle` under `name` with its weights replaced by `weights` (a Blob, as the store keeps them), and `more`. */
+async function saveRaw(name: string, weights: Uint8Array, more: Record<string, Uint8Array> = {}): Promise<void> {
   const db = await new Promise<IDBDatabase>((resolve, reject) => {
     const open = indexedDB.open('browser-bert-classifiers', 1);
     open.onsuccess = () => resolve(open.result);
@@ -54,7 +54,8 @@ async function saveRaw(name: string, weights: Uint8Array): Promise<void> {
   });
   try {
     const tx = db.transaction('bundles', 'readwrite');
-    const files = { ...bundle.files, [FILES.encoderWeights]: new Blob([weights as Uint8Array<ArrayBuffer>]) };
+    const blob = new Blob([weights as Uint8Array<ArrayBuffer>]);
+    const files = { ...bundle.files, ...more, [FILES.encoderWeights]: blob };
     tx.objectStore('bundles').put({ manifest: bundle.manifest, files, savedAt: '', size: 0 }, name);
     await new Promise((resolve, reject) => ((tx.oncomplete = resolve), (tx.onerror = () => reject(tx.error))));
   } finally {
@@ -89,7 +90,7 @@ for (const threads of [1, 2]) {
 }
 
 test(
-  'a damaged weights Blob in IndexedDB: one WeightsError at load each; the good classifier still loads',
+  'a damaged classifier in IndexedDB (weights Blob, config): one typed error at load each; the good one still loads',
   { skip },
   async () => {
     const weights = bundle.files[FILES.encoderWeights]!;
@@ -109,6 +110,14 @@ test(
       loadClassifier('indexeddb://empty'),
       /^WeightsError: Invalid safetensors file: the file is empty/,
     );
+    const html = new TextEncoder().encode('<html>not found</html>');
+    await saveRaw('bad-config', weights, { [FILES.encoderConfig]: html });
+    await assert.rejects(loadClassifier('indexeddb://bad-config'), (e: unknown) => {
+      assert.ok(e instanceof ConfigError, String(e));
+      assert.match(e.message, /^encoder\/config.json of the saved classifier is not valid JSON/);
+      assert.match(e.hint, /an HTML page, not JSON/);
+      return true;
+    });
     const runtime = await loadClassifier('indexeddb://tuned', { threads: 2 });
     try {
       assert.equal((await runtime.predictProba(['still works'])).length, runtime.labels.length);

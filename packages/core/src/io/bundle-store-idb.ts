@@ -11,7 +11,7 @@ const STORE = 'bundles';
 export const IDB_SCHEME = 'indexeddb://';
 
 /**
- * Files from this size up (the encoder's weights; not vocab.txt) are stored as Blobs. Chromium reads a record's bytes
+ * Files from this size up (the encoder's weights, a large head; not vocab.txt) are stored as Blobs. Chromium reads a record's bytes
  * through one slow path (≈ 120 ms for a 17.5 MB bert-tiny record, most of it before the success event); a record
  * that holds Blobs comes back at once and each Blob is then read with arrayBuffer(), ≈ 2× faster in all
  * (bench/FINDINGS.md F11) — or read by whoever needs it (the runtime's kernel workers read the weights themselves:

@@ -3,7 +3,7 @@
  * worker, batches spread over the workers. Used by features/embed for frozen embedding (training features,
  * classify); fine-tuning keeps the TF.js encoder, which has gradients.
  */
-import { BackendError, CancelledError, UsageError } from '../errors.ts';
+import { BackendError, CancelledError, StorageError, UsageError } from '../errors.ts';
 import type { BertConfig } from '../config/types.ts';
 import { checkBatch } from '../encoder/check-batch.ts';
 import type { EnginePooling, EngineResult, InferenceEngine, PaddedBatch } from '../encoder/types.ts';
@@ -158,8 +158,9 @@ interface Pending {
 }
 
 /**
- * Creates the engine for a frozen encoder. Nothing starts until the first run: then the encoder's current weights
- * are packed once and every worker gets a copy. Throws BACKEND when the kernel cannot run (kernelUnavailableReason).
+ * Creates the engine for a frozen encoder. Nothing starts until the first run (or start()): then the weights are
+ * packed once — here, or from a file by worker 0 — and every worker gets a copy. Throws BACKEND when the kernel cannot
+ * run (kernelUnavailableReason).
  */
 export function createKernelEngine(model: KernelWeights, options: KernelEngineOptions = {}): InferenceEngine {
   const reason = kernelUnavailableReason(model);
@@ -189,8 +190,14 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
   let disposed = false;
 
   /** A worker failed outside a run (e.g. init): the engine is unusable, every pending and later run rejects. */
-  const fail = (message: string): void => {
-    failure = new BackendError(`The wasm-simd inference engine failed: ${message}`, "use inference: 'tfjs'");
+  const fail = (message: string, kind?: 'read'): void => {
+    failure =
+      kind === 'read'
+        ? new StorageError(
+            `The encoder's weights could not be read: ${message}`,
+            'the browser lost them (storage cleared or damaged): save the classifier again, or load it from a zip',
+          )
+        : new BackendError(`The wasm-simd inference engine failed: ${message}`, "use inference: 'tfjs'");
     for (const p of pending.values()) p.reject(failure);
     pending.clear();
     load.fill(0);
@@ -198,7 +205,10 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
     workers = undefined;
   };
 
-  const modelConfig = kernelConfig(config, model.hasPooler);
+  const hasPooler = model.hasPooler;
+  const modelConfig = kernelConfig(config, hasPooler);
+  /** The weights, until start() has handed them over: no closure keeps them after (an in-memory Blob, the values). */
+  let source: KernelWeights | undefined = model;
   /**
    * Whether worker w has been sent its init (runs go to those only): every worker at start, or — from a checkpoint
    * file — worker 0, which reads and packs it, and the others once it has sent the packed weights back.
@@ -213,7 +223,7 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
       if (reply.type === 'packed') return initOthers(reply.image, reply.slots);
       if (reply.type !== 'result' && reply.type !== 'error') return; // training replies are not the engine's
       const p = reply.id === undefined ? undefined : pending.get(reply.id);
-      if (reply.type === 'error' && p === undefined) return fail(reply.message);
+      if (reply.type === 'error' && p === undefined) return fail(reply.message, reply.kind);
       if (p === undefined) return;
       pending.delete(reply.id!); // p was found by this id
       if (--load[w]! === 0) workers?.[w]?.busy(false);
@@ -230,9 +240,11 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
   async function start(): Promise<void> {
     const share = options.shareWordTable ?? canShareMemory();
     let inits: (w: number) => ReturnType<Inits> | undefined;
-    if ('file' in model) {
+    const from = source!;
+    source = undefined;
+    if ('file' in from) {
       fileWords = share ? new Float32Array(new SharedArrayBuffer(config.vocabSize * hidden * 4)) : undefined;
-      const { file, dataStart, tensors, hasPooler } = model;
+      const { file, dataStart, tensors } = from;
       const weights: KernelInitWeights = {
         kind: 'checkpoint',
         bert: config,
@@ -243,7 +255,7 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
         packForOthers: threads > 1,
       };
       inits = (w) => (w === 0 ? { weights, words: fileWords, transfer: [] } : undefined);
-    } else inits = await packedInits(model, share);
+    } else inits = await packedInits(from, share);
     if (disposed) return;
     const started: KernelWorker[] = [];
     try {
@@ -331,7 +343,7 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
       if (failure !== undefined) return Promise.reject(failure);
       try {
         checkBatch(batch, config);
-        if (pooling === 'pooler' && !model.hasPooler) {
+        if (pooling === 'pooler' && !hasPooler) {
           throw new UsageError("This checkpoint has no pooler weights, so pooling 'pooler' is not available");
         }
       } catch (e) {

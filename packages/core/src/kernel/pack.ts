@@ -90,7 +90,8 @@ export type SlotPlan =
 export function slotPlan(config: BertConfig, pooler: boolean): SlotPlan[] {
   const H = config.hiddenSize;
   const I = config.intermediateSize;
-  const scale = 1 / Math.sqrt(H / config.numAttentionHeads);
+  // float32, as bb_pack_linear's parameter is: the JS and kernel packers then round each product once, alike
+  const scale = Math.fround(1 / Math.sqrt(H / config.numAttentionHeads));
   const plan: SlotPlan[] = [];
   const asIs = (kind: number, layer: number, name: string) => plan.push({ kind, layer, how: 'as-is', name });
   const one = (name: string, s = 1): SlotPart => ({ name, col0: 0, scale: s });

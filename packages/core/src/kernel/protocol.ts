@@ -164,4 +164,10 @@ export type KernelReply =
       /** The request's parameter buffer, returned for reuse. */
       readonly spare: Float32Array | undefined;
     }
-  | { readonly type: 'error'; readonly id: number | undefined; readonly message: string };
+  | {
+      readonly type: 'error';
+      readonly id: number | undefined;
+      readonly message: string;
+      /** 'read': the worker could not read its checkpoint file (the engine fails with a StorageError). */
+      readonly kind?: 'read';
+    };

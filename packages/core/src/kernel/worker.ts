@@ -186,7 +186,8 @@ function init(msg: Init): void {
     .then(
       (bytes) => initKernel(msg, new Uint8Array(bytes)),
       (e: unknown) => {
-        throw new Error(`could not read the checkpoint file (${(e as Error | undefined)?.message ?? String(e)})`);
+        const message = `could not read the checkpoint file (${(e as Error | undefined)?.message ?? String(e)})`;
+        io.post({ type: 'error', id: undefined, message, kind: 'read' });
       },
     )
     .catch((e: unknown) => fail(msg, e))
@@ -221,6 +222,9 @@ function initKernel(msg: Init, file: Uint8Array | undefined): void {
   if (w.kind === 'checkpoint') {
     if (file === undefined) throw new Error("a checkpoint init without the checkpoint's bytes");
     packCheckpoint(k, w, file, words);
+    // the file is ours (read here) and packed: release it before the image for the others is made, where possible
+    const bytes = file.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
+    if (typeof bytes.transfer === 'function') bytes.transfer(0);
   } else {
     for (const s of w.slots) {
       const len = k.bb_weight_len(s.kind, s.layer);

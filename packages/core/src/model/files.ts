@@ -49,7 +49,11 @@ export const WEIGHTS_CANDIDATES = [
 type Get = (name: string) => Promise<Uint8Array | undefined>;
 
 function parseJson(source: FileSource, name: string, bytes: Uint8Array | undefined): unknown {
-  if (bytes === undefined) return undefined;
+  return bytes === undefined ? undefined : parseJsonFile(bytes, `${name} of ${source.description}`);
+}
+
+/** A JSON file's value; a ConfigError naming `what` (e.g. "config.json of …") when it is not JSON. */
+export function parseJsonFile(bytes: Uint8Array, what: string): unknown {
   const text = new TextDecoder().decode(bytes);
   try {
     return JSON.parse(text);
@@ -57,9 +61,7 @@ function parseJson(source: FileSource, name: string, bytes: Uint8Array | undefin
     const hint = /^\s*</.test(text)
       ? 'the file is an HTML page, not JSON (a login or error page saved under that name?); download it again'
       : 'the file is damaged; download it again';
-    throw new ConfigError(`${name} of ${source.description} is not valid JSON (${(e as Error).message})`, hint, {
-      cause: e,
-    });
+    throw new ConfigError(`${what} is not valid JSON (${(e as Error).message})`, hint, { cause: e });
   }
 }
 
