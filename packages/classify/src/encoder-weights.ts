@@ -1,21 +1,16 @@
 /**
- * The encoder's config and weights for the kernel engine, from a classifier bundle: the bundle's own safetensors file
- * left to the workers when it is a Blob (IndexedDB), else read here from the bundle or the encoder's recorded source.
+ * The encoder's config and weights for the kernel engine when the bundle's own safetensors file is a Blob not read yet
+ * (IndexedDB): only its header is read here, the kernel's worker reads the rest. Other bundles: source-weights.ts.
  */
-import { FILES, type ClassifierBundle, type LazyClassifierBundle } from '../../core/src/bundle/types.ts';
+import { FILES, type LazyClassifierBundle } from '../../core/src/bundle/types.ts';
 import { parseBertConfig } from '../../core/src/config/parse.ts';
 import type { BertConfig } from '../../core/src/config/types.ts';
-import { WORD_EMBEDDINGS } from '../../core/src/encoder/weight-map.ts';
-import { encoderWeightValues, planEncoderWeights } from '../../core/src/encoder/weight-values.ts';
-import { EncoderMismatchError, StorageError, WeightsError } from '../../core/src/errors.ts';
-import { createMemorySource } from '../../core/src/io/memory-source.ts';
+import { planEncoderWeights } from '../../core/src/encoder/weight-values.ts';
+import { StorageError, WeightsError } from '../../core/src/errors.ts';
 import type { FileSource } from '../../core/src/io/types.ts';
 import type { KernelCheckpointFile, KernelWeightValues } from '../../core/src/kernel/engine.ts';
 import type { KernelSpawner } from '../../core/src/kernel/spawn.ts';
-import { parseJsonFile, readModelFiles } from '../../core/src/model/files.ts';
-import { readModelWeights } from '../../core/src/model/weights.ts';
-import { weightsHash } from '../../core/src/model/weights-hash.ts';
-import { shareableFloat32 } from '../../core/src/util/shared-memory.ts';
+import { parseJsonFile } from '../../core/src/model/files.ts';
 import { hasRandomInitMarker } from '../../core/src/vocabulary.ts';
 import { readSafetensorsHeader, safetensorsHeaderLength } from '../../core/src/weights/safetensors.ts';
 import type { LoadOptions } from './types.ts';
@@ -74,69 +69,5 @@ export async function fileWeights(
     config,
     randomInit: hasRandomInitMarker(configJson),
     weights: { config, hasPooler, file, dataStart: header.dataStart, tensors: raws },
-  };
-}
-
-/** The encoder's files: the bundle's own (fine-tuned), else its recorded source (or options.encoder). */
-function encoderFiles(bundle: ClassifierBundle, options: LoadOptions, env: RuntimeEnv): FileSource {
-  const m = bundle.manifest;
-  const f = bundle.files;
-  if (m.encoder.included) {
-    return createMemorySource(
-      {
-        'config.json': f[FILES.encoderConfig]!,
-        'model.safetensors': f[FILES.encoderWeights]!,
-        'vocab.txt': f[FILES.vocab]!,
-        'tokenizer_config.json': f[FILES.tokenizerConfig]!,
-      },
-      'the classifier bundle',
-    );
-  }
-  const given = options.encoder;
-  if (given !== undefined && typeof given !== 'string') return given;
-  const source = given ?? m.encoder.source;
-  return env.encoderSource(source, given === undefined ? m.encoder.revision : null, options);
-}
-
-/** The weights read here, as values: from the bundle, or from the encoder's source, checked against its hash. */
-export async function sourceWeights(
-  bundle: ClassifierBundle,
-  options: LoadOptions,
-  env: RuntimeEnv,
-): Promise<EncoderWeights> {
-  const m = bundle.manifest;
-  const source = encoderFiles(bundle, options, env);
-  const files = await readModelFiles(source, { onProgress: options.onProgress });
-  if (files.weights.kind === 'tfjs-graph') {
-    throw new WeightsError(
-      `${source.description} is a TF.js graph model, which the kernel cannot run`,
-      'use @browser-bert/core (TF.js) for graph models, or a checkpoint with its weights (safetensors)',
-    );
-  }
-  const weights = readModelWeights(files.weights);
-  if (!m.encoder.included) {
-    const hash = await weightsHash(weights.files);
-    if (hash !== m.encoder.weights_hash)
-      throw new EncoderMismatchError(source.description, m.encoder.weights_hash, hash);
-  }
-  await source.finish?.();
-  const config = parseBertConfig(files.config);
-  // the word table goes straight into shared memory (one copy for every worker), the rest into plain arrays
-  const { values, hasPooler } = encoderWeightValues(config, weights.tensors, source.description, (name, n) =>
-    name === WORD_EMBEDDINGS ? shareableFloat32(n) : undefined,
-  );
-  const wordEmbeddings = values.get(WORD_EMBEDDINGS)!;
-  values.delete(WORD_EMBEDDINGS);
-  // Handed to the engine once, when it starts: nothing here keeps a second copy of the weights alive.
-  let held: Map<string, Float32Array> | undefined = values;
-  const take = async () => {
-    const v = held!;
-    held = undefined;
-    return v;
-  };
-  return {
-    config,
-    randomInit: hasRandomInitMarker(files.config),
-    weights: { config, hasPooler, wordEmbeddings, values: take },
   };
 }

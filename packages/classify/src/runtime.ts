@@ -13,7 +13,7 @@ import { readBlobFiles } from '../../core/src/io/bundle-store-idb.ts';
 import { createKernelEngine, prestartKernelWorkers } from '../../core/src/kernel/engine.ts';
 import { parseJsonFile } from '../../core/src/model/files.ts';
 import { assembleTokenizer } from '../../core/src/model/tokenizer.ts';
-import { fileWeights, sourceWeights, weightsBlob, type RuntimeEnv } from './encoder-weights.ts';
+import { fileWeights, weightsBlob, type RuntimeEnv } from './encoder-weights.ts';
 import type { Classification, ClassifyOptions, LoadOptions, RuntimeClassifier } from './types.ts';
 
 /**
@@ -56,7 +56,9 @@ export async function runtimeClassifier(
   );
   const { config, randomInit, weights } = blob
     ? await fileWeights(f, blob, 'the saved classifier')
-    : await sourceWeights(checkBundle({ manifest: m, files: f }, 'the classifier bundle'), options, env);
+    : await (
+        await import('./source-weights.ts')
+      ).sourceWeights(checkBundle({ manifest: m, files: f }, 'the classifier bundle'), options, env);
   const hasPooler = weights.hasPooler;
   const engine = createKernelEngine(weights, {
     ...(env.spawner ? { spawn: env.spawner } : {}),

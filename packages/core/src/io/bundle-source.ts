@@ -7,7 +7,6 @@ import { StorageError } from '../errors.ts';
 import type { ClassifierBundle } from '../bundle/types.ts';
 import { parseManifest } from '../bundle/parse-manifest.ts';
 import { checkBundle, checkManifest } from '../bundle/validate.ts';
-import { bundleFromZip } from '../bundle/zip.ts';
 import { readBundle } from './bundle-store.ts';
 
 /**
@@ -54,6 +53,14 @@ async function filesOfDirectory(dir: FileSystemDirectoryHandle, prefix = ''): Pr
     }
   }
   return out;
+}
+
+/**
+ * A .zip → bundle. The zip code (fflate, which builds its tables when loaded: ~11 ms of a cold page) is loaded on the
+ * first zip, so a page that loads classifiers from elsewhere never runs it.
+ */
+async function bundleFromZip(bytes: Uint8Array): Promise<ClassifierBundle> {
+  return (await import('../bundle/zip.ts')).bundleFromZip(bytes);
 }
 
 export async function readBundleFrom(
