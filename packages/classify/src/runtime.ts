@@ -16,14 +16,14 @@ import { assembleTokenizer } from '../../core/src/model/tokenizer.ts';
 import { fileWeights, weightsBlob, type RuntimeEnv } from './encoder-weights.ts';
 import type { Classification, ClassifyOptions, LoadOptions, RuntimeClassifier } from './types.ts';
 
-/**
- * Reads the bundle while the kernel's workers start (their start-up overlaps the read, which for a bundle in
- * IndexedDB is mostly waiting for the disk), then assembles the classifier on them.
- */
 export type { RuntimeEnv };
 
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
 
+/**
+ * Reads the bundle while the kernel's workers start (their start-up overlaps the read, which for a bundle in
+ * IndexedDB is mostly waiting for the disk), then assembles the classifier on them.
+ */
 export async function loadRuntimeClassifier(
   read: () => Promise<LazyClassifierBundle>,
   options: LoadOptions,

@@ -22,6 +22,8 @@ export function TryPanel({
 
   useEffect(() => {
     if (!text.trim()) {
+      // and a prediction still on its way (a slow one, for the text before) is not shown for the empty box
+      latest.current++;
       setPred(undefined);
       return;
     }
