@@ -16,6 +16,8 @@ import type { Classifier } from '../../core/src/classifier/types';
 import { FILES, type ClassifierBundle } from '../../core/src/bundle/types';
 import { idbStore } from '../../core/src/io/bundle-store-idb';
 import { fixtureModel } from '../../core/test-support/fixture-model';
+import { putRawRecord } from '../../core/test-support/idb-records';
+import { maxAbsDiff } from './max-abs-diff';
 import { sharedPath, skipUnlessShared } from '../../core/test-support/shared';
 import { ConfigError, loadClassifier, WeightsError } from '../src/node';
 
@@ -47,27 +49,9 @@ after(async () => {
 
 /** Saves `bundle` under `name` with its weights replaced by `weights` (a Blob, as the store keeps them), and `more`. */
 async function saveRaw(name: string, weights: Uint8Array, more: Record<string, Uint8Array> = {}): Promise<void> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const open = indexedDB.open('browser-bert-classifiers', 1);
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
-  try {
-    const tx = db.transaction('bundles', 'readwrite');
-    const blob = new Blob([weights as Uint8Array<ArrayBuffer>]);
-    const files = { ...bundle.files, ...more, [FILES.encoderWeights]: blob };
-    tx.objectStore('bundles').put({ manifest: bundle.manifest, files, savedAt: '', size: 0 }, name);
-    await new Promise((resolve, reject) => ((tx.oncomplete = resolve), (tx.onerror = () => reject(tx.error))));
-  } finally {
-    db.close();
-  }
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
+  const blob = new Blob([weights as Uint8Array<ArrayBuffer>]);
+  const files = { ...bundle.files, ...more, [FILES.encoderWeights]: blob };
+  await putRawRecord(name, { manifest: bundle.manifest, files, savedAt: '', size: 0 });
 }
 
 for (const threads of [1, 2]) {

@@ -12,6 +12,7 @@ import type { LoadedModel } from '../../core/src/model/types';
 import { trainClassifier } from '../../core/src/train/pipeline';
 import type { Classifier } from '../../core/src/classifier/types';
 import { fixtureModel } from '../../core/test-support/fixture-model';
+import { maxAbsDiff } from './max-abs-diff';
 import { sharedPath, skipUnlessShared } from '../../core/test-support/shared';
 import { loadClassifier, EncoderMismatchError, StorageError, WeightsError } from '../src/node';
 
@@ -42,13 +43,6 @@ after(async () => {
   model?.dispose();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 
 test("frozen classifier: the runtime gives the library's scores on the whole SMS corpus", { skip }, async (t) => {
   const runtime = await loadClassifier(path.join(dir, 'frozen'));

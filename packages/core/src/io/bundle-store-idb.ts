@@ -6,8 +6,9 @@ import type { ClassifierBundle, ClassifierManifest, LazyClassifierBundle } from 
 import { idbRequest as req, idbTransactionDone, openIdbStore } from './idb.ts';
 import type { BundleStore } from './types.ts';
 
-const DB = 'browser-bert-classifiers';
-const STORE = 'bundles';
+/** The database and object store of saved classifiers (one record per name). */
+export const BUNDLE_DB = 'browser-bert-classifiers';
+export const BUNDLE_STORE = 'bundles';
 export const IDB_SCHEME = 'indexeddb://';
 
 /**
@@ -42,8 +43,8 @@ export interface SavedClassifierInfo {
 }
 
 async function store(mode: IDBTransactionMode): Promise<IDBObjectStore> {
-  const db = await openIdbStore(DB, STORE, 'save to a folder or download a zip instead');
-  return db.transaction(STORE, mode).objectStore(STORE);
+  const db = await openIdbStore(BUNDLE_DB, BUNDLE_STORE, 'save to a folder or download a zip instead');
+  return db.transaction(BUNDLE_STORE, mode).objectStore(BUNDLE_STORE);
 }
 
 function nameOf(target: string): string {
@@ -77,13 +78,13 @@ export const idbStore: BundleStore = {
       savedAt: new Date().toISOString(),
       size,
     };
-    const db = await openIdbStore(DB, STORE, 'save to a folder or download a zip instead');
+    const db = await openIdbStore(BUNDLE_DB, BUNDLE_STORE, 'save to a folder or download a zip instead');
     try {
-      const tx = db.transaction(STORE, 'readwrite');
+      const tx = db.transaction(BUNDLE_STORE, 'readwrite');
       const done = idbTransactionDone(tx);
       done.catch(() => undefined); // observed below; an abort during put() must not surface as unhandled
       try {
-        tx.objectStore(STORE).put(rec, name);
+        tx.objectStore(BUNDLE_STORE).put(rec, name);
       } catch (e) {
         tx.abort();
         throw e;

@@ -6,6 +6,7 @@
  */
 import { encoderWeightSpecs } from '../encoder/weight-values.ts';
 import { toFloat32 } from '../weights/dtype.ts';
+import { tensorAt } from '../weights/safetensors.ts';
 import type { RawTensor } from '../weights/types.ts';
 import { packBias, slotPlan, weightImage, WORD_SLOT } from './pack.ts';
 import type { KernelReply, KernelRequest, KernelWeight } from './protocol.ts';
@@ -141,9 +142,7 @@ function packCheckpoint(
   const raw = (name: string): RawTensor => {
     const place = places.get(name);
     if (place === undefined) throw new Error(`the checkpoint has no tensor for ${name}`);
-    const { begin, end, ...t } = place;
-    if (w.dataStart + end > file.byteLength) throw new Error(`the checkpoint file ends before tensor ${t.name}`);
-    return { ...t, data: file.subarray(w.dataStart + begin, w.dataStart + end) };
+    return tensorAt(file, w.dataStart, place);
   };
   const slot = (kind: number, layer: number) =>
     new Float32Array(k.memory.buffer, k.bb_weight_ptr(kind, layer), k.bb_weight_len(kind, layer));

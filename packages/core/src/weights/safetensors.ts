@@ -65,10 +65,15 @@ export function safetensorsHeaderLength(first8: Uint8Array, fileLength: number):
 export function readSafetensors(bytes: Uint8Array): ReadWeightsResult {
   const { dataStart, tensors: places, metadata } = readSafetensorsHeader(bytes, bytes.byteLength);
   const tensors: TensorMap = new Map();
-  for (const { begin, end, ...t } of places) {
-    tensors.set(t.name, { ...t, data: bytes.subarray(dataStart + begin, dataStart + end) });
-  }
+  for (const place of places) tensors.set(place.name, tensorAt(bytes, dataStart, place));
   return { tensors, info: { format: 'safetensors', metadata } };
+}
+
+/** The tensor at `place` of a safetensors file's bytes (a view, no copy); a WeightsError when the file ends before it. */
+export function tensorAt(file: Uint8Array, dataStart: number, place: TensorPlace): RawTensor {
+  const { begin, end, ...t } = place;
+  if (dataStart + end > file.byteLength) fail(`the file ends before tensor "${t.name}"`);
+  return { ...t, data: file.subarray(dataStart + begin, dataStart + end) };
 }
 
 /**

@@ -13,6 +13,7 @@ import { StorageError } from '../../src/errors';
 import { initNodeBackend } from '../../src/node';
 import { idbStore, listSavedClassifiers } from '../../src/io/bundle-store-idb';
 import type { ClassifierBundle } from '../../src/bundle/types';
+import { putRawRecord, readRawRecord } from '../../test-support/idb-records';
 import { makeTinyClassifier, type TinyClassifier } from '../../test-support/tiny-classifier';
 
 let tmp = '';
@@ -125,24 +126,6 @@ test('one IndexedDB connection for every operation; deleting the database is not
   }
 });
 
-/** The raw record saved under `name`, as IndexedDB holds it. */
-async function rawRecord(name: string): Promise<{ files: Record<string, unknown> } & Record<string, unknown>> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const open = indexedDB.open('browser-bert-classifiers', 1);
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
-  try {
-    const get = db.transaction('bundles').objectStore('bundles').get(name);
-    return await new Promise((resolve, reject) => {
-      get.onsuccess = () => resolve(get.result as { files: Record<string, unknown> });
-      get.onerror = () => reject(get.error);
-    });
-  } finally {
-    db.close();
-  }
-}
-
 /** The tiny classifier with one more file of 1.5 MB (its own files are all under 1 MiB). */
 const withLargeFile = (): ClassifierBundle => ({
   manifest: tiny.bundle.manifest,
@@ -152,7 +135,7 @@ const withLargeFile = (): ClassifierBundle => ({
 test('large files are stored as Blobs, small ones as bytes, and read back byte for byte', async () => {
   const bundle = withLargeFile();
   await idbStore.write!('indexeddb://blobs', bundle);
-  const rec = await rawRecord('blobs');
+  const rec = await readRawRecord('blobs');
   let blobs = 0;
   for (const [f, bytes] of Object.entries(bundle.files)) {
     const stored = rec.files[f];
@@ -168,20 +151,9 @@ test('large files are stored as Blobs, small ones as bytes, and read back byte f
 
 test('a record saved with plain bytes (earlier versions) still reads', async () => {
   await idbStore.write!('indexeddb://old', tiny.bundle);
-  const rec = await rawRecord('old');
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const open = indexedDB.open('browser-bert-classifiers', 1);
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
-  try {
-    const tx = db.transaction('bundles', 'readwrite');
-    tx.objectStore('bundles').put({ ...rec, files: { ...tiny.bundle.files } }, 'old');
-    await new Promise((resolve) => (tx.oncomplete = resolve));
-  } finally {
-    db.close();
-  }
-  assert.ok(Object.values((await rawRecord('old')).files).every((f) => f instanceof Uint8Array));
+  const rec = await readRawRecord('old');
+  await putRawRecord('old', { ...rec, files: { ...tiny.bundle.files } });
+  assert.ok(Object.values((await readRawRecord('old')).files).every((f) => f instanceof Uint8Array));
   const back = await idbStore.read('indexeddb://old');
   for (const [f, bytes] of Object.entries(tiny.bundle.files)) assert.deepEqual(back.files[f], bytes, f);
 });
