@@ -75,9 +75,18 @@ export async function runBrowser(
     const p = rendererPeak(tag);
     if (p !== undefined) peak = Math.max(peak ?? 0, p);
   }, 2000);
+  // BB_BENCH_TRACE_MEMORY=1: the tab's footprint every second, interleaved with the page's log (where it goes)
+  const t0 = performance.now();
+  const stamp = (): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+  const tracer = process.env.BB_BENCH_TRACE_MEMORY
+    ? setInterval(() => {
+        const f = footprint.now();
+        if (f) log(`  [memory ${stamp()}] footprint ${(f.footprint / 2 ** 20).toFixed(0)} MiB`);
+      }, 1000)
+    : undefined;
   try {
     const page = await browser.newPage();
-    page.on('console', (m) => log(`  [page] ${m.text()}`));
+    page.on('console', (m) => log(`  [page${tracer ? ` ${stamp()}` : ''}] ${m.text()}`));
     let pids: number[] = [];
     await page.exposeFunction('__bbPeakRss', () => rendererPeak(tag) ?? NaN);
     await page.exposeFunction('__bbCpuMs', () => {
@@ -98,6 +107,7 @@ export async function runBrowser(
     };
   } finally {
     clearInterval(sampler);
+    clearInterval(tracer);
     footprint.stop();
     await browser.close();
     await server.close();

@@ -27,10 +27,17 @@ async function fineTuneRun(
   layers: number | 'all',
   into: Run,
 ): Promise<void> {
+  let last = '';
   const r = await trainClassifier({
     model,
     dataset: { texts: [...ctx.texts], labels: [...ctx.labels] },
     options: { fineTuneLayers: layers, epochs: 1, fineTuneEngine: engine, seed: 42 },
+    onProgress: (e) => {
+      // stage changes (and every 40th batch) in the log: with BB_BENCH_TRACE_MEMORY=1, where the memory goes
+      const at = e.stage === 'batch' ? e.done : 0;
+      if (e.stage !== last || at % 40 === 1) ctx.log(`  ${engine} ${e.stage}${e.stage === 'batch' ? ` ${at}` : ''}`);
+      last = e.stage;
+    },
   });
   const h = r.history[0]!;
   into.ms.push(trainMs(r));

@@ -68,6 +68,39 @@ export function createBertEncoder(
   return buildEncoder(config, made);
 }
 
+/**
+ * A copy of an encoder that shares its weights' storage until one of the two changes a weight (a tf.Variable made
+ * from a tensor shares its data, and assign() gives it new data), and shares the word table, which no training
+ * changes: fine-tuning the copy never changes the source, and the copy costs no weight memory until it is trained.
+ */
+export function copyBertEncoder(source: BertEncoder): BertEncoder {
+  if (source.wordEmbeddings === undefined) {
+    throw new UsageError('This encoder has no weights as values (a graph model), so it cannot be copied');
+  }
+  const id = ++instances;
+  const copies = new Map<tf.Variable, tf.Variable>();
+  const variables = new Map<string, tf.Variable>();
+  try {
+    for (const [name, v] of source.variables) {
+      const c = tf.variable(v, false, `bert${id}/${name}`);
+      copies.set(v, c);
+      variables.set(name, c);
+    }
+  } catch (e) {
+    for (const c of copies.values()) c.dispose();
+    throw e;
+  }
+  const byLayer = Array.from({ length: source.config.numHiddenLayers }, (_, l) =>
+    source.layerVariables(l).map((v) => copies.get(v)!),
+  );
+  return buildEncoder(source.config, {
+    variables,
+    byLayer,
+    hasPooler: source.hasPooler,
+    wordTable: source.wordEmbeddings,
+  });
+}
+
 interface EncoderWeights {
   readonly variables: Map<string, tf.Variable>;
   readonly byLayer: tf.Variable[][];

@@ -65,6 +65,12 @@ export interface InferenceEngine {
    * is reported by the runs.
    */
   start?(): Promise<void>;
+  /**
+   * Ends the workers to free their memory while the engine is idle (e.g. while its encoder's copy is fine-tuned); the
+   * next run starts them again. False, and nothing changes, when it cannot: runs in flight, still starting, or
+   * weights it read from a file and no longer holds.
+   */
+  suspend?(): boolean;
   /** Stops the workers; later runs reject. */
   dispose(): void;
 }

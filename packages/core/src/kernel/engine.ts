@@ -186,6 +186,8 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
   const load = new Array<number>(threads).fill(0);
   const pending = new Map<number, Pending>();
   let nextId = 1;
+  /** Runs asked for and not yet settled (waiting for the start, or in a worker). */
+  let active = 0;
   let failure: Error | undefined;
   let disposed = false;
 
@@ -209,6 +211,8 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
   const modelConfig = kernelConfig(config, hasPooler);
   /** The weights, until start() has handed them over: no closure keeps them after (an in-memory Blob, the values). */
   let source: KernelWeights | undefined = model;
+  /** Weight values can be read again (from the encoder's variables), so the workers can end and start anew. */
+  const restartable = 'file' in model ? undefined : model;
   /**
    * Whether worker w has been sent its init (runs go to those only): every worker at start, or — from a checkpoint
    * file — worker 0, which reads and packs it, and the others once it has sent the packed weights back.
@@ -255,7 +259,7 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
         packForOthers: threads > 1,
       };
       inits = (w) => (w === 0 ? { weights, words: fileWords, transfer: [] } : undefined);
-    } else inits = await packedInits(from, share);
+    } else inits = await packedInits(from, share, threads);
     if (disposed) return;
     const started: KernelWorker[] = [];
     try {
@@ -301,9 +305,8 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
     if (disposed) {
       return Promise.reject(new CancelledError('The inference engine was disposed'));
     }
-    if (failure !== undefined || workers === undefined) {
-      return Promise.reject(failure ?? new BackendError('The wasm-simd engine has no workers'));
-    }
+    if (failure !== undefined) return Promise.reject(failure);
+    if (workers === undefined) return startOnce().then(() => dispatch(batch, pooling)); // suspended meanwhile
     const ready = workers;
     let w = 0; // (worker 0 always has its init)
     for (let i = 1; i < threads; i++) if (initialized[i] && load[i]! < load[w]!) w = i;
@@ -350,9 +353,23 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
         return Promise.reject(e as Error);
       }
       // The first run reads the weights (asynchronously) and starts the workers unless start() did; later runs wait.
-      return startOnce().then(() => dispatch(batch, pooling));
+      active++;
+      return startOnce()
+        .then(() => dispatch(batch, pooling))
+        .finally(() => active--);
     },
     start: startOnce,
+    suspend(): boolean {
+      if (disposed || failure !== undefined || restartable === undefined) return false;
+      if (workers === undefined || active > 0 || initialized.some((i) => !i)) return false;
+      for (const w of workers) w.terminate();
+      workers = undefined;
+      starting = undefined;
+      source = restartable;
+      initialized.fill(false);
+      load.fill(0);
+      return true;
+    },
     dispose(): void {
       if (disposed) return;
       disposed = true;

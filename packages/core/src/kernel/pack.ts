@@ -142,10 +142,13 @@ export function packBias(parts: readonly SlotPart[], read: (name: string) => Flo
   return out;
 }
 
-/** A Linear slot from weights stored [in, out]: panels(out) × in × PANEL, each part's columns × its scale. */
-function packLinear(plan: Extract<SlotPlan, { how: 'linear' }>, read: (name: string) => Float32Array): Float32Array {
+/** Fills a Linear slot (`packed`: panels(out) × in × PANEL) from weights stored [in, out], each part × its scale. */
+function packLinear(
+  plan: Extract<SlotPlan, { how: 'linear' }>,
+  read: (name: string) => Float32Array,
+  packed: Float32Array,
+): void {
   const inDim = plan.in;
-  const packed = new Float32Array(Math.ceil(plan.out / PANEL) * inDim * PANEL);
   for (const part of plan.parts) {
     const w = read(part.name);
     for (let k = 0; k < inDim; k++) {
@@ -155,7 +158,6 @@ function packLinear(plan: Extract<SlotPlan, { how: 'linear' }>, read: (name: str
       }
     }
   }
-  return packed;
 }
 
 /** The slot kind of the word-embedding table (left out of the image when the table is shared). */
@@ -172,27 +174,40 @@ export async function readVariables(variables: ReadonlyMap<string, tf.Variable>)
   return new Map(entries);
 }
 
-/** Packs the encoder's weights (HF names, Linear stored [in, out]) into every kernel slot's values (slotPlan). */
-export function packEncoderWeights(
+/**
+ * Packs the encoder's weights (HF names, Linear stored [in, out]) straight into one image of every kernel slot
+ * (slotPlan) but those of kind `skip` (the word table, when the workers share it), with where each slot is.
+ */
+export function packEncoderImage(
   config: BertConfig,
   values: ReadonlyMap<string, Float32Array>,
   pooler: boolean,
-): KernelWeight[] {
+  skip?: number,
+): { image: Float32Array; slots: KernelSlot[] } {
   const read = (name: string): Float32Array => {
     const v = values.get(name);
     if (v === undefined) throw new UsageError(`The encoder has no weight "${name}" for the kernel`);
     return v;
   };
-  return slotPlan(config, pooler).map((plan) => ({
-    kind: plan.kind,
-    layer: plan.layer,
-    values:
-      plan.how === 'as-is'
-        ? read(plan.name)
-        : plan.how === 'bias'
-          ? packBias(plan.parts, read)
-          : packLinear(plan, read),
-  }));
+  const plans = slotPlan(config, pooler).filter((plan) => plan.kind !== skip);
+  const biases = new Map<SlotPlan, Float32Array>();
+  const slots: KernelSlot[] = [];
+  let offset = 0;
+  for (const plan of plans) {
+    let length: number;
+    if (plan.how === 'as-is') length = read(plan.name).length;
+    else if (plan.how === 'bias') length = biases.set(plan, packBias(plan.parts, read)).get(plan)!.length;
+    else length = Math.ceil(plan.out / PANEL) * plan.in * PANEL;
+    slots.push({ kind: plan.kind, layer: plan.layer, offset, length });
+    offset += length;
+  }
+  const image = new Float32Array(offset);
+  plans.forEach((plan, i) => {
+    const { offset: at, length } = slots[i]!;
+    if (plan.how === 'linear') packLinear(plan, read, image.subarray(at, at + length));
+    else image.set(plan.how === 'as-is' ? read(plan.name) : biases.get(plan)!, at);
+  });
+  return { image, slots };
 }
 
 /** A fresh buffer holding every weight back to back, and where each slot is in it (one per worker: transferable). */

@@ -187,7 +187,7 @@ export async function createKernelTrainer(o: KernelTrainerOptions): Promise<Kern
   const adam = createFlatAdam(layout.size, layout.headOffset, o.encoderLearningRate, o.headLearningRate, o.clipNorm);
 
   // Start the workers: every weight packed as the inference engine does, the word table shared where possible.
-  let inits: Inits | undefined = await packedInits(kernelWeightsOf(encoder), canShareMemory());
+  let inits: Inits | undefined = await packedInits(kernelWeightsOf(encoder), canShareMemory(), threads);
   const workers: KernelWorker[] = [];
   const pending = new Map<number, Pending>();
   let nextId = 1;

@@ -4,7 +4,7 @@
  * bundle, to copy an encoder, and by `convert`.
  */
 import { configJson } from '../config/serialise.ts';
-import { createBertEncoder, poolerWeights, requiredWeights } from '../encoder/index.ts';
+import { copyBertEncoder, poolerWeights, requiredWeights } from '../encoder/index.ts';
 import { WORD_EMBEDDINGS } from '../encoder/weight-map.ts';
 import { transpose2d } from '../encoder/weight-values.ts';
 import type { BertEncoder } from '../encoder/types.ts';
@@ -28,9 +28,12 @@ export function encoderTensors(encoder: BertEncoder, dtype: 'F32' | 'F16' = 'F32
   return out;
 }
 
-/** An independent copy of an encoder (own variables): fine-tuning never changes the caller's model. */
+/**
+ * An independent copy of an encoder: fine-tuning it never changes the caller's model. Its weights share storage
+ * with the source's until trained (copyBertEncoder), so an untrained layer costs no second copy.
+ */
 export function cloneEncoder(encoder: BertEncoder): BertEncoder {
-  return createBertEncoder(encoder.config, encoderTensors(encoder), { source: 'a copy of the loaded encoder' });
+  return copyBertEncoder(encoder);
 }
 
 /**

@@ -5,10 +5,16 @@
  */
 import type { BertEncoder } from '../encoder/types.ts';
 import { tokenizeTexts } from '../features/tokenize.ts';
-import { cloneEncoder } from '../model/clone.ts';
 import { contrastiveTune } from './contrastive.ts';
 import { etaMs, stageProgress } from './progress.ts';
-import { headOnFeatures, signalOpt, tunedFeatures, type StageInputs, type TrainedModel } from './stages.ts';
+import {
+  headOnFeatures,
+  signalOpt,
+  tunableCopy,
+  tunedFeatures,
+  type StageInputs,
+  type TrainedModel,
+} from './stages.ts';
 
 /** Pairs per epoch by default: SetFit's 20 iterations × 2 pairs per example, at most this many. */
 export const MAX_DEFAULT_PAIRS = 2000;
@@ -22,7 +28,7 @@ export async function fewShotStage(s: StageInputs): Promise<TrainedModel> {
     onProgress: stageProgress(emit, 'tokenize'),
   });
   s.clock.lap('tokenize');
-  let encoder: BertEncoder = cloneEncoder(s.model.encoder);
+  let encoder: BertEncoder = tunableCopy(s);
   try {
     const rows = Array.from(data.train);
     const pairs = f.pairs ?? Math.min(MAX_DEFAULT_PAIRS, Math.max(2, 40 * rows.length));

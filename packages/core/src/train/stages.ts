@@ -121,6 +121,16 @@ function scatterRows(m: FeatureMatrix, ps: ArrayLike<number>, total: number): Fe
 }
 
 /**
+ * A private copy of the loaded encoder to tune: the caller's model stays as loaded, and the copy shares its weights
+ * until trained. The loaded model's engine idles meanwhile, so its workers end (freeing their memory, which the tuning
+ * workers need) and start again when it next runs.
+ */
+export function tunableCopy(s: StageInputs): BertEncoder {
+  s.model.encoder.inference?.suspend?.();
+  return cloneEncoder(s.model.encoder);
+}
+
+/**
  * A tuned encoder copy with the loaded model's inference engine attached (its weights are packed on first use), and
  * its features for `positions`, in a [texts, dim] matrix (other rows zero).
  */
@@ -167,7 +177,7 @@ export async function fineTuneStage(s: StageInputs): Promise<TrainedModel> {
     onProgress: stageProgress(emit, 'tokenize'),
   });
   s.clock.lap('tokenize');
-  let encoder: BertEncoder = cloneEncoder(s.model.encoder);
+  let encoder: BertEncoder = tunableCopy(s);
   try {
     const res = await fineTune(
       {

@@ -89,6 +89,7 @@ async function diffToReference(
     };
     const first = await both(seqs[0]!);
     const outs = [first, ...(await Promise.all(seqs.slice(1).map(both)))];
+    assert.equal(engine.suspend!(), false, 'an engine whose weights came from a file keeps its workers');
     let max = 0;
     seqs.forEach((ids, b) => {
       const ref = referenceForward(config, weights, ids);

@@ -205,6 +205,37 @@ test('prestarted workers (compiled ahead) are the ones the engine uses; the rest
   assert.equal(log.filter((l) => l.startsWith('spawn')).length, 3);
 });
 
+test('suspend() ends idle workers and the next run starts new ones with the same results; never mid-run', async () => {
+  const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64 });
+  const enc = createBertEncoder(config, randomBertWeights(config, { seed: 38 }));
+  const log: string[] = [];
+  let next = 0;
+  const counting: KernelSpawner = (source) => {
+    const w = nodeKernelSpawner(source);
+    const n = next++;
+    return {
+      ...w,
+      post: (m, t) => (m.type === 'init' && log.push(`init ${n}`), w.post(m, t)),
+      terminate: () => (log.push(`end ${n}`), w.terminate()),
+    };
+  };
+  const engine = createKernelEngine(kernelWeightsOf(enc), { threads: 2, spawn: counting });
+  open.push(engine, enc);
+  assert.equal(engine.suspend!(), false, 'nothing to end before the start');
+  const batch = pad([Int32Array.from([101, 7, 8, 9, 102]), Int32Array.from([101, 42, 102])]);
+  const first = await engine.run(batch, 'mean');
+  const inFlight = engine.run(batch, 'mean');
+  assert.equal(engine.suspend!(), false, 'a run is in flight');
+  await inFlight;
+  assert.equal(engine.suspend!(), true);
+  assert.deepEqual(log, ['init 0', 'init 1', 'end 0', 'end 1']);
+  assert.equal(engine.suspend!(), false, 'already ended');
+  const again = await engine.run(batch, 'mean');
+  assert.deepEqual(again.data, first.data);
+  assert.deepEqual(log.slice(4), ['init 2', 'init 3'], 'two new workers');
+  // weights from a file are not held after the start, so such an engine keeps its workers
+});
+
 test('a prestarted worker that fails before the engine takes it: the first run rejects (BackendError), never hangs', async () => {
   const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64 });
   const enc = createBertEncoder(config, randomBertWeights(config, { seed: 37 }));
