@@ -112,7 +112,12 @@ try {
             .getByTestId('train-progress')
             .innerText({ timeout: 200 })
             .catch(() => '')
-            .then((t) => console.log(`${mb(sampler.now())}  ${t.replace(/\s+/g, ' ').slice(0, 100)}`));
+            .then((t) => {
+              // the step's peak so far too: a spike shorter than the 150 ms between lines shows there
+              console.log(
+                `${mb(sampler.now())}  (peak ${mb(sampler.peak())})  ${t.replace(/\s+/g, ' ').slice(0, 100)}`,
+              );
+            });
         }, 150)
       : undefined;
     try {

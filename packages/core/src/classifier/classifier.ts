@@ -5,7 +5,7 @@ import { embedTexts } from '../features/embed.ts';
 import { predictHead } from '../head/predict.ts';
 import { writeBundle } from '../io/bundle-store.ts';
 import { decide } from './decide.ts';
-import { bundleOf } from './to-bundle.ts';
+import { bundleOf, bundleZipByteLength } from './to-bundle.ts';
 import type { BundleOptions, Classifier, ClassifierParts, ClassifyOptions, Prediction } from './types.ts';
 
 export function createClassifier(parts: ClassifierParts): Classifier {
@@ -47,6 +47,7 @@ export function createClassifier(parts: ClassifierParts): Classifier {
       });
     },
     toBundle,
+    zipByteLength: (options?: BundleOptions) => bundleZipByteLength(parts, options),
     async save(target: string, options?: BundleOptions) {
       const bundle = await toBundle(options);
       await writeBundle(target, bundle);

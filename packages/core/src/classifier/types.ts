@@ -28,6 +28,8 @@ export interface Classifier {
   predictProba(texts: readonly string[], options?: ClassifyOptions): Promise<Float32Array>;
   /** The self-describing bundle (manifest + files). */
   toBundle(options?: BundleOptions): Promise<ClassifierBundle>;
+  /** The exact size of bundleToZip(await toBundle(options)), without writing the encoder's weights. */
+  zipByteLength(options?: BundleOptions): Promise<number>;
   /** Saves to `indexeddb://name` (browser) or a folder (Node, after importing '@browser-bert/core/node'). */
   save(target: string, options?: BundleOptions): Promise<ClassifierBundle>;
   dispose(): void;

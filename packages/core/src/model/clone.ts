@@ -10,7 +10,7 @@ import { transpose2d } from '../encoder/weight-values.ts';
 import type { BertEncoder } from '../encoder/types.ts';
 import { RANDOM_INIT_MARKER } from '../vocabulary.ts';
 import { floatTensor } from '../weights/dtype.ts';
-import { writeSafetensors } from '../weights/safetensors.ts';
+import { safetensorsByteLength, writeSafetensors } from '../weights/safetensors.ts';
 import type { TensorMap } from '../weights/types.ts';
 
 /** The encoder's current weights as HF tensors (names without "bert.", PyTorch layout). */
@@ -36,21 +36,46 @@ export function cloneEncoder(encoder: BertEncoder): BertEncoder {
   return copyBertEncoder(encoder);
 }
 
+export interface EncoderFileOptions {
+  readonly randomInit: boolean;
+  readonly fineTunedFrom?: string;
+}
+
+function weightsMetadata(options: EncoderFileOptions): Record<string, string> {
+  return {
+    format: 'pt',
+    ...(options.randomInit ? RANDOM_INIT_MARKER : {}),
+    ...(options.fineTunedFrom === undefined ? {} : { browser_bert_fine_tuned_from: options.fineTunedFrom }),
+  };
+}
+
 /**
  * The encoder as the files of an HF model folder: config.json and model.safetensors (float32), both marked
  * random-init when the weights were, and the safetensors metadata naming the model it was fine-tuned from.
  */
 export function encoderFiles(
   encoder: BertEncoder,
-  options: { readonly randomInit: boolean; readonly fineTunedFrom?: string },
+  options: EncoderFileOptions,
 ): { readonly config: Uint8Array; readonly weights: Uint8Array } {
-  const config = new TextEncoder().encode(
+  const weights = writeSafetensors(encoderTensors(encoder), weightsMetadata(options));
+  return { config: encoderConfigFile(encoder, options), weights };
+}
+
+/** encoderFiles' config.json alone. */
+export function encoderConfigFile(encoder: BertEncoder, options: EncoderFileOptions): Uint8Array {
+  return new TextEncoder().encode(
     JSON.stringify(configJson(encoder.config, { randomInit: options.randomInit }), null, 2),
   );
-  const weights = writeSafetensors(encoderTensors(encoder), {
-    format: 'pt',
-    ...(options.randomInit ? RANDOM_INIT_MARKER : {}),
-    ...(options.fineTunedFrom === undefined ? {} : { browser_bert_fine_tuned_from: options.fineTunedFrom }),
-  });
-  return { config, weights };
+}
+
+/** The byte length of encoderFiles' model.safetensors, without reading or writing a weight. */
+export function encoderWeightsByteLength(encoder: BertEncoder, options: EncoderFileOptions): number {
+  const specs = [...requiredWeights(encoder.config), ...(encoder.hasPooler ? poolerWeights(encoder.config) : [])];
+  const present = specs.filter(
+    (spec) => encoder.variables.has(spec.name) || (spec.name === WORD_EMBEDDINGS && encoder.wordEmbeddings),
+  );
+  return safetensorsByteLength(
+    present.map((spec) => ({ name: spec.name, dtype: 'F32' as const, shape: spec.shape })),
+    weightsMetadata(options),
+  );
 }

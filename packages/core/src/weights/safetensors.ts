@@ -152,15 +152,18 @@ export function readSafetensorsHeader(bytes: Uint8Array, fileLength: number): Sa
   return { dataStart, tensors: entries, metadata };
 }
 
-/**
- * Writes tensors (in the given order) as a .safetensors file; the header is space-padded to 8-byte alignment
- * like the reference writer.
- */
-export function writeSafetensors(
-  tensors: TensorMap | Iterable<RawTensor>,
+/** A tensor's place in a file to write: everything but its bytes. */
+export interface TensorHead {
+  readonly name: string;
+  readonly dtype: RawTensor['dtype'];
+  readonly shape: readonly number[];
+}
+
+/** The header of a .safetensors file of these tensors (in order), space-padded to 8 bytes, and its data's size. */
+function safetensorsHeader(
+  list: readonly TensorHead[],
   metadata?: Readonly<Record<string, string>>,
-): Uint8Array {
-  const list = [...(tensors instanceof Map ? tensors.values() : tensors)];
+): { json: Uint8Array; dataBytes: number } {
   const header: Record<string, unknown> = {};
   if (metadata && Object.keys(metadata).length > 0) header.__metadata__ = { ...metadata };
   let offset = 0;
@@ -171,11 +174,6 @@ export function writeSafetensors(
     }
     seen.add(t.name);
     const size = numel(t.shape) * DTYPE_SIZE[t.dtype];
-    if (t.data.byteLength !== size) {
-      throw new WeightsError(
-        `Cannot write tensor "${t.name}": ${t.data.byteLength} bytes for ${t.dtype}[${t.shape.join(', ')}], expected ${size}`,
-      );
-    }
     header[t.name] = { dtype: t.dtype, shape: [...t.shape], data_offsets: [offset, offset + size] };
     offset += size;
   }
@@ -186,10 +184,40 @@ export function writeSafetensors(
     p.set(json);
     json = p;
   }
-  const out = new Uint8Array(8 + padded + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(padded), true);
+  return { json, dataBytes: offset };
+}
+
+/** The byte length writeSafetensors gives for tensors of these names, dtypes and shapes, without their bytes. */
+export function safetensorsByteLength(
+  list: readonly TensorHead[],
+  metadata?: Readonly<Record<string, string>>,
+): number {
+  const { json, dataBytes } = safetensorsHeader(list, metadata);
+  return 8 + json.byteLength + dataBytes;
+}
+
+/**
+ * Writes tensors (in the given order) as a .safetensors file; the header is space-padded to 8-byte alignment
+ * like the reference writer.
+ */
+export function writeSafetensors(
+  tensors: TensorMap | Iterable<RawTensor>,
+  metadata?: Readonly<Record<string, string>>,
+): Uint8Array {
+  const list = [...(tensors instanceof Map ? tensors.values() : tensors)];
+  for (const t of list) {
+    const size = numel(t.shape) * DTYPE_SIZE[t.dtype];
+    if (t.data.byteLength !== size) {
+      throw new WeightsError(
+        `Cannot write tensor "${t.name}": ${t.data.byteLength} bytes for ${t.dtype}[${t.shape.join(', ')}], expected ${size}`,
+      );
+    }
+  }
+  const { json, dataBytes } = safetensorsHeader(list, metadata);
+  const out = new Uint8Array(8 + json.byteLength + dataBytes);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.byteLength), true);
   out.set(json, 8);
-  let pos = 8 + padded;
+  let pos = 8 + json.byteLength;
   for (const t of list) {
     out.set(t.data, pos);
     pos += t.data.byteLength;

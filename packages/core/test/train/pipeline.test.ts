@@ -176,6 +176,15 @@ test('train → save (folder, zip) → load → classify gives identical scores;
   loaded.dispose();
   fromZip.dispose();
   assert.equal(tf.memory().numTensors, tensors, 'loaded classifiers free their tensors (the shared encoder stays)');
+  // the zip's exact size without writing the encoder's weights (the app shows both before a download)
+  for (const includeEncoder of [false, true]) {
+    const zip = bundleToZip(await classifier.toBundle({ includeEncoder }));
+    assert.equal(
+      await classifier.zipByteLength({ includeEncoder }),
+      zip.byteLength,
+      `includeEncoder ${includeEncoder}`,
+    );
+  }
   const bundle = bundleFromZip(bundleToZip(await classifier.toBundle()));
   assert.equal(bundle.manifest.encoder.included, false);
   assert.equal(bundle.manifest.encoder.weights_hash, model.info.weightsHash);
@@ -205,6 +214,7 @@ test(
     const bundle = await classifier.toBundle();
     assert.equal(bundle.manifest.encoder.included, true);
     assert.equal(bundle.manifest.encoder.fine_tuned, true);
+    assert.equal(await classifier.zipByteLength(), bundleToZip(bundle).byteLength, 'fine-tuned: metadata included');
     const texts = ['free entry in 2 a wkly comp', 'where are you?'];
     const before = await classifier.classify(texts);
     const loaded = await loadClassifier(bundleToZip(bundle)); // no model given: the encoder comes from the bundle
