@@ -99,7 +99,10 @@ export type KernelRequest =
       /** One training (or evaluation) step on a shard of a batch (train.c bt_step). */
       readonly type: 'train-step';
       readonly id: number;
-      /** New parameter values (train-layout.ts), when they changed since this worker's last step. */
+      /**
+       * New parameter values (train-layout.ts), when they changed since this worker's last step: the trainer's own
+       * copy when it is in shared memory (read, not kept), else a copy for this worker.
+       */
       readonly params: Float32Array | undefined;
       /**
        * Buffers (parameter-vector sized) the worker fills with the gradients and sends back, with `params`: they

@@ -11,7 +11,7 @@ import { BackendError, CancelledError, UsageError } from '../errors.ts';
 import { checkBatch } from '../encoder/check-batch.ts';
 import type { BertEncoder, PaddedBatch } from '../encoder/types.ts';
 import { headVariables } from '../head/model.ts';
-import { canShareMemory } from '../util/shared-memory.ts';
+import { canShareMemory, shareableFloat32 } from '../util/shared-memory.ts';
 import { createFlatAdam } from './adam.ts';
 import { kernelWeightsOf } from './attach.ts';
 import { kernelUnavailableReason } from './engine.ts';
@@ -159,7 +159,10 @@ export async function createKernelTrainer(o: KernelTrainerOptions): Promise<Kern
     if (v === undefined) throw new UsageError(`The kernel trainer found no variable ${name}`);
     return v;
   };
-  const master = new Float32Array(layout.size);
+  // One copy of the parameters, which every worker reads at its next step: shared where memory can be (a
+  // parameter-sized copy per worker per step less), else copied into each step's message.
+  const shareParams = canShareMemory();
+  const master = shareableFloat32(layout.size);
   for (const t of layout.tensors) {
     const v = variableOf(t.name);
     if (v.size !== t.size) throw new UsageError(`${t.name} has ${v.size} values, the kernel expects ${t.size}`);
@@ -265,8 +268,9 @@ export async function createKernelTrainer(o: KernelTrainerOptions): Promise<Kern
     const parts = shards(batch, threads);
     const replies = await Promise.all(
       parts.map(([b0, b1], w) => {
-        const params = stale[w] ? take() : undefined;
-        params?.set(master);
+        let params: Float32Array | undefined;
+        if (stale[w]) params = shareParams ? master : take();
+        if (params !== master) params?.set(master);
         stale[w] = false;
         const spare = train ? take() : undefined;
         const lab = labels.slice(b0, b1);
@@ -289,7 +293,7 @@ export async function createKernelTrainer(o: KernelTrainerOptions): Promise<Kern
             example0: b0,
             train,
           },
-          [params?.buffer, spare?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer),
+          [params?.buffer, spare?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer), // (not a shared one)
         );
       }),
     );
@@ -305,7 +309,7 @@ export async function createKernelTrainer(o: KernelTrainerOptions): Promise<Kern
       for (let i = 0; i < grads.length; i++) grads[i] = grads[i]! * inv;
     }
     for (const r of steps) {
-      if (r.spare) pool.push(r.spare);
+      if (r.spare && !(r.spare.buffer instanceof SharedArrayBuffer)) pool.push(r.spare); // (not the shared master)
       if (r.grads && r.grads !== grads) pool.push(r.grads);
     }
     const release = (): void => void (grads && pool.push(grads));

@@ -322,7 +322,7 @@ function trainStep(msg: Extract<KernelRequest, { type: 'train-step' }>): void {
     grads = msg.spare?.length === params ? msg.spare : new Float32Array(params);
     grads.set(xch());
   }
-  const spare = msg.params;
+  const spare = msg.params?.buffer instanceof SharedArrayBuffer ? undefined : msg.params; // (the trainer's own copy)
   const transfer = [grads?.buffer, spare?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
   io.post(
     { type: 'step', id: msg.id, lossSum: lossSum!, weightSum: weightSum!, correct: correct!, grads, spare },

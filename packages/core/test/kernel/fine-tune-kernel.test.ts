@@ -110,10 +110,24 @@ test('with dropout 0.1, the kernel’s seeded run is reproducible and ends withi
   const b = await run('kernel', 0.1);
   const one = await run('kernel', 0.1, {}, 1);
   const t = await run('tfjs', 0.1);
+  // as in a page that is not cross-origin isolated: parameters copied to each worker per step, a word table each
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  g.crossOriginIsolated = false;
+  let copied: FineTuneResult;
+  try {
+    copied = await run('kernel', 0.1);
+  } finally {
+    delete g.crossOriginIsolated;
+  }
   assert.deepEqual(
     a.history.map((h) => h.trainLoss),
     b.history.map((h) => h.trainLoss),
     'same seed, same losses',
+  );
+  assert.deepEqual(
+    copied.history.map((h) => h.trainLoss),
+    a.history.map((h) => h.trainLoss),
+    'shared or copied parameters: the same run',
   );
   // One worker or two: the same masks (keyed by example), only the gradient sum's order differs.
   assert.ok(Math.abs(one.history[1]!.trainLoss - a.history[1]!.trainLoss) < 1e-4, 'threads do not change the run');
