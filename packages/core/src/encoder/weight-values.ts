@@ -85,8 +85,12 @@ export function encoderWeightValues(
 }
 
 /** [rows, cols] row-major → [cols, rows]. */
-export function transpose2d(src: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(src.length);
+export function transpose2d(
+  src: Float32Array,
+  rows: number,
+  cols: number,
+  out: Float32Array = new Float32Array(src.length),
+): Float32Array {
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = src[r * cols + c]!;
   return out;
 }

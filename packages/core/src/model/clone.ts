@@ -5,27 +5,41 @@
  */
 import { configJson } from '../config/serialise.ts';
 import { copyBertEncoder, poolerWeights, requiredWeights } from '../encoder/index.ts';
-import { WORD_EMBEDDINGS } from '../encoder/weight-map.ts';
+import { WORD_EMBEDDINGS, type WeightSpec } from '../encoder/weight-map.ts';
 import { transpose2d } from '../encoder/weight-values.ts';
 import type { BertEncoder } from '../encoder/types.ts';
 import { RANDOM_INIT_MARKER } from '../vocabulary.ts';
 import { floatTensor } from '../weights/dtype.ts';
-import { safetensorsByteLength, writeSafetensors } from '../weights/safetensors.ts';
+import { safetensorsByteLength, writeSafetensorsWith, type TensorHead } from '../weights/safetensors.ts';
 import type { TensorMap } from '../weights/types.ts';
 
 /** The encoder's current weights as HF tensors (names without "bert.", PyTorch layout). */
 export function encoderTensors(encoder: BertEncoder, dtype: 'F32' | 'F16' = 'F32'): TensorMap {
-  const specs = [...requiredWeights(encoder.config), ...(encoder.hasPooler ? poolerWeights(encoder.config) : [])];
   const out: TensorMap = new Map();
-  for (const spec of specs) {
-    const v = encoder.variables.get(spec.name);
-    const table = spec.name === WORD_EMBEDDINGS ? encoder.wordEmbeddings : undefined;
-    if (!v && !table) continue;
-    let values = table ?? (v!.dataSync() as Float32Array);
-    if (spec.layout === 'linear') values = transpose2d(values, spec.shape[1]!, spec.shape[0]!);
-    out.set(spec.name, floatTensor(spec.name, spec.shape, values, dtype));
+  for (const spec of presentSpecs(encoder)) {
+    out.set(spec.name, floatTensor(spec.name, spec.shape, hfValues(encoder, spec), dtype));
   }
   return out;
+}
+
+/** The encoder's weight specs that it has values for (the pooler's only when it has one). */
+function presentSpecs(encoder: BertEncoder): WeightSpec[] {
+  const specs = [...requiredWeights(encoder.config), ...(encoder.hasPooler ? poolerWeights(encoder.config) : [])];
+  return specs.filter(
+    (spec) => encoder.variables.has(spec.name) || (spec.name === WORD_EMBEDDINGS && encoder.wordEmbeddings),
+  );
+}
+
+/** One weight's current values in HF layout (Linear transposed to [out, in]), into `into` when given. */
+function hfValues(encoder: BertEncoder, spec: WeightSpec, into?: Float32Array): Float32Array {
+  const values =
+    spec.name === WORD_EMBEDDINGS
+      ? encoder.wordEmbeddings!
+      : (encoder.variables.get(spec.name)!.dataSync() as Float32Array);
+  if (spec.layout === 'linear') return transpose2d(values, spec.shape[1]!, spec.shape[0]!, into);
+  if (into === undefined) return values;
+  into.set(values);
+  return into;
 }
 
 /**
@@ -57,7 +71,13 @@ export function encoderFiles(
   encoder: BertEncoder,
   options: EncoderFileOptions,
 ): { readonly config: Uint8Array; readonly weights: Uint8Array } {
-  const weights = writeSafetensors(encoderTensors(encoder), weightsMetadata(options));
+  // each tensor read and written (transposed where HF stores [out, in]) straight into the file: no other copy
+  const specs = presentSpecs(encoder);
+  const weights = writeSafetensorsWith(
+    float32Heads(specs),
+    weightsMetadata(options),
+    (i, data) => void hfValues(encoder, specs[i]!, new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4)),
+  );
   return { config: encoderConfigFile(encoder, options), weights };
 }
 
@@ -70,12 +90,8 @@ export function encoderConfigFile(encoder: BertEncoder, options: EncoderFileOpti
 
 /** The byte length of encoderFiles' model.safetensors, without reading or writing a weight. */
 export function encoderWeightsByteLength(encoder: BertEncoder, options: EncoderFileOptions): number {
-  const specs = [...requiredWeights(encoder.config), ...(encoder.hasPooler ? poolerWeights(encoder.config) : [])];
-  const present = specs.filter(
-    (spec) => encoder.variables.has(spec.name) || (spec.name === WORD_EMBEDDINGS && encoder.wordEmbeddings),
-  );
-  return safetensorsByteLength(
-    present.map((spec) => ({ name: spec.name, dtype: 'F32' as const, shape: spec.shape })),
-    weightsMetadata(options),
-  );
+  return safetensorsByteLength(float32Heads(presentSpecs(encoder)), weightsMetadata(options));
 }
+
+const float32Heads = (specs: readonly WeightSpec[]): TensorHead[] =>
+  specs.map((spec) => ({ name: spec.name, dtype: 'F32', shape: spec.shape }));

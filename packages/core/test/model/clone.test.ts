@@ -5,7 +5,8 @@ import { initNodeBackend } from '../../src/node';
 import { parseBertConfig } from '../../src/config';
 import { createBertEncoder } from '../../src/encoder/bert-encoder';
 import type { PaddedBatch } from '../../src/encoder/types';
-import { cloneEncoder } from '../../src/model/clone';
+import { cloneEncoder, encoderFiles, encoderTensors } from '../../src/model/clone';
+import { readSafetensors, writeSafetensors } from '../../src/weights/safetensors';
 import { fixtureConfig, makeBertTensors } from '../../test-support/fixtures';
 
 before(async () => {
@@ -45,6 +46,12 @@ test('a copy shares the weights until trained: no new weight memory, and trainin
     assert.deepEqual(hidden(source), before, 'training the copy changed the source');
     assert.notDeepEqual(hidden(copy), before);
     assert.deepEqual(copy.layerVariables(config.numHiddenLayers - 1).includes(v), true);
+    // its files: each tensor written straight into the file, as the tensors would be written one by one
+    const files = encoderFiles(copy, { randomInit: true, fineTunedFrom: 'x/y' });
+    const tensors = encoderTensors(copy);
+    const meta = readSafetensors(files.weights).info.metadata;
+    assert.equal(meta?.browser_bert_fine_tuned_from, 'x/y');
+    assert.deepEqual(files.weights, writeSafetensors(tensors, meta));
     // the source can go first: the copy keeps what it shares
     const untouched = copy.variables.get('encoder.layer.0.attention.self.query.weight')!;
     const want = source.variables.get('encoder.layer.0.attention.self.query.weight')!.dataSync().slice();
