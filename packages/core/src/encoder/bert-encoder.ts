@@ -71,7 +71,8 @@ export function createBertEncoder(
 /**
  * A copy of an encoder that shares its weights' storage until one of the two changes a weight (a tf.Variable made
  * from a tensor shares its data, and assign() gives it new data), and shares the word table, which no training
- * changes: fine-tuning the copy never changes the source, and the copy costs no weight memory until it is trained.
+ * changes: fine-tuning the copy never changes the source, and it holds no second copy of the weights until trained
+ * (its TF.js forward does build its own fused QKV matrices, as every encoder does).
  */
 export function copyBertEncoder(source: BertEncoder): BertEncoder {
   if (source.wordEmbeddings === undefined) {

@@ -31,6 +31,7 @@ export function kernelWeightsOf(encoder: BertEncoder): KernelWeightValues {
     hasPooler: encoder.hasPooler,
     wordEmbeddings: encoder.variables.size === 0 ? undefined : encoder.wordEmbeddings,
     values: () => readVariables(encoder.variables),
+    rereadable: true,
   };
 }
 

@@ -48,6 +48,8 @@ export interface KernelWeightValues {
   /** [vocab, hidden] row-major; undefined when the weights are not available as values (a graph model). */
   readonly wordEmbeddings: Float32Array | undefined;
   values(): Promise<ReadonlyMap<string, Float32Array>>;
+  /** values() gives them again on a later call (an encoder's variables), so the engine may end and restart its workers. */
+  readonly rereadable?: boolean;
 }
 
 /**
@@ -209,10 +211,13 @@ export function createKernelEngine(model: KernelWeights, options: KernelEngineOp
 
   const hasPooler = model.hasPooler;
   const modelConfig = kernelConfig(config, hasPooler);
-  /** The weights, until start() has handed them over: no closure keeps them after (an in-memory Blob, the values). */
+  /**
+   * The weights, until start() has handed them over: no closure keeps them after (an in-memory Blob, the values) —
+   * but `restartable`, weights read again from an encoder's variables, which it holds anyway.
+   */
   let source: KernelWeights | undefined = model;
-  /** Weight values can be read again (from the encoder's variables), so the workers can end and start anew. */
-  const restartable = 'file' in model ? undefined : model;
+  /** Weight values that can be read again (an encoder's variables): the workers can end and start anew. */
+  const restartable = 'file' in model || model.rereadable !== true ? undefined : model;
   /**
    * Whether worker w has been sent its init (runs go to those only): every worker at start, or — from a checkpoint
    * file — worker 0, which reads and packs it, and the others once it has sent the packed weights back.

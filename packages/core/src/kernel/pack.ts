@@ -84,7 +84,7 @@ export type SlotPlan =
 
 /**
  * Every slot of bert.c and what fills it — the one map from HF weights to the kernel's layout, read by
- * packEncoderWeights (values here) and by a worker that packs a checkpoint's Linear weights in the kernel
+ * packEncoderImage (values here) and by a worker that packs a checkpoint's Linear weights in the kernel
  * (bb_pack_linear). The query's weights and bias carry the 1/√dH score scale (as the TF.js encoder folds it).
  */
 export function slotPlan(config: BertConfig, pooler: boolean): SlotPlan[] {

@@ -11,7 +11,7 @@ import { BackendError, CancelledError, UsageError } from '../errors.ts';
 import { checkBatch } from '../encoder/check-batch.ts';
 import type { BertEncoder, PaddedBatch } from '../encoder/types.ts';
 import { headVariables } from '../head/model.ts';
-import { canShareMemory, shareableFloat32 } from '../util/shared-memory.ts';
+import { canShareMemory, isShared, shareableFloat32 } from '../util/shared-memory.ts';
 import { createFlatAdam } from './adam.ts';
 import { kernelWeightsOf } from './attach.ts';
 import { kernelUnavailableReason } from './engine.ts';
@@ -309,7 +309,7 @@ export async function createKernelTrainer(o: KernelTrainerOptions): Promise<Kern
       for (let i = 0; i < grads.length; i++) grads[i] = grads[i]! * inv;
     }
     for (const r of steps) {
-      if (r.spare && !(r.spare.buffer instanceof SharedArrayBuffer)) pool.push(r.spare); // (not the shared master)
+      if (r.spare && !isShared(r.spare.buffer)) pool.push(r.spare); // (not the shared master)
       if (r.grads && r.grads !== grads) pool.push(r.grads);
     }
     const release = (): void => void (grads && pool.push(grads));
@@ -340,7 +340,8 @@ export async function createKernelTrainer(o: KernelTrainerOptions): Promise<Kern
     writeToVariables() {
       tf.tidy(() => {
         for (const t of layout.tensors) {
-          variableOf(t.name).assign(tf.tensor(master.subarray(t.offset, t.offset + t.size), [...t.shape], 'float32'));
+          // a copy: some backends (cpu, webgl, webgpu) keep the array they are given, and Adam goes on changing master
+          variableOf(t.name).assign(tf.tensor(master.slice(t.offset, t.offset + t.size), [...t.shape], 'float32'));
         }
       });
     },

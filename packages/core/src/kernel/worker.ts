@@ -5,6 +5,7 @@
  * browsers and with `eval: true` in Node's worker_threads — no bundler support and no extra file to serve.
  */
 import { encoderWeightSpecs } from '../encoder/weight-values.ts';
+import { isShared } from '../util/shared-memory.ts';
 import { toFloat32 } from '../weights/dtype.ts';
 import { tensorAt } from '../weights/safetensors.ts';
 import type { RawTensor } from '../weights/types.ts';
@@ -322,7 +323,7 @@ function trainStep(msg: Extract<KernelRequest, { type: 'train-step' }>): void {
     grads = msg.spare?.length === params ? msg.spare : new Float32Array(params);
     grads.set(xch());
   }
-  const spare = msg.params?.buffer instanceof SharedArrayBuffer ? undefined : msg.params; // (the trainer's own copy)
+  const spare = msg.params && isShared(msg.params.buffer) ? undefined : msg.params; // (the trainer's own copy)
   const transfer = [grads?.buffer, spare?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
   io.post(
     { type: 'step', id: msg.id, lossSum: lossSum!, weightSum: weightSum!, correct: correct!, grads, spare },

@@ -9,7 +9,8 @@ import { WORD_EMBEDDINGS, type WeightSpec } from '../encoder/weight-map.ts';
 import { transpose2d } from '../encoder/weight-values.ts';
 import type { BertEncoder } from '../encoder/types.ts';
 import { RANDOM_INIT_MARKER } from '../vocabulary.ts';
-import { floatTensor } from '../weights/dtype.ts';
+import { WeightsError } from '../errors.ts';
+import { floatTensor, numel } from '../weights/dtype.ts';
 import { safetensorsByteLength, writeSafetensorsWith, type TensorHead } from '../weights/safetensors.ts';
 import type { TensorMap } from '../weights/types.ts';
 
@@ -36,6 +37,11 @@ function hfValues(encoder: BertEncoder, spec: WeightSpec, into?: Float32Array): 
     spec.name === WORD_EMBEDDINGS
       ? encoder.wordEmbeddings!
       : (encoder.variables.get(spec.name)!.dataSync() as Float32Array);
+  if (values.length !== numel(spec.shape)) {
+    throw new WeightsError(
+      `${spec.name} has ${values.length} values, its shape [${spec.shape.join(', ')}] needs ${numel(spec.shape)}`,
+    );
+  }
   if (spec.layout === 'linear') return transpose2d(values, spec.shape[1]!, spec.shape[0]!, into);
   if (into === undefined) return values;
   into.set(values);

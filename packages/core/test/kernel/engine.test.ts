@@ -233,7 +233,11 @@ test('suspend() ends idle workers and the next run starts new ones with the same
   const again = await engine.run(batch, 'mean');
   assert.deepEqual(again.data, first.data);
   assert.deepEqual(log.slice(4), ['init 2', 'init 3'], 'two new workers');
-  // weights from a file are not held after the start, so such an engine keeps its workers
+  // values that can be read only once (the runtime's, from a file it read) cannot restart: the workers stay
+  const once = createKernelEngine({ ...kernelWeightsOf(enc), rereadable: false }, { threads: 1, spawn: counting });
+  open.push(once);
+  await once.run(batch, 'mean');
+  assert.equal(once.suspend!(), false);
 });
 
 test('a prestarted worker that fails before the engine takes it: the first run rejects (BackendError), never hangs', async () => {

@@ -110,14 +110,18 @@ test('with dropout 0.1, the kernel’s seeded run is reproducible and ends withi
   const b = await run('kernel', 0.1);
   const one = await run('kernel', 0.1, {}, 1);
   const t = await run('tfjs', 0.1);
-  // as in a page that is not cross-origin isolated: parameters copied to each worker per step, a word table each
-  const g = globalThis as { crossOriginIsolated?: boolean };
+  // as in a page that is not cross-origin isolated (no SharedArrayBuffer at all): parameters copied to each worker
+  // per step, a word table each
+  const g = globalThis as { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
+  const sab = g.SharedArrayBuffer;
   g.crossOriginIsolated = false;
+  delete g.SharedArrayBuffer;
   let copied: FineTuneResult;
   try {
     copied = await run('kernel', 0.1);
   } finally {
     delete g.crossOriginIsolated;
+    g.SharedArrayBuffer = sab;
   }
   assert.deepEqual(
     a.history.map((h) => h.trainLoss),
