@@ -25,9 +25,7 @@ export async function bundleZipByteLength(parts: ClassifierParts, options: Bundl
   const bundle = await bundleWith(parts, options, false);
   const weights = bundle.files[FILES.encoderWeights];
   const added =
-    weights === undefined
-      ? 0
-      : encoderWeightsByteLength(parts.encoder, encoderFileOptions(withEncoderChoice(parts.spec, options)));
+    weights === undefined ? 0 : encoderWeightsByteLength(parts.encoder, encoderFileOptions(bundle.manifest));
   const { bundleToZip } = await import('../bundle/zip.ts'); // (fflate's writer: not in a runtime that never zips)
   return bundleToZip(bundle).byteLength + added;
 }
