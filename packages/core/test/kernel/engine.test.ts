@@ -173,12 +173,10 @@ test('start() posts the weights before the first run (once), and a started engin
   assert.equal(inits.length, 2, 'the run did not start the workers again');
 });
 
-test('prestarted workers (compiled ahead) are the ones the engine uses; the rest are ended; results unchanged', async () => {
-  const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64 });
-  const enc = createBertEncoder(config, randomBertWeights(config, { seed: 36 }));
-  const log: string[] = [];
+/** Node kernel workers that log, numbered in spawn order: `spawn n`, each message posted (`<type> n`), `end n`. */
+function loggingSpawner(log: string[]): KernelSpawner {
   let next = 0;
-  const counting: KernelSpawner = (source) => {
+  return (source) => {
     const w = nodeKernelSpawner(source);
     const n = next++;
     log.push(`spawn ${n}`);
@@ -188,6 +186,13 @@ test('prestarted workers (compiled ahead) are the ones the engine uses; the rest
       terminate: () => (log.push(`end ${n}`), w.terminate()),
     };
   };
+}
+
+test('prestarted workers (compiled ahead) are the ones the engine uses; the rest are ended; results unchanged', async () => {
+  const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64 });
+  const enc = createBertEncoder(config, randomBertWeights(config, { seed: 36 }));
+  const log: string[] = [];
+  const counting = loggingSpawner(log);
   const pre = prestartKernelWorkers({ spawn: counting, threads: 3 })!;
   assert.deepEqual(log, ['spawn 0', 'compile 0', 'spawn 1', 'compile 1', 'spawn 2', 'compile 2']);
   const engine = createKernelEngine(kernelWeightsOf(enc), { threads: 2, spawn: pre.spawn });
@@ -208,17 +213,9 @@ test('prestarted workers (compiled ahead) are the ones the engine uses; the rest
 test('suspend() ends idle workers and the next run starts new ones with the same results; never mid-run', async () => {
   const config = parseBertConfig({ ...TINY, vocab_size: 300, max_position_embeddings: 64 });
   const enc = createBertEncoder(config, randomBertWeights(config, { seed: 38 }));
-  const log: string[] = [];
-  let next = 0;
-  const counting: KernelSpawner = (source) => {
-    const w = nodeKernelSpawner(source);
-    const n = next++;
-    return {
-      ...w,
-      post: (m, t) => (m.type === 'init' && log.push(`init ${n}`), w.post(m, t)),
-      terminate: () => (log.push(`end ${n}`), w.terminate()),
-    };
-  };
+  const all: string[] = [];
+  const counting = loggingSpawner(all);
+  const initsAndEnds = (): string[] => all.filter((l) => /^(init|end) /.test(l));
   const engine = createKernelEngine(kernelWeightsOf(enc), { threads: 2, spawn: counting });
   open.push(engine, enc);
   assert.equal(engine.suspend!(), false, 'nothing to end before the start');
@@ -228,11 +225,11 @@ test('suspend() ends idle workers and the next run starts new ones with the same
   assert.equal(engine.suspend!(), false, 'a run is in flight');
   await inFlight;
   assert.equal(engine.suspend!(), true);
-  assert.deepEqual(log, ['init 0', 'init 1', 'end 0', 'end 1']);
+  assert.deepEqual(initsAndEnds(), ['init 0', 'init 1', 'end 0', 'end 1']);
   assert.equal(engine.suspend!(), false, 'already ended');
   const again = await engine.run(batch, 'mean');
   assert.deepEqual(again.data, first.data);
-  assert.deepEqual(log.slice(4), ['init 2', 'init 3'], 'two new workers');
+  assert.deepEqual(initsAndEnds().slice(4), ['init 2', 'init 3'], 'two new workers');
   // values that can be read only once (the runtime's, from a file it read) cannot restart: the workers stay
   const once = createKernelEngine({ ...kernelWeightsOf(enc), rereadable: false }, { threads: 1, spawn: counting });
   open.push(once);
